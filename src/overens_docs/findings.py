@@ -1,0 +1,73 @@
+"""Findings: what validation (and a build) found, as plain data.
+
+Every stage returns findings instead of raising or printing, so that one run reports all
+of them and the text and JSON reporters share one model.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, pointing at the place in a source file that causes it.
+
+    ``line`` and ``column`` are 1-based. For CSV files the column is the number of the
+    cell (A = 1), as a spreadsheet counts. ``path`` is a JSON path into the loaded data
+    (``$.parties[0].commitments[2]``), or ``$`` for the file as a whole.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    rule: str
+    severity: Severity
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line or 0, self.column or 0, self.rule)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """All findings of a run, and which files were checked."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.WARNING)
+
+    def fails(self, *, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)
