@@ -36,6 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text",
                           help="text for people (default), json for programs")
     validate.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    build = commands.add_parser(
+        "build", help="validate, then write signature-ready Word and PDF documents",
+        description="Build every agreement folder given (default: all under agreements/) into "
+                    "OUT/<agreement>/: agreement.docx/.pdf, organisations/<name>.pdf/.docx, "
+                    "signature-pages.pdf and manifest.json.")
+    build.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                       help="where to write (default: build/)")
+    build.add_argument("--only", metavar="ORG_ID",
+                       help="build only this organisation's documents")
+    build.add_argument("--format", choices=("text", "json"), default="text",
+                       help="how to report findings")
     return parser
 
 
@@ -49,9 +62,26 @@ def _validate(arguments: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.fails(strict=arguments.strict) else EXIT_OK
 
 
+def _build(arguments: argparse.Namespace) -> int:
+    from overens_docs import report as reporters  # noqa: PLC0415
+    from overens_docs.build import build  # noqa: PLC0415
+
+    result = build(arguments.paths, out=arguments.out, only=arguments.only)
+    render = reporters.as_json if arguments.format == "json" else reporters.as_text
+    if result.report.findings or arguments.format == "json":
+        print(render(result.report), file=sys.stdout if arguments.format == "json" else sys.stderr)
+    if result.report.fails() and not result.build_failed:
+        return EXIT_FINDINGS
+    if result.build_failed:
+        return EXIT_BUILD_FAILED
+    for folder in result.folders:
+        print(f"Built {folder}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"validate": _validate}
+    handlers = {"validate": _validate, "build": _build}
     try:
         return handlers[arguments.command](arguments)
     except UsageError as error:

@@ -203,8 +203,17 @@ class _Builder:
                 self.skip(value_event)
                 continue
             first_seen[key] = key_line
-            self.source.keys[(*path, key)] = _mark(key_event)
-            result[key] = self.build(value_event, (*path, key))
+            value_path = (*path, key)
+            self.source.keys[value_path] = _mark(key_event)
+            if type(value_event) is yaml.ScalarEvent and value_event.tag is None:
+                # The common case, inlined: large organisation lists are mostly this.
+                mark = value_event.start_mark
+                self.source.values[value_path] = (mark.line + 1, mark.column + 1)
+                value = value_event.value
+                plain_null = not value_event.style and value in _NULL_SPELLINGS
+                result[key] = None if plain_null else value
+            else:
+                result[key] = self.build(value_event, value_path)
         return result
 
     def skip(self, event: yaml.Event) -> None:

@@ -38,7 +38,8 @@ class CheckedAgreement:
 
 
 def _is_organisation_file(path: Path) -> bool:
-    return path.suffix.lower() == ".csv" or path.name.startswith("organisations")
+    """``organisations.yaml``, ``*.organisations.yaml`` or any CSV file."""
+    return path.suffix.lower() == ".csv" or "organisations" in path.name.lower().split(".")
 
 
 def _load(path: Path) -> Loaded:

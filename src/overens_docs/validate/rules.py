@@ -272,6 +272,10 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
     like a template tag that survived rendering.
     """
     for path, value in _strings(rule_input.data, ()):
+        if value.isprintable():
+            if (match := _TEMPLATE_SYNTAX.search(value)) is not None:
+                yield _template_syntax(rule_input, path, match.group())
+            continue  # the common case: no control characters, no line breaks
         if "\n" in value and path and path[-1] in _ONE_LINE_KEYS:
             yield rule_input.error(
                 path, "text-characters",
@@ -284,7 +288,11 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
                 f"The text contains {name} (U+{ord(character):04X}) at position "
                 f"{match.start() + 1}; it would vanish or change the layout. Retype the text.")
         elif (match := _TEMPLATE_SYNTAX.search(value)) is not None:
-            yield rule_input.error(
-                path, "text-characters",
-                f"The text contains '{match.group()}', which templates use for their tags; "
-                "write it differently (e.g. with a space between the characters).")
+            yield _template_syntax(rule_input, path, match.group())
+
+
+def _template_syntax(rule_input: RuleInput, path: JsonPath, found: str) -> Finding:
+    return rule_input.error(
+        path, "text-characters",
+        f"The text contains '{found}', which templates use for their tags; write it "
+        "differently (e.g. with a space between the characters).")

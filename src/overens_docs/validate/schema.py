@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable
 from typing import Any
+
+import fastjsonschema
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -21,6 +24,16 @@ _KIND_NAMES = {
 
 
 @functools.cache
+def _fast_check(name: str) -> Callable[[Any], Any]:
+    """A compiled validator that only says yes or no, ~25x faster than jsonschema.
+
+    Most files are valid, and a list of thousands of organisations should validate in a
+    fraction of a second; jsonschema runs only when this says no, to explain why.
+    """
+    return fastjsonschema.compile(schema(name), use_default=False)
+
+
+@functools.cache
 def _validator(name: str) -> Draft202012Validator:
     definition = schema(name)
     Draft202012Validator.check_schema(definition)
@@ -29,13 +42,21 @@ def _validator(name: str) -> Draft202012Validator:
 
 def check_schema(loaded: Loaded, name: str) -> list[Finding]:
     """Check ``loaded.data`` against ``schemas/<name>.schema.json``."""
-    findings = []
+    # dict, not list: jsonschema reports a missing required key once per missing key, each
+    # error naming all of them, so the same finding can come more than once.
+    try:
+        _fast_check(name)(loaded.data)
+    except fastjsonschema.JsonSchemaException:
+        pass
+    else:
+        return []
+    findings: dict[Finding, None] = {}
     refused = loaded.source.refused
     for error in _validator(name).iter_errors(loaded.data):
         if refused and tuple(error.absolute_path) in refused:
             continue
-        findings.extend(_to_findings(error, loaded.source))
-    return findings
+        findings.update(dict.fromkeys(_to_findings(error, loaded.source)))
+    return list(findings)
 
 
 def _described(value: Any) -> str:

@@ -1,0 +1,53 @@
+"""Sessions: build (the main job), validate, tests, lint, typecheck, bench.
+
+Run ``nox -l`` to list them. Each installs what it needs into its own environment.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["build"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Validate and build every agreement under agreements/ into build/."""
+    session.install("-e", ".")
+    session.run("overens", "build", *session.posargs)
+
+
+@nox.session
+def validate(session: nox.Session) -> None:
+    """Validate every agreement under agreements/ (the pre-signing check)."""
+    session.install("-e", ".")
+    session.run("overens", "validate", "--strict", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite, including the tests that need LibreOffice."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[test,dev]")
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks; figures go to bench/*.json. Pass a count: nox -s bench -- 1000."""
+    session.install("-e", ".")
+    count = session.posargs[0] if session.posargs else "1000"
+    session.run("python", "benchmarks/validate_bench.py", "10000", "bench/validate.json")
+    session.run("python", "benchmarks/build_bench.py", count, "bench/build.json")

@@ -1,0 +1,369 @@
+"""The build workflow: validate, render, convert, assemble, verify, and move into place.
+
+For an agreement with N organisations LibreOffice runs twice, whatever N is: once for the
+agreement text (the published ``agreement.pdf`` and a master with one signature page,
+whose text pages every organisation's PDF reuses) and once for all signature pages
+together (split over the CPU cores). Each organisation's PDF is then the master's text
+pages plus its own signature page, put together by pypdf.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from overens_docs import model, verify
+from overens_docs.assemble import Assembler, combine
+from overens_docs.convert import convert, convert_parallel
+from overens_docs.errors import UsageError
+from overens_docs.findings import Finding, Report, Severity
+from overens_docs.output import Manifest, swap_into_place, write_atomic
+from overens_docs.render.docx import CoreProperties, Personaliser, TemplateProblem, render
+from overens_docs.resources import data_dir
+from overens_docs.sources import display
+from overens_docs.validate import CheckedAgreement, validate_paths
+
+DEFAULT_TEMPLATE = "default/agreement.docx"
+TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
+# Below this many organisations one LibreOffice process is quicker than starting two.
+_PARALLEL_FROM = 40
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    folders: list[Path] = field(default_factory=list)
+    build_failed: bool = False
+
+
+@dataclass
+class _Job:
+    """One agreement being built."""
+
+    checked: CheckedAgreement
+    destination: Path
+    agreement: dict[str, Any]
+    organisations: list[model.Organisation]
+    template: Path
+    form: Path | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def organisations_file(self) -> str:
+        loaded = self.checked.organisations
+        return loaded.source.file if loaded else ""
+
+    def context(self, organisations: list[dict[str, Any]], *, include_text: bool,
+                signature_page_number: int = 0) -> dict[str, Any]:
+        return model.render_context(self.agreement, organisations, include_text=include_text,
+                                    signature_page_number=signature_page_number)
+
+    @property
+    def core(self) -> CoreProperties:
+        public_body = self.agreement["public_body"]["name"]
+        return CoreProperties(
+            title=self.agreement["title"],
+            subject=f"Överenskommelse mellan {public_body} och idéburna organisationer",
+            author=public_body)
+
+    def error(self, rule: str, message: str, organisation: model.Organisation | None = None,
+              ) -> None:
+        file, line = (self.organisations_file, organisation.line) if organisation else (
+            display(self.template), None)
+        self.findings.append(Finding(file, line, None, "$", rule, Severity.ERROR, message))
+
+
+def build(paths: Iterable[Path], *, out: Path = Path("build"), only: str | None = None,
+          progress: bool | None = None) -> BuildResult:
+    """Validate, then build every agreement the paths name into ``out/<agreement id>/``."""
+    report, checked_all = validate_paths(paths)
+    result = BuildResult(report)
+    if report.fails():
+        return result
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    for checked in checked_all:
+        if checked.target.only is not None:
+            raise UsageError(f"{checked.target.only}: build takes agreement folders, not files.")
+        job = _prepare(checked, out, only)
+        _build(job, show_progress)
+        report.extend(job.findings)
+        if any(f.severity is Severity.ERROR for f in job.findings):
+            result.build_failed = True
+        else:
+            result.folders.append(job.destination)
+    return result
+
+
+def _prepare(checked: CheckedAgreement, out: Path, only: str | None) -> _Job:
+    assert checked.agreement is not None and checked.organisations is not None  # noqa: S101
+    source = checked.organisations.source
+    rows = checked.organisations.data["organisations"]
+    lines = [source.locate(("organisations", index))[0] for index in range(len(rows))]
+    organisations = model.organisations(checked.organisations.data, lines)
+    if only is not None:
+        organisations = [o for o in organisations if o.id == only]
+        if not organisations:
+            raise UsageError(f"{checked.target.folder}: no organisation has the id '{only}'.")
+    data = checked.agreement.data
+    templates = data_dir("templates")
+    chosen = data.get("template") or {}
+    form = chosen.get("signature_form")
+    return _Job(checked, out / checked.target.agreement_id, model.agreement_context(data),
+                organisations, templates / chosen.get("document", DEFAULT_TEMPLATE),
+                templates / form if form else None)
+
+
+def _build(job: _Job, show_progress: bool) -> None:
+    for path in (job.template, job.form):
+        if path is not None and not path.is_file():
+            job.error("template-missing", f"The template {display(path)} does not exist.")
+            return
+    job.destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=job.destination.parent) as work:
+        staging = Path(tempfile.mkdtemp(prefix=f".{job.destination.name}.staging-",
+                                        dir=job.destination.parent))
+        try:
+            manifest = _render_and_assemble(job, Path(work), staging, show_progress)
+            if manifest is None:
+                return
+            if job.organisations and len(job.organisations) < len(
+                    job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+                _move_files(staging, job.destination)  # --only: update in place
+                manifest.merge_into(job.destination / "manifest.json")
+            else:
+                manifest.write(staging / "manifest.json")
+                swap_into_place(staging, job.destination)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_files(staging: Path, destination: Path) -> None:
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = destination / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+
+
+def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bool,
+                         ) -> Manifest | None:
+    manifest = Manifest(job.destination.name)
+
+    def render_with(organisations: list[dict[str, Any]], **options: Any) -> bytes:
+        return render(job.template, job.context(organisations, **options), job.core)
+
+    try:
+        published = render_with([], include_text=True)
+        personaliser = Personaliser(lambda org: render_with([org], include_text=True))
+        master = personaliser.master_document(with_number=True)
+    except TemplateProblem as problem:
+        job.error(problem.rule, f"{display(job.template)}: {problem}")
+        return None
+
+    (work / "agreement.docx").write_bytes(published)
+    (work / "master.docx").write_bytes(master)
+    agreement_pdf, master_pdf = convert([work / "agreement.docx", work / "master.docx"], work)
+    for pdf in (agreement_pdf, master_pdf):
+        for problem in verify.problems(pdf):
+            job.error("pdf-archival", f"LibreOffice's {pdf.name} is not fit to archive: {problem}.")
+    missing_fonts = verify.expected_fonts_missing(agreement_pdf, TEMPLATE_FONTS)
+    if missing_fonts:
+        job.error("pdf-fonts", f"The fonts {', '.join(missing_fonts)} are not installed, so "
+                  "LibreOffice replaced them. Install fonts-liberation2.")
+    if job.findings:
+        return None
+    text_pages = len(PdfReader(master_pdf).pages) - 1
+    agreement_bytes = agreement_pdf.read_bytes()
+    if not job.checked.target.only and len(job.organisations) == len(
+            job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+        write_atomic(staging / "agreement.docx", published)
+        manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
+        write_atomic(staging / "agreement.pdf", agreement_bytes)
+        manifest.add("agreement.pdf", agreement_bytes, kind="agreement-pdf",
+                     pages=len(PdfReader(agreement_pdf).pages))
+
+    signatures = _start_signature_pages(job, work, text_pages + 1, render_with)
+    _write_documents(job, staging, manifest, personaliser)
+    signature_pdfs = signatures()
+    if signature_pdfs is None:
+        return None
+    _write_pdfs(job, staging, manifest, master_pdf, text_pages, signature_pdfs, show_progress)
+    if any(f.severity is Severity.ERROR for f in job.findings):
+        return None
+    return manifest
+
+
+def _start_signature_pages(job: _Job, work: Path, page_number: int,
+                           render_with: Callable[..., bytes]) -> Callable[[], list[Path] | None]:
+    """Start converting every signature page; the returned call waits for the PDFs."""
+    if job.form is not None:
+        return lambda: _form_signature_pages(job, work, page_number)
+    organisations = job.organisations
+    parts = 2 if len(organisations) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
+    size = -(-len(organisations) // parts) if organisations else 0
+    chunks = [organisations[start:start + size] for start in range(0, len(organisations), size)
+              ] if organisations else []
+    documents = []
+    for index, chunk in enumerate(chunks):
+        document = work / f"signatures-{index}.docx"
+        document.write_bytes(render_with([o.context() for o in chunk], include_text=False,
+                                         signature_page_number=page_number))
+        documents.append([document])
+    pool = ThreadPoolExecutor(max_workers=1)
+    future: Future[list[list[Path]]] = pool.submit(convert_parallel, documents, work)
+    pool.shutdown(wait=False)
+
+    def wait() -> list[Path] | None:
+        pdfs = [batch[0] for batch in future.result()]
+        for chunk, pdf in zip(chunks, pdfs, strict=True):
+            pages = len(PdfReader(pdf).pages)
+            if pages != len(chunk):
+                job.error("signature-page-overflow",
+                          f"{len(chunk)} signature pages came out as {pages} pages: one of "
+                          f"{chunk[0].name!r} … {chunk[-1].name!r} does not fit on one page.")
+                return None
+        return pdfs
+
+    return wait
+
+
+def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path] | None:
+    from overens_docs.errors import OverensError  # noqa: PLC0415
+    from overens_docs.render.pdf_form import SignatureForm  # noqa: PLC0415
+
+    assert job.form is not None  # noqa: S101
+    form = SignatureForm(job.form)
+    missing = form.missing_fields()
+    if missing:
+        job.error("template-form-fields",
+                  f"The form {display(job.form)} lacks the fields {', '.join(missing)}.")
+        return None
+    agreement = job.agreement
+    signatory = model.render_context(agreement, [], include_text=True)["public_signatory"]
+    pages = []
+    for organisation in job.organisations:
+        values = {
+            "title": agreement["title"], "public_body": agreement["public_body"]["name"],
+            "signatory_name": signatory["name"] or "", "signatory_title": signatory["title"],
+            "org_name": organisation.name, "org_number": organisation.org_number or "",
+            "representative": organisation.representative,
+            "representative_title": organisation.representative_title,
+            "page_label": f"sida {page_number} av {page_number}",
+        }
+        try:
+            pages.append(PdfReader(_bytes_io(form.fill(values))).pages[0])
+        except OverensError as error:
+            job.error("template-form-characters", f"{organisation.name}: {error}", organisation)
+    if job.findings:
+        return None
+    master = PdfReader(work / "master.pdf")
+    path = work / "signatures-form.pdf"
+    path.write_bytes(combine(pages, master))
+    return [path]
+
+
+def _bytes_io(data: bytes) -> Any:
+    import io  # noqa: PLC0415
+
+    return io.BytesIO(data)
+
+
+def _write_documents(job: _Job, staging: Path, manifest: Manifest,
+                     personaliser: Personaliser) -> None:
+    for organisation in job.organisations:
+        relative = f"organisations/{organisation.file_stem}.docx"
+        try:
+            data = personaliser.document(organisation)
+        except TemplateProblem as problem:
+            job.error(problem.rule, f"{organisation.name}: {problem}", organisation)
+            continue
+        write_atomic(staging / relative, data)
+        manifest.add(relative, data, kind="organisation-docx", pages=None,
+                     organisation=organisation.id)
+
+
+# --- PDF assembly, spread over processes -------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) -> None:
+    _worker["assembler"] = Assembler(Path(master), text_pages)
+    _worker["signatures"] = [PdfReader(path) for path in signature_pdfs]
+
+
+def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, bytes | None, str]:
+    """(org index, signature file, page, output path) -> (index, sha256, pages, data, error)."""
+    index, pdf_index, page_index, path = task
+    try:
+        page = _worker["signatures"][pdf_index].pages[page_index]
+        data, pages = _worker["assembler"].organisation_pdf(page)
+        write_atomic(Path(path), data)
+    except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
+        Path(path).unlink(missing_ok=True)
+        return index, "", 0, None, f"{type(error).__name__}: {error}"
+    import hashlib  # noqa: PLC0415
+
+    return index, hashlib.sha256(data).hexdigest(), pages, None, ""
+
+
+def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path,
+                text_pages: int, signature_pdfs: list[Path], show_progress: bool) -> None:
+    tasks = []
+    position = 0
+    counts = [len(PdfReader(pdf).pages) for pdf in signature_pdfs]
+    for pdf_index, count in enumerate(counts):
+        for page_index in range(count):
+            organisation = job.organisations[position]
+            path = staging / "organisations" / f"{organisation.file_stem}.pdf"
+            tasks.append((position, pdf_index, page_index, str(path)))
+            position += 1
+    (staging / "organisations").mkdir(parents=True, exist_ok=True)
+    init_args = (str(master_pdf), text_pages, [str(pdf) for pdf in signature_pdfs])
+    results: Iterable[tuple[int, str, int, bytes | None, str]]
+    progress = _progress(len(tasks), show_progress)
+    if len(tasks) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), initializer=_init_worker,
+                                 initargs=init_args) as pool:
+            results = list(progress(pool.map(_assemble_one, tasks, chunksize=25)))
+    else:
+        _init_worker(*init_args)
+        results = list(progress(map(_assemble_one, tasks)))
+    for index, digest, pages, _, error in results:
+        organisation = job.organisations[index]
+        relative = f"organisations/{organisation.file_stem}.pdf"
+        if error:
+            (staging / f"organisations/{organisation.file_stem}.docx").unlink(missing_ok=True)
+            manifest.files.pop(f"organisations/{organisation.file_stem}.docx", None)
+            job.error("build-organisation-failed",
+                      f"The PDF for {organisation.name} could not be made: {error}", organisation)
+            continue
+        path = staging / relative
+        manifest.files[relative] = {
+            "path": relative, "kind": "organisation-pdf", "sha256": digest,
+            "bytes": path.stat().st_size, "pages": pages, "organisation": organisation.id}
+    if not job.checked.target.only and len(job.organisations) == len(
+            job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+        readers = [PdfReader(pdf) for pdf in signature_pdfs]
+        data = combine([page for reader in readers for page in reader.pages],
+                       PdfReader(master_pdf))
+        write_atomic(staging / "signature-pages.pdf", data)
+        manifest.add("signature-pages.pdf", data, kind="signature-pages-pdf", pages=position)
+
+
+def _progress(total: int, show: bool) -> Callable[[Iterable[Any]], Iterable[Any]]:
+    if not show or total < 10:
+        return lambda items: items
+    from tqdm import tqdm  # noqa: PLC0415
+
+    return lambda items: tqdm(items, total=total, desc="Signaturklara PDF:er", unit="st",
+                              file=sys.stderr)

@@ -1,0 +1,74 @@
+"""Writing outputs so that nothing is ever half-written.
+
+A build writes into a staging folder beside its destination and swaps it into place only
+when everything in it is whole; single files are written under a temporary name and
+renamed. A crash leaves the previous build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Manifest:
+    """``manifest.json``: every file a build wrote, its SHA-256, pages and organisation."""
+
+    agreement: str
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
+            organisation: str | None = None) -> None:
+        self.files[relative] = {
+            "path": relative, "kind": kind, "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data), "pages": pages, "organisation": organisation,
+        }
+
+    def merge_into(self, path: Path) -> None:
+        """Update an existing manifest (a build of one organisation) or write a new one."""
+        existing: dict[str, dict[str, Any]] = {}
+        if path.is_file():
+            existing = {entry["path"]: entry
+                        for entry in json.loads(path.read_text(encoding="utf-8"))["files"]}
+        existing.update(self.files)
+        self._write(path, existing)
+
+    def write(self, path: Path) -> None:
+        self._write(path, self.files)
+
+    def _write(self, path: Path, files: dict[str, dict[str, Any]]) -> None:
+        document = {"agreement": self.agreement,
+                    "files": [files[name] for name in sorted(files)]}
+        write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+def swap_into_place(staging: Path, destination: Path) -> None:
+    """Replace ``destination`` (a folder) by ``staging`` with two renames."""
+    old = None
+    if destination.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
+        old.rmdir()
+        destination.replace(old)
+    staging.replace(destination)
+    if old is not None:
+        shutil.rmtree(old)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository's paths and a way to run the CLI like a user."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from overens_docs.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "tests" / "examples"
+OREBRO = ROOT / "agreements" / "orebro"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run ``overens ARGS...`` in-process and return its exit code and output."""
+
+    def run(*arguments: str | Path) -> CliResult:
+        exit_code = main([str(argument) for argument in arguments])
+        captured = capsys.readouterr()
+        return CliResult(exit_code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def orebro_copy(tmp_path: Path) -> Path:
+    """A private copy of the Örebro sample, to break on purpose."""
+    target = tmp_path / "orebro"
+    shutil.copytree(OREBRO, target)
+    return target

@@ -1,0 +1,145 @@
+"""The loaders keep what was written, refuse what is dangerous, and never raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from overens_docs.load import load_csv, load_yaml
+from overens_docs.load import yaml_file
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with both PyYAML parsers: they must agree."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yaml_file, "_Loader", yaml.SafeLoader)
+    elif not yaml.__with_libyaml__:
+        pytest.fail("PyYAML is installed without libyaml; validation of large lists is slow")
+    return str(request.param)
+
+
+def _write(tmp_path: Path, text: str | bytes, name: str = "file.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def test_values_yaml_would_retype_are_kept_as_written(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, "a: NO\nb: yes\nc: 0701234567\nd: 1:30\ne: 2024-01-31\nf: 1e3\n"
+                            "g:\nh: ~\ni: ''\nj: 'null'\n")
+    loaded = load_yaml(path)
+    assert loaded.findings == []
+    assert loaded.data == {"a": "NO", "b": "yes", "c": "0701234567", "d": "1:30",
+                           "e": "2024-01-31", "f": "1e3", "g": None, "h": None, "i": "",
+                           "j": "null"}
+
+
+def test_swedish_text_survives_exactly(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    name = 'Föreningen "Ett & Två" <Unga> i Västerås'
+    path = _write(tmp_path, f"name: '{name}'\n")
+    assert load_yaml(path).data == {"name": name}
+
+
+def test_positions_are_one_based_and_point_at_values(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, "# comment\nparties:\n  - id: x\n    name: Y\n")
+    loaded = load_yaml(path)
+    assert loaded.source.values[("parties", 0, "name")] == (4, 11)
+    assert loaded.source.keys[("parties", 0, "name")] == (4, 5)
+
+
+def test_duplicate_key_names_both_lines(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "a: 1\nb: 2\na: 3\n"))
+    [finding] = loaded.findings
+    assert (finding.rule, finding.line, finding.column) == ("yaml-duplicate-key", 3, 1)
+    assert "line 1 and line 3" in finding.message
+    assert loaded.data == {"a": "1", "b": "2"}
+
+
+def test_alias_bomb_is_refused_without_expanding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb.append(f"{level}: &{level} [{','.join(['*' + previous] * 9)}]")
+    loaded = load_yaml(_write(tmp_path, "\n".join(bomb) + "\n"))
+    aliases = [f for f in loaded.findings if f.rule == "yaml-alias"]
+    assert len(aliases) == 8 * 9  # each alias reported where it is used, none expanded
+    assert aliases[0].line == 2
+    assert loaded.data["i"] == [None] * 9
+
+
+def test_merge_keys_are_refused(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "base: &b {x: 1}\nother:\n  <<: *b\n"))
+    assert {f.rule for f in loaded.findings} == {"yaml-alias"}
+
+
+@pytest.mark.parametrize("document", [
+    "a: !!python/object/apply:os.system ['echo hacked']\n",
+    "a: !!python/name:os.system\n",
+    "!!python/object:builtins.dict {}\n",
+    "a: !custom x\n",
+    "a: !!binary aGVq\n",
+])
+def test_tags_outside_the_core_set_are_refused(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, document))
+    assert [f.rule for f in loaded.findings] == ["yaml-tag"]
+
+
+def test_more_than_one_document_is_a_finding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "a: 1\n---\nb: 2\n"))
+    assert [f.rule for f in loaded.findings] == ["yaml-syntax"]
+    assert loaded.findings[0].line == 2
+
+
+def test_non_utf8_yaml_is_a_finding_with_place(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "title: ok\nname: F\xf6reningen\n".encode("cp1252")))
+    [finding] = loaded.findings
+    assert (finding.rule, finding.line, finding.column) == ("encoding", 2, 8)
+    assert not loaded.usable
+
+
+def test_byte_order_mark_at_start_of_yaml_is_fine(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "\ufeffa: b\n"))
+    assert loaded.data == {"a": "b"}
+    assert loaded.findings == []
+
+
+def test_characters_yaml_forbids_are_a_finding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "a: b\x07c\n"))
+    [finding] = loaded.findings
+    assert finding.rule == "yaml-syntax"
+    assert finding.line == 1
+
+
+def test_csv_from_excel_with_bom_and_semicolons(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, "\ufeffname;org_number;representative;representative_title\r\n"
+                            '"A; B ""C""";802450-1234;Åsa;Ordförande\r\n;;;\r\n',
+                  "organisations.csv")
+    loaded = load_csv(path)
+    assert loaded.findings == []
+    assert loaded.data == {"organisations": [{
+        "name": 'A; B "C"', "org_number": "802450-1234", "representative": "Åsa",
+        "representative_title": "Ordförande"}]}
+    assert loaded.source.values[("organisations", 0, "org_number")] == (2, 2)
+
+
+def test_csv_cell_positions_follow_multiline_cells(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, 'name,representative,representative_title\n"A\nB",x,y\nC,x,y\n',
+                  "organisations.csv")
+    loaded = load_csv(path)
+    assert loaded.source.values[("organisations", 1, "name")] == (4, 1)
+
+
+def test_csv_unknown_column_is_a_warning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, "name,representative,representative_title,Kommentar\nA,B,C,D\n",
+                  "organisations.csv")
+    loaded = load_csv(path)
+    assert [(f.rule, f.severity.value, f.column) for f in loaded.findings] == [
+        ("csv-unknown-column", "warning", 4)]
+    assert loaded.data == {"organisations": [
+        {"name": "A", "representative": "B", "representative_title": "C"}]}

@@ -1,0 +1,92 @@
+"""Property tests: whatever the input, validation returns findings and never raises."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from overens_docs.sources import Target
+from overens_docs.validate import check_target
+
+VALID = yaml.safe_load((EXAMPLES / "valid" / "minimal.agreement.yaml").read_text("utf-8"))
+# safe_load turned the quoted dates into text already; keep it that way.
+REQUIRED = ["title", "public_body", "adoption", "purpose", "value_base", "principles", "parties"]
+
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = value
+    return data
+
+
+@st.composite
+def broken_agreements(draw: st.DrawFn) -> Any:
+    """The valid example with one change that always makes it invalid, plus random noise."""
+    data = copy.deepcopy(VALID)
+    breakage = draw(st.sampled_from(["drop", "retype", "unknown", "duplicate", "empty"]))
+    if breakage == "drop":
+        del data[draw(st.sampled_from(REQUIRED))]
+    elif breakage == "retype":
+        key = draw(st.sampled_from(REQUIRED))
+        data[key] = draw(junk.filter(lambda value: not isinstance(value, type(data[key]))))
+    elif breakage == "unknown":
+        data["parties"][draw(st.integers(0, 1))]["commitments"][0]["principles"].append(
+            draw(st.text(min_size=1, max_size=10).filter(lambda t: t not in {"dialog", "oppenhet"})))
+    elif breakage == "duplicate":
+        data["principles"].append(copy.deepcopy(data["principles"][0]))
+    else:
+        data["parties"][draw(st.integers(0, 1))]["commitments"] = []
+    for _ in range(draw(st.integers(0, 3))):  # noise anywhere, valid or not
+        path = draw(st.sampled_from(_paths(data)[1:]))
+        data = _set(data, path, draw(junk))
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=broken_agreements())
+def test_broken_agreements_always_give_errors(tmp_path: Path, data: Any) -> None:
+    path = tmp_path / "agreement.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    checked = check_target(Target(tmp_path, only=path))
+    assert not checked.valid
+    for finding in checked.findings:
+        assert finding.file and finding.rule and finding.message
+        assert finding.line is None or finding.line >= 1
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_arbitrary_bytes_never_raise(tmp_path: Path, raw: bytes) -> None:
+    for name in ("agreement.yaml", "organisations.yaml", "organisations.csv"):
+        path = tmp_path / name
+        path.write_bytes(raw)
+        checked = check_target(Target(tmp_path, only=path))
+        assert isinstance(checked.findings, list)
