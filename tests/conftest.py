@@ -40,3 +40,12 @@ def orebro_copy(tmp_path: Path) -> Path:
     target = tmp_path / "orebro"
     shutil.copytree(OREBRO, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        pytest.fail("LibreOffice (soffice) is not installed: apt-get install -y "
+                    "--no-install-recommends libreoffice-writer-nogui fonts-liberation2")
+    return found

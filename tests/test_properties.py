@@ -56,7 +56,10 @@ def broken_agreements(draw: st.DrawFn) -> Any:
         del data[draw(st.sampled_from(REQUIRED))]
     elif breakage == "retype":
         key = draw(st.sampled_from(REQUIRED))
-        data[key] = draw(junk.filter(lambda value: not isinstance(value, type(data[key]))))
+        # Scalars are kept as the text written (`false` stays "false"), so only a value
+        # of another shape is sure to be wrong here.
+        data[key] = draw(junk.filter(lambda value: not isinstance(value, (str, bool, int))
+                                     and not isinstance(value, type(data[key]))))
     elif breakage == "unknown":
         data["parties"][draw(st.integers(0, 1))]["commitments"][0]["principles"].append(
             draw(st.text(min_size=1, max_size=10).filter(lambda t: t not in {"dialog", "oppenhet"})))

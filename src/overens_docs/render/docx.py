@@ -145,10 +145,13 @@ class Personaliser:
             return self._render_for(organisation.context())
         parts = self._master(shape)
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
+        with zipfile.ZipFile(buffer, "w") as package:
             for name, content in parts.items():
-                package.writestr(name, _substitute(content, organisation)
-                                 if b"XoverensX" in content else content)
+                if b"XoverensX" in content:
+                    package.writestr(name, _substitute(content, organisation),
+                                     zipfile.ZIP_DEFLATED, compresslevel=1)
+                else:  # unchanged parts are small; storing them saves compressing each time
+                    package.writestr(name, content, zipfile.ZIP_STORED)
         data = buffer.getvalue()
         if shape not in self._proven:
             slow = self._render_for(organisation.context())

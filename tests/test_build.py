@@ -1,0 +1,239 @@
+"""``overens build`` end to end on the Örebro sample, checked like a user would check it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import OREBRO
+from overens_docs import model
+from overens_docs.build import build
+from overens_docs.sources import Target
+from overens_docs.validate import check_target
+
+pytestmark = pytest.mark.libreoffice
+TRICKY = 'Föreningen "Ett & Två" <Unga> i Västerås'
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """The sample, with two organisations whose names slug alike, built once."""
+    folder = tmp_path_factory.mktemp("agreements") / "orebro"
+    shutil.copytree(OREBRO, folder)
+    organisations = folder / "organisations.yaml"
+    organisations.write_text(organisations.read_text(encoding="utf-8") + (
+        "  - name: Åkesson & Co ideell förening\n"
+        "    representative: Åke Åkesson\n    representative_title: Ordförande\n"
+        "  - name: Akesson & Co ideell forening\n"
+        "    representative: Ake Akesson\n    representative_title: Ordförande\n"),
+        encoding="utf-8")
+    out = folder.parent.parent / "build"
+    result = build([folder], out=out, progress=False)
+    assert not result.report.fails() and not result.build_failed, result.report.findings
+    return out / "orebro"
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)
+    import html  # noqa: PLC0415
+
+    return html.unescape("".join(texts))
+
+
+def _organisations(built: Path) -> list[dict[str, object]]:
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    return [entry for entry in manifest["files"] if entry["kind"] == "organisation-pdf"]
+
+
+def test_every_output_is_written_and_listed(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["path"] for entry in manifest["files"]}
+    on_disk = {str(path.relative_to(built)) for path in built.rglob("*") if path.is_file()}
+    assert listed == on_disk - {"manifest.json"}
+    assert {"agreement.docx", "agreement.pdf", "signature-pages.pdf"} <= listed
+    assert len(_organisations(built)) == 17
+    for entry in manifest["files"]:
+        import hashlib  # noqa: PLC0415
+
+        data = (built / str(entry["path"])).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_names_that_slug_alike_do_not_overwrite_each_other(built: Path) -> None:
+    assert (built / "organisations/akesson-co-ideell-forening.pdf").is_file()
+    assert (built / "organisations/akesson-co-ideell-forening-2.pdf").is_file()
+    assert "Åkesson & Co" in _text(built / "organisations/akesson-co-ideell-forening.pdf")
+    assert "Akesson & Co" in _text(built / "organisations/akesson-co-ideell-forening-2.pdf")
+
+
+def test_tricky_name_comes_out_exactly_in_pdf_and_docx(built: Path) -> None:
+    pdf = built / "organisations/foreningen-ett-tva-unga-i-vasteras.pdf"
+    text = _text(pdf)
+    assert TRICKY in text
+    assert "802988-4569" in text
+    assert "Jonatan Ekvall" in text
+    assert TRICKY in _docx_text(pdf.with_suffix(".docx"))
+
+
+def _listed(folder: Path) -> dict[str, model.Organisation]:
+    checked = check_target(Target(folder))
+    assert checked.organisations is not None
+    return {o.id: o for o in model.organisations(checked.organisations.data)}
+
+
+def test_every_organisation_pdf_holds_the_text_and_its_own_signature_page(built: Path) -> None:
+    agreement_pages = len(PdfReader(built / "agreement.pdf").pages)
+    listed = _listed(OREBRO)
+    assert any(len(o.name) > 120 for o in listed.values())
+    for entry in _organisations(built):
+        if entry["organisation"] not in listed:
+            continue  # the two added in the fixture are checked by name elsewhere
+        organisation = listed[str(entry["organisation"])]
+        pdf = built / str(entry["path"])
+        reader = PdfReader(pdf)
+        assert len(reader.pages) == entry["pages"] == agreement_pages + 1
+        pages = _text(pdf).split("\f")
+        full = " ".join(" ".join(pages).split())
+        assert "Principen om självständighet och oberoende" in full
+        assert "(principen om öppenhet, om dialog och om mångfald)" in full
+        signature = " ".join(pages[agreement_pages].split())
+        assert f"sida {agreement_pages + 1} av {agreement_pages + 1}" in signature
+        assert f"För {organisation.name}" in signature, organisation.name
+        assert organisation.representative in signature
+        assert organisation.representative_title in signature
+        if organisation.org_number:
+            assert f"Organisationsnummer {organisation.org_number}" in signature
+        others = [o.name for o in listed.values() if o.id != organisation.id]
+        assert not [name for name in others if f"För {name}" in signature]
+
+
+def test_pdfs_are_pdfa_with_embedded_fonts_and_pass_qpdf(built: Path) -> None:
+    for pdf in [built / "agreement.pdf", built / "signature-pages.pdf",
+                *sorted((built / "organisations").glob("*.pdf"))[:3]]:
+        subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
+        fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                               text=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+        reader = PdfReader(pdf)
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+        assert 'pdfaid:part="2"' in xmp or "<pdfaid:part>2</pdfaid:part>" in xmp
+        assert 'pdfaid:conformance="B"' in xmp or "<pdfaid:conformance>B<" in xmp
+        assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
+        assert "/OutputIntents" in reader.trailer["/Root"]
+        info = reader.metadata
+        assert info is not None
+        assert info.title == "Överenskommelse om samverkan i Örebro mellan det civila samhället och kommunen"
+        assert info.author == "Örebro kommun"
+        assert info.producer != "pypdf"
+
+
+def test_signature_pages_come_in_list_order(built: Path) -> None:
+    pages = _text(built / "signature-pages.pdf").split("\f")
+    organisations = (OREBRO / "organisations.yaml").read_text(encoding="utf-8")
+    first = re.findall(r"^    name: (.+)$", organisations, flags=re.MULTILINE)[0]
+    assert first in pages[0]
+    assert len(PdfReader(built / "signature-pages.pdf").pages) == 17
+
+
+def test_no_template_syntax_survives(built: Path) -> None:
+    for path in built.rglob("*.pdf"):
+        text = _text(path)
+        assert not re.search(r"\{\{|\{%|\{#|XoverensX", text), path
+
+
+def test_build_refuses_invalid_input_with_validation_findings(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    agreement = orebro_copy / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace(
+        "principles: [kvalitet]", "principles: [kvalitetx]", 1), encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "[unknown-principle]" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_one_organisation(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out",
+                     "--only", "ett-och-tva-vasteras")
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out/orebro").rglob("*") if p.is_file())
+    assert written == ["foreningen-ett-tva-unga-i-vasteras.docx",
+                       "foreningen-ett-tva-unga-i-vasteras.pdf", "manifest.json"]
+    unknown = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--only", "nobody")
+    assert unknown.exit_code == 2
+
+
+def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from overens_docs.resources import data_dir  # noqa: PLC0415
+
+    source = data_dir("templates") / "default" / "agreement.docx"
+    broken = tmp_path / "templates" / "broken.docx"
+    broken.parent.mkdir()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ agreement.title }}", b"{{ agreement.kommunnamn }}", 1)
+            copy.writestr(item, data)
+    agreement = orebro_copy / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8")
+                         + f"template:\n  document: {broken}\n", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "[template-undefined]" in result.stderr
+    assert "kommunnamn" in result.stderr
+    assert "broken.docx" in result.stderr
+    assert not (tmp_path / "out" / "orebro").exists()
+
+
+def test_missing_libreoffice_says_how_to_install(run_cli, orebro_copy, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "apt-get install" in result.stderr
+    assert "libreoffice-writer-nogui" in result.stderr
+    assert not (tmp_path / "out" / "orebro").exists()
+
+
+def test_a_failed_build_leaves_the_previous_one_untouched(run_cli, orebro_copy, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    before = (out / "orebro" / "manifest.json").read_bytes()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 3
+    assert (out / "orebro" / "manifest.json").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["orebro"]
+
+
+def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    agreement = orebro_copy / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8")
+                         + "template:\n  signature_form: pdf-form/signature-page.pdf\n",
+                         encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    pdf = out / "orebro/organisations/foreningen-ett-tva-unga-i-vasteras.pdf"
+    pages = _text(pdf).split("\f")
+    text_pages = len(PdfReader(out / "orebro/agreement.pdf").pages)
+    signature = " ".join(pages[text_pages].split())
+    assert TRICKY in signature
+    assert "802988-4569" in signature
+    assert f"sida {text_pages + 1} av {text_pages + 1}" in signature
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert all(line.split()[-5] == "yes" for line in fonts), fonts
+    subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
