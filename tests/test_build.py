@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -129,11 +130,12 @@ def test_pdfs_are_pdfa_with_embedded_fonts_and_pass_qpdf(built: Path) -> None:
                                text=True).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
         reader = PdfReader(pdf)
-        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+        root: Any = reader.trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode()
         assert 'pdfaid:part="2"' in xmp or "<pdfaid:part>2</pdfaid:part>" in xmp
         assert 'pdfaid:conformance="B"' in xmp or "<pdfaid:conformance>B<" in xmp
-        assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
-        assert "/OutputIntents" in reader.trailer["/Root"]
+        assert root["/Lang"] == "sv-SE"
+        assert "/OutputIntents" in root
         info = reader.metadata
         assert info is not None
         assert info.title == "Överenskommelse om samverkan i Örebro mellan det civila samhället och kommunen"

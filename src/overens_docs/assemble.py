@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -22,7 +23,7 @@ _CATALOG_KEYS = ("/Metadata", "/OutputIntents", "/Lang")
 
 
 def _finish(writer: PdfWriter, metadata_source: PdfReader) -> bytes:
-    source_root = metadata_source.trailer["/Root"]
+    source_root: Any = metadata_source.trailer["/Root"]
     for key in _CATALOG_KEYS:
         if key in source_root:
             writer.root_object[NameObject(key)] = source_root.raw_get(key).clone(writer)
@@ -69,7 +70,7 @@ class Assembler:
         pdf.Root.Metadata = pdf.copy_foreign(self.master.Root.Metadata)
         pdf.Root.OutputIntents = pdf.copy_foreign(self.output_intents)
         pdf.Root.Lang = self.master.Root.Lang
-        pdf.docinfo = pdf.copy_foreign(self.master.docinfo)
+        pdf.docinfo = pdf.copy_foreign(self.master.docinfo)  # type: ignore[assignment]
         for page in pdf.pages:
             if "/StructParents" in page.obj:
                 del page.obj["/StructParents"]  # the structure tree stays behind

@@ -27,7 +27,7 @@ from overens_docs.convert import convert, convert_parallel
 from overens_docs.errors import UsageError
 from overens_docs.findings import Finding, Report, Severity
 from overens_docs.output import Manifest, swap_into_place, write_atomic
-from overens_docs.render.docx import CoreProperties, Personaliser, TemplateProblem, render
+from overens_docs.render.docx import CoreProperties, Personaliser, TemplateError, render
 from overens_docs.resources import data_dir
 from overens_docs.sources import display
 from overens_docs.validate import CheckedAgreement, validate_paths
@@ -165,7 +165,7 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
         published = render_with([], include_text=True)
         personaliser = Personaliser(lambda org: render_with([org], include_text=True))
         master = personaliser.master_document(with_number=True)
-    except TemplateProblem as problem:
+    except TemplateError as problem:
         job.error(problem.rule, f"{display(job.template)}: {problem}")
         return None
 
@@ -173,8 +173,8 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     (work / "master.docx").write_bytes(master)
     agreement_pdf, master_pdf = convert([work / "agreement.docx", work / "master.docx"], work)
     for pdf in (agreement_pdf, master_pdf):
-        for problem in verify.problems(pdf):
-            job.error("pdf-archival", f"LibreOffice's {pdf.name} is not fit to archive: {problem}.")
+        for issue in verify.problems(pdf):
+            job.error("pdf-archival", f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
     missing_fonts = verify.expected_fonts_missing(agreement_pdf, TEMPLATE_FONTS)
     if missing_fonts:
         job.error("pdf-fonts", f"The fonts {', '.join(missing_fonts)} are not installed, so "
@@ -196,7 +196,8 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     signature_pdfs = signatures()
     if signature_pdfs is None:
         return None
-    _write_pdfs(job, staging, manifest, master_pdf, text_pages, signature_pdfs, show_progress)
+    _write_pdfs(job, staging, manifest, master_pdf, text_pages=text_pages,
+                signature_pdfs=signature_pdfs, show_progress=show_progress)
     if any(f.severity is Severity.ERROR for f in job.findings):
         return None
     return manifest
@@ -283,7 +284,7 @@ def _write_documents(job: _Job, staging: Path, manifest: Manifest,
         relative = f"organisations/{organisation.file_stem}.docx"
         try:
             data = personaliser.document(organisation)
-        except TemplateProblem as problem:
+        except TemplateError as problem:
             job.error(problem.rule, f"{organisation.name}: {problem}", organisation)
             continue
         write_atomic(staging / relative, data)
@@ -315,7 +316,7 @@ def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, bytes
     return index, hashlib.sha256(data).hexdigest(), pages, None, ""
 
 
-def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path,
+def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, *,
                 text_pages: int, signature_pdfs: list[Path], show_progress: bool) -> None:
     tasks = []
     position = 0

@@ -68,7 +68,8 @@ class Organisation:
         }
 
 
-def organisations(data: dict[str, Any], lines: list[int | None] | None = None) -> list[Organisation]:
+def organisations(data: dict[str, Any], lines: list[int | None] | None = None,
+                  ) -> list[Organisation]:
     """Validated organisation rows -> :class:`Organisation`, with unique ids and file names."""
     rows: list[dict[str, Any]] = data["organisations"]
     explicit = {row["id"] for row in rows if row.get("id")}

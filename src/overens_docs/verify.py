@@ -19,13 +19,12 @@ def _fonts(resources: Any, seen: set[int]) -> list[DictionaryObject]:
     if resources is None:
         return found
     resources = resources.get_object()
-    for font in (resources.get("/Font") or {}).values():
-        font = font.get_object()
+    for reference in (resources.get("/Font") or {}).values():
+        font = reference.get_object()
         found.append(font)
-        for descendant in font.get("/DescendantFonts") or []:
-            found.append(descendant.get_object())
-    for xobject in (resources.get("/XObject") or {}).values():
-        xobject = xobject.get_object()
+        found.extend(item.get_object() for item in font.get("/DescendantFonts") or [])
+    for xreference in (resources.get("/XObject") or {}).values():
+        xobject = xreference.get_object()
         if id(xobject) not in seen and "/Resources" in xobject:
             seen.add(id(xobject))
             found += _fonts(xobject["/Resources"], seen)
@@ -36,7 +35,7 @@ def problems(pdf: Path) -> list[str]:
     """What keeps ``pdf`` from being an archivable, Swedish PDF/A-2b; empty if nothing."""
     reader = PdfReader(pdf)
     found = []
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     metadata = root.get("/Metadata")
     xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata else ""
     if "pdfaid:part" not in xmp or not (
@@ -52,8 +51,8 @@ def problems(pdf: Path) -> list[str]:
         for font in _fonts(page.get("/Resources"), seen):
             if font.get("/Subtype") in ("/Type0", "/Type3"):
                 continue  # checked through its descendant; Type3 glyphs are drawings
-            descriptor = font.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
+            reference = font.get("/FontDescriptor")
+            descriptor: Any = reference.get_object() if reference is not None else {}
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 not_embedded.add(str(font.get("/BaseFont", "?")))
     if not_embedded:

@@ -22,7 +22,7 @@ REQUIRED_COLUMNS = ("name", "representative", "representative_title")
 _SEPARATORS = (";", ",", "\t")
 
 
-def load_csv(path: Path, display_name: str | None = None) -> Loaded:
+def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PLR0912, PLR0915 -- one pass keeps each cell's position
     """Read an organisation list; never raises for bad content."""
     file = display_name or str(path)
     source = SourceMap(file)
@@ -33,7 +33,7 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:
         return loaded
     assert text is not None  # noqa: S101 -- decode_utf8 returns one or the other
 
-    def finding(line: int, column: int | None, path: str, rule: str, message: str,
+    def finding(line: int, column: int | None, path: str, rule: str, message: str,  # noqa: PLR0917
                 severity: Severity = Severity.ERROR) -> None:
         loaded.findings.append(Finding(file, line, column, path, rule, severity, message))
 
@@ -92,16 +92,16 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:
             row: dict[str, Any] = {}
             source.values[("organisations", index)] = (line, 1)
             for number, cell in enumerate(cells, start=1):
-                column = columns[number - 1] if number <= len(columns) else None
+                key = columns[number - 1] if number <= len(columns) else None
                 if number > len(columns) and cell.strip():
                     finding(line, number, f"$.organisations[{index}]", "csv-extra-cell",
                             f"Row has a value in column {number}, which has no header.")
-                if column is None:
+                if key is None:
                     continue
                 value = cell.strip()
                 if value:
-                    row[column] = value
-                    source.values[("organisations", index, column)] = (line, number)
+                    row[key] = value
+                    source.values[("organisations", index, key)] = (line, number)
             rows.append(row)
     except csv.Error as error:
         finding(reader.line_num, None, "$", "csv-syntax",

@@ -95,7 +95,8 @@ def _reader_finding(file: str, text: str, error: yaml.YAMLError) -> Finding:
 
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
-    return (event.start_mark.line + 1, event.start_mark.column + 1)
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -193,7 +194,7 @@ class _Builder:
                            "Merge keys (<<) are not supported: write the values out in full.")
                 self.skip(value_event)
                 continue
-            key_line = key_event.start_mark.line + 1
+            key_line = _mark(key_event)[0]
             if key in first_seen:
                 self.error(
                     key_event, (*path, key), "yaml-duplicate-key",
@@ -207,8 +208,7 @@ class _Builder:
             self.source.keys[value_path] = _mark(key_event)
             if type(value_event) is yaml.ScalarEvent and value_event.tag is None:
                 # The common case, inlined: large organisation lists are mostly this.
-                mark = value_event.start_mark
-                self.source.values[value_path] = (mark.line + 1, mark.column + 1)
+                self.source.values[value_path] = _mark(value_event)
                 value = value_event.value
                 plain_null = not value_event.style and value in _NULL_SPELLINGS
                 result[key] = None if plain_null else value

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 from markupsafe import escape
 
 from overens_docs.errors import OverensError
@@ -30,11 +30,12 @@ from overens_docs.render.jinja_env import environment
 _TAG = re.compile(r"<[^>]+>")
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
-_PLACEHOLDER = "XoverensX{}XplaceholderX"  # plain letters: a fallback font would be embedded for others
+# Plain letters: any other character would make LibreOffice embed a fallback font.
+_PLACEHOLDER = "XoverensX{}XplaceholderX"
 ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title")
 
 
-class TemplateProblem(OverensError):
+class TemplateError(OverensError):
     """A template cannot be rendered with the data; ``rule`` names the kind of problem."""
 
     def __init__(self, rule: str, message: str) -> None:
@@ -53,7 +54,7 @@ class CoreProperties:
 
 
 def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> bytes:
-    """Render ``template`` with ``context``; raises :class:`TemplateProblem`."""
+    """Render ``template`` with ``context``; raises :class:`TemplateError`."""
     document = DocxTemplate(str(template))
     try:
         document.render(dict(context), jinja_env=environment(), autoescape=True)
@@ -61,15 +62,15 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
         match = _UNDEFINED_NAME.search(str(error))
         name = next((group for group in match.groups() if group), str(error)) if match else str(
             error)
-        raise TemplateProblem(
+        raise TemplateError(
             "template-undefined",
             f"The template uses '{name}', which the data does not provide ({error}).") from error
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateProblem("template-syntax",
+        raise TemplateError("template-syntax",
                               f"The template has a tag Jinja cannot read: {error.message}."
                               ) from error
     except SecurityError as error:
-        raise TemplateProblem("template-unsafe",
+        raise TemplateError("template-unsafe",
                               f"The template tries something the sandbox forbids: {error}."
                               ) from error
     properties = document.docx.core_properties
@@ -80,7 +81,7 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
     data = buffer.getvalue()
     leftovers = leftover_tags(data)
     if leftovers:
-        raise TemplateProblem(
+        raise TemplateError(
             "template-leftover",
             f"Template syntax survived rendering: {', '.join(leftovers)}. A tag is probably "
             "split by formatting in Word; retype it in one go.")

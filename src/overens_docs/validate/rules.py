@@ -282,7 +282,8 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
                 "This value must be one line, but it contains a line break.")
         elif (match := _CONTROL.search(value)) is not None:
             character = match.group()
-            name = "a byte-order mark" if character == "\ufeff" else "an invisible control character"
+            name = ("a byte-order mark" if character == "\ufeff"
+                    else "an invisible control character")
             yield rule_input.error(
                 path, "text-characters",
                 f"The text contains {name} (U+{ord(character):04X}) at position "

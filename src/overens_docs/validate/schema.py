@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import fastjsonschema
-
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -79,24 +78,26 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
     path: JsonPath = tuple(error.absolute_path)
     kind = str(error.validator)
     rule = f"schema-{kind}"
-    value = error.instance
-    description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    schema_part: Any = error.schema if isinstance(error.schema, dict) else {}
+    description = schema_part.get("description", "")
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in value]
+        missing = [name for name in expected if name not in value]
         return [source.finding(path, rule, f"The key '{name}' is missing here.")
                 for name in missing]
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema_part.get("properties", {}))
         unknown = [key for key in value if key not in allowed]
         return [
             source.finding((*path, key), rule, _unknown_key_message(key, allowed), key=True)
             for key in unknown
         ]
     if kind == "type":
-        expected = _KIND_NAMES.get(str(error.validator_value), str(error.validator_value))
+        expected = _KIND_NAMES.get(str(expected), str(expected))
         message = f"Expected {expected} here, found {_described(value)}."
     elif kind == "enum":
-        options = ", ".join(str(option) for option in error.validator_value)
+        options = ", ".join(str(option) for option in expected)
         message = f"{_described(value)} is not allowed here; use one of: {options}."
     elif kind == "pattern":
         message = f"{_described(value)} has the wrong form. {description}".strip()
@@ -104,9 +105,9 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
         message = "This text must not be empty."
     elif kind == "maxLength":
         message = (f"This text is too long ({len(value)} characters; at most "
-                   f"{error.validator_value}).")
+                   f"{expected}).")
     elif kind == "minItems":
-        message = f"This list needs at least {error.validator_value} item(s)."
+        message = f"This list needs at least {expected} item(s)."
     else:
         message = error.message
     return [source.finding(path, rule, message)]
