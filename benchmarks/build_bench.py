@@ -20,13 +20,14 @@ import time
 from pathlib import Path
 
 from generate import write_organisations
+
 from overens_docs import model
 from overens_docs.build import DEFAULT_TEMPLATE, build
 from overens_docs.convert import convert
 from overens_docs.render.docx import CoreProperties, render
 from overens_docs.resources import data_dir
-from overens_docs.validate import check_target
 from overens_docs.sources import Target
+from overens_docs.validate import check_target
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import yaml
+from generate import write_organisations, write_organisations_csv
 from jsonschema import Draft202012Validator
 
-from generate import write_organisations, write_organisations_csv
 from overens_docs.resources import schema
 from overens_docs.sources import Target
 from overens_docs.validate import check_target
