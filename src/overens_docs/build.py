@@ -9,6 +9,8 @@ pages plus its own signature page, put together by pypdf.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 import sys
@@ -24,7 +26,7 @@ from pypdf import PdfReader
 from overens_docs import model, verify
 from overens_docs.assemble import Assembler, combine
 from overens_docs.convert import convert, convert_parallel
-from overens_docs.errors import UsageError
+from overens_docs.errors import OverensError, UsageError
 from overens_docs.findings import Finding, Report, Severity
 from overens_docs.output import Manifest, swap_into_place, write_atomic
 from overens_docs.render.docx import CoreProperties, Personaliser, TemplateError, render
@@ -56,6 +58,8 @@ class _Job:
     template: Path
     form: Path | None
     findings: list[Finding] = field(default_factory=list)
+    # False with --only: then only that organisation's files are written and merged in.
+    complete: bool = True
 
     @property
     def organisations_file(self) -> str:
@@ -119,7 +123,7 @@ def _prepare(checked: CheckedAgreement, out: Path, only: str | None) -> _Job:
     form = chosen.get("signature_form")
     return _Job(checked, out / checked.target.agreement_id, model.agreement_context(data),
                 organisations, templates / chosen.get("document", DEFAULT_TEMPLATE),
-                templates / form if form else None)
+                templates / form if form else None, complete=only is None)
 
 
 def _build(job: _Job, show_progress: bool) -> None:
@@ -135,8 +139,7 @@ def _build(job: _Job, show_progress: bool) -> None:
             manifest = _render_and_assemble(job, Path(work), staging, show_progress)
             if manifest is None:
                 return
-            if job.organisations and len(job.organisations) < len(
-                    job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+            if not job.complete:
                 _move_files(staging, job.destination)  # --only: update in place
                 manifest.merge_into(job.destination / "manifest.json")
             else:
@@ -183,8 +186,7 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
         return None
     text_pages = len(PdfReader(master_pdf).pages) - 1
     agreement_bytes = agreement_pdf.read_bytes()
-    if not job.checked.target.only and len(job.organisations) == len(
-            job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+    if job.complete:
         write_atomic(staging / "agreement.docx", published)
         manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
         write_atomic(staging / "agreement.pdf", agreement_bytes)
@@ -238,7 +240,6 @@ def _start_signature_pages(job: _Job, work: Path, page_number: int,
 
 
 def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path] | None:
-    from overens_docs.errors import OverensError  # noqa: PLC0415
     from overens_docs.render.pdf_form import SignatureForm  # noqa: PLC0415
 
     assert job.form is not None  # noqa: S101
@@ -261,7 +262,7 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
             "page_label": f"sida {page_number} av {page_number}",
         }
         try:
-            pages.append(PdfReader(_bytes_io(form.fill(values))).pages[0])
+            pages.append(PdfReader(io.BytesIO(form.fill(values))).pages[0])
         except OverensError as error:
             job.error("template-form-characters", f"{organisation.name}: {error}", organisation)
     if job.findings:
@@ -270,12 +271,6 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
     path = work / "signatures-form.pdf"
     path.write_bytes(combine(pages, master))
     return [path]
-
-
-def _bytes_io(data: bytes) -> Any:
-    import io  # noqa: PLC0415
-
-    return io.BytesIO(data)
 
 
 def _write_documents(job: _Job, staging: Path, manifest: Manifest,
@@ -302,18 +297,16 @@ def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) ->
                                      [Path(path) for path in signature_pdfs])
 
 
-def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, bytes | None, str]:
-    """(org index, signature file, page, output path) -> (index, sha256, pages, data, error)."""
+def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, str]:
+    """(org index, signature file, page, output path) -> (index, sha256, pages, error)."""
     index, pdf_index, page_index, path = task
     try:
         data, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index)
         write_atomic(Path(path), data)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
         Path(path).unlink(missing_ok=True)
-        return index, "", 0, None, f"{type(error).__name__}: {error}"
-    import hashlib  # noqa: PLC0415
-
-    return index, hashlib.sha256(data).hexdigest(), pages, None, ""
+        return index, "", 0, f"{type(error).__name__}: {error}"
+    return index, hashlib.sha256(data).hexdigest(), pages, ""
 
 
 def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, *,
@@ -329,7 +322,7 @@ def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, 
             position += 1
     (staging / "organisations").mkdir(parents=True, exist_ok=True)
     init_args = (str(master_pdf), text_pages, [str(pdf) for pdf in signature_pdfs])
-    results: Iterable[tuple[int, str, int, bytes | None, str]]
+    results: Iterable[tuple[int, str, int, str]]
     progress = _progress(len(tasks), show_progress)
     if len(tasks) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), initializer=_init_worker,
@@ -338,7 +331,7 @@ def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, 
     else:
         _init_worker(*init_args)
         results = list(progress(map(_assemble_one, tasks)))
-    for index, digest, pages, _, error in results:
+    for index, digest, pages, error in results:
         organisation = job.organisations[index]
         relative = f"organisations/{organisation.file_stem}.pdf"
         if error:
@@ -351,8 +344,7 @@ def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, 
         manifest.files[relative] = {
             "path": relative, "kind": "organisation-pdf", "sha256": digest,
             "bytes": path.stat().st_size, "pages": pages, "organisation": organisation.id}
-    if not job.checked.target.only and len(job.organisations) == len(
-            job.checked.organisations.data["organisations"]):  # type: ignore[union-attr]
+    if job.complete:
         readers = [PdfReader(pdf) for pdf in signature_pdfs]
         data = combine([page for reader in readers for page in reader.pages],
                        PdfReader(master_pdf))
