@@ -10,26 +10,30 @@ pages plus its own signature page, put together by pypdf.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-
 from overens_docs import model, verify
-from overens_docs.assemble import Assembler, combine
+from overens_docs.assemble import Assembler, page_count
 from overens_docs.convert import convert, convert_parallel
 from overens_docs.errors import OverensError, UsageError
 from overens_docs.findings import Finding, Report, Severity
 from overens_docs.output import Manifest, swap_into_place, write_atomic
-from overens_docs.render.docx import CoreProperties, Personaliser, TemplateError, render
+from overens_docs.render.docx import (
+    PAGE_NUMBER_PLACEHOLDER,
+    CoreProperties,
+    Personaliser,
+    TemplateError,
+    fill_page_number,
+    render,
+)
 from overens_docs.resources import data_dir
 from overens_docs.sources import display
 from overens_docs.validate import CheckedAgreement, validate_paths
@@ -174,7 +178,14 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
 
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
-    agreement_pdf, master_pdf = convert([work / "agreement.docx", work / "master.docx"], work)
+    # LibreOffice converts the text in its own process; meanwhile this one renders the
+    # signature batches (their page number is filled in once the text's length is known)
+    # and writes every organisation's .docx, which needs nothing from the conversion.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        text = pool.submit(convert, [work / "agreement.docx", work / "master.docx"], work)
+        batches = _signature_batches(job, render_with)
+        _write_documents(job, staging, manifest, personaliser)
+        agreement_pdf, master_pdf = text.result()
     for pdf in (agreement_pdf, master_pdf):
         for issue in verify.problems(pdf):
             job.error("pdf-archival", f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
@@ -184,18 +195,19 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
                   "LibreOffice replaced them. Install fonts-liberation2.")
     if job.findings:
         return None
-    text_pages = len(PdfReader(master_pdf).pages) - 1
+    text_pages = page_count(master_pdf) - 1
     agreement_bytes = agreement_pdf.read_bytes()
     if job.complete:
         write_atomic(staging / "agreement.docx", published)
         manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
         write_atomic(staging / "agreement.pdf", agreement_bytes)
         manifest.add("agreement.pdf", agreement_bytes, kind="agreement-pdf",
-                     pages=len(PdfReader(agreement_pdf).pages))
+                     pages=page_count(agreement_pdf))
 
-    signatures = _start_signature_pages(job, work, text_pages + 1, render_with)
-    _write_documents(job, staging, manifest, personaliser)
-    signature_pdfs = signatures()
+    if job.form is not None:
+        signature_pdfs = _form_signature_pages(job, work, text_pages + 1)
+    else:
+        signature_pdfs = _convert_signature_batches(job, work, batches, text_pages + 1)
     if signature_pdfs is None:
         return None
     _write_pdfs(job, staging, manifest, master_pdf, text_pages=text_pages,
@@ -205,38 +217,38 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     return manifest
 
 
-def _start_signature_pages(job: _Job, work: Path, page_number: int,
-                           render_with: Callable[..., bytes]) -> Callable[[], list[Path] | None]:
-    """Start converting every signature page; the returned call waits for the PDFs."""
-    if job.form is not None:
-        return lambda: _form_signature_pages(job, work, page_number)
+_Batch = tuple[list[model.Organisation], bytes]
+
+
+def _signature_batches(job: _Job, render_with: Callable[..., bytes]) -> list[_Batch]:
+    """The signature pages as one .docx per CPU core, their page number still a placeholder."""
     organisations = job.organisations
+    if job.form is not None or not organisations:
+        return []
     parts = 2 if len(organisations) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
-    size = -(-len(organisations) // parts) if organisations else 0
-    chunks = [organisations[start:start + size] for start in range(0, len(organisations), size)
-              ] if organisations else []
+    size = -(-len(organisations) // parts)
+    chunks = [organisations[start:start + size] for start in range(0, len(organisations), size)]
+    return [(chunk, render_with([o.context() for o in chunk], include_text=False,
+                                signature_page_number=PAGE_NUMBER_PLACEHOLDER))
+            for chunk in chunks]
+
+
+def _convert_signature_batches(job: _Job, work: Path, batches: list[_Batch],
+                               page_number: int) -> list[Path] | None:
     documents = []
-    for index, chunk in enumerate(chunks):
-        document = work / f"signatures-{index}.docx"
-        document.write_bytes(render_with([o.context() for o in chunk], include_text=False,
-                                         signature_page_number=page_number))
-        documents.append([document])
-    pool = ThreadPoolExecutor(max_workers=1)
-    future: Future[list[list[Path]]] = pool.submit(convert_parallel, documents, work)
-    pool.shutdown(wait=False)
-
-    def wait() -> list[Path] | None:
-        pdfs = [batch[0] for batch in future.result()]
-        for chunk, pdf in zip(chunks, pdfs, strict=True):
-            pages = len(PdfReader(pdf).pages)
-            if pages != len(chunk):
-                job.error("signature-page-overflow",
-                          f"{len(chunk)} signature pages came out as {pages} pages: one of "
-                          f"{chunk[0].name!r} … {chunk[-1].name!r} does not fit on one page.")
-                return None
-        return pdfs
-
-    return wait
+    for index, (_, document) in enumerate(batches):
+        path = work / f"signatures-{index}.docx"
+        path.write_bytes(fill_page_number(document, page_number))
+        documents.append([path])
+    pdfs = [batch[0] for batch in convert_parallel(documents, work)]
+    for (chunk, _), pdf in zip(batches, pdfs, strict=True):
+        pages = page_count(pdf)
+        if pages != len(chunk):
+            job.error("signature-page-overflow",
+                      f"{len(chunk)} signature pages came out as {pages} pages: one of "
+                      f"{chunk[0].name!r} … {chunk[-1].name!r} does not fit on one page.")
+            return None
+    return pdfs
 
 
 def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path] | None:
@@ -251,8 +263,8 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
         return None
     agreement = job.agreement
     signatory = model.render_context(agreement, [], include_text=True)["public_signatory"]
-    pages = []
-    for organisation in job.organisations:
+    filled = []
+    for index, organisation in enumerate(job.organisations):
         values = {
             "title": agreement["title"], "public_body": agreement["public_body"]["name"],
             "signatory_name": signatory["name"] or "", "signatory_title": signatory["title"],
@@ -262,15 +274,14 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
             "page_label": f"sida {page_number} av {page_number}",
         }
         try:
-            pages.append(PdfReader(io.BytesIO(form.fill(values))).pages[0])
+            data = form.fill(values)
         except OverensError as error:
             job.error("template-form-characters", f"{organisation.name}: {error}", organisation)
-    if job.findings:
-        return None
-    master = PdfReader(work / "master.pdf")
-    path = work / "signatures-form.pdf"
-    path.write_bytes(combine(pages, master))
-    return [path]
+            continue
+        path = work / f"form-{index}.pdf"  # one-page signature files, in list order
+        path.write_bytes(data)
+        filled.append(path)
+    return None if job.findings else filled
 
 
 def _write_documents(job: _Job, staging: Path, manifest: Manifest,
@@ -311,10 +322,10 @@ def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, str]:
 
 def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, *,
                 text_pages: int, signature_pdfs: list[Path], show_progress: bool) -> None:
+    assembler = Assembler(master_pdf, text_pages, signature_pdfs)
     tasks = []
     position = 0
-    counts = [len(PdfReader(pdf).pages) for pdf in signature_pdfs]
-    for pdf_index, count in enumerate(counts):
+    for pdf_index, count in enumerate(assembler.signature_counts):
         for page_index in range(count):
             organisation = job.organisations[position]
             path = staging / "organisations" / f"{organisation.file_stem}.pdf"
@@ -329,7 +340,7 @@ def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, 
                                  initargs=init_args) as pool:
             results = list(progress(pool.map(_assemble_one, tasks, chunksize=25)))
     else:
-        _init_worker(*init_args)
+        _worker["assembler"] = assembler
         results = list(progress(map(_assemble_one, tasks)))
     for index, digest, pages, error in results:
         organisation = job.organisations[index]
@@ -345,11 +356,9 @@ def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, 
             "path": relative, "kind": "organisation-pdf", "sha256": digest,
             "bytes": path.stat().st_size, "pages": pages, "organisation": organisation.id}
     if job.complete:
-        readers = [PdfReader(pdf) for pdf in signature_pdfs]
-        data = combine([page for reader in readers for page in reader.pages],
-                       PdfReader(master_pdf))
+        data, pages = assembler.signature_pages_pdf()
         write_atomic(staging / "signature-pages.pdf", data)
-        manifest.add("signature-pages.pdf", data, kind="signature-pages-pdf", pages=position)
+        manifest.add("signature-pages.pdf", data, kind="signature-pages-pdf", pages=pages)
 
 
 def _progress(total: int, show: bool) -> Callable[[Iterable[Any]], Iterable[Any]]:

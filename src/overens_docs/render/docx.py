@@ -32,7 +32,13 @@ _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
+_PLACEHOLDER_BYTES = re.compile(rb"XoverensX(\w+?)XplaceholderX")
 ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title")
+# The signature batches are rendered before LibreOffice has counted the text's pages.
+PAGE_NUMBER_PLACEHOLDER = _PLACEHOLDER.format("page")
+
+# A part split at its placeholders: literal bytes, then a field name, then bytes, ...
+_Segments = list[bytes | str]
 
 
 class TemplateError(OverensError):
@@ -110,12 +116,42 @@ def placeholder_organisation(*, with_number: bool) -> dict[str, Any]:
     return values
 
 
-def _substitute(content: bytes, organisation: Organisation) -> bytes:
-    text = content.decode("utf-8")
-    for field, value in organisation.context().items():
-        if value is not None:
-            text = text.replace(_PLACEHOLDER.format(field), str(escape(value)))
-    return text.encode("utf-8")
+def _split(content: bytes) -> _Segments | None:
+    """``content`` split at its placeholders, or ``None`` if it has none."""
+    pieces = _PLACEHOLDER_BYTES.split(content)
+    if len(pieces) == 1:
+        return None
+    return [piece if index % 2 == 0 else piece.decode("ascii")
+            for index, piece in enumerate(pieces)]
+
+
+def _fill(segments: _Segments, values: Mapping[str, object]) -> bytes:
+    return b"".join(
+        segment if isinstance(segment, bytes)
+        else str(escape("" if values.get(segment) is None else values[segment])).encode()
+        for segment in segments)
+
+
+def _package(parts: Mapping[str, bytes | _Segments], values: Mapping[str, object]) -> bytes:
+    """A .docx of ``parts`` with placeholders filled from ``values``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in parts.items():
+            if isinstance(content, bytes):  # small and unchanged: storing saves compressing
+                package.writestr(name, content, zipfile.ZIP_STORED)
+            else:
+                package.writestr(name, _fill(content, values), zipfile.ZIP_DEFLATED,
+                                 compresslevel=1)
+    return buffer.getvalue()
+
+
+def _prepared(data: bytes) -> dict[str, bytes | _Segments]:
+    return {name: _split(content) or content for name, content in _xml_parts(data).items()}
+
+
+def fill_page_number(document: bytes, page_number: int) -> bytes:
+    """Put the real page number where ``PAGE_NUMBER_PLACEHOLDER`` was rendered."""
+    return _package(_prepared(document), {"page": page_number})
 
 
 class Personaliser:
@@ -124,7 +160,7 @@ class Personaliser:
     def __init__(self, render_for: Callable[[dict[str, Any]], bytes]) -> None:
         self._render_for = render_for
         self._documents: dict[bool, bytes] = {}
-        self._masters: dict[bool, dict[str, bytes]] = {}
+        self._masters: dict[bool, dict[str, bytes | _Segments]] = {}
         self._proven: set[bool] = set()
         self.fast = True
 
@@ -135,25 +171,16 @@ class Personaliser:
                 placeholder_organisation(with_number=with_number))
         return self._documents[with_number]
 
-    def _master(self, with_number: bool) -> dict[str, bytes]:
+    def _master(self, with_number: bool) -> dict[str, bytes | _Segments]:
         if with_number not in self._masters:
-            self._masters[with_number] = _xml_parts(self.master_document(with_number=with_number))
+            self._masters[with_number] = _prepared(self.master_document(with_number=with_number))
         return self._masters[with_number]
 
     def document(self, organisation: Organisation) -> bytes:
         shape = organisation.org_number is not None
         if not self.fast:
             return self._render_for(organisation.context())
-        parts = self._master(shape)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as package:
-            for name, content in parts.items():
-                if b"XoverensX" in content:
-                    package.writestr(name, _substitute(content, organisation),
-                                     zipfile.ZIP_DEFLATED, compresslevel=1)
-                else:  # unchanged parts are small; storing them saves compressing each time
-                    package.writestr(name, content, zipfile.ZIP_STORED)
-        data = buffer.getvalue()
+        data = _package(self._master(shape), organisation.context())
         if shape not in self._proven:
             slow = self._render_for(organisation.context())
             if _xml_parts(slow) != _xml_parts(data):
