@@ -4,19 +4,22 @@ Usage: python benchmarks/build_bench.py [N] [OUT.json] [NAIVE_SAMPLE]
 
 In the same run it times the naive approach on a sample (render each organisation's
 document with docxtpl and call LibreOffice once per organisation), since machines are
-noisy. Peak memory is the largest sum of resident memory over this process and all its
-children (LibreOffice, the assembly workers), sampled every 20 ms from /proc.
+noisy. Peak memory is the largest sum of proportional set sizes (PSS) over this process and all
+its children (LibreOffice, the assembly workers), sampled every 100 ms from /proc by a
+separate process (which is not counted).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
+from multiprocessing.sharedctypes import Synchronized as Value
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from generate import write_organisations
@@ -32,38 +35,59 @@ from overens_docs.validate import check_target
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and every process below it."""
+def _pss(pid: int) -> int:
+    """Proportional set size: memory shared between processes (forked workers share most
+    of theirs with the parent) counts once in all, not once per process as RSS would."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(pid: int) -> int:
+    """Bytes of memory used by ``pid`` and every process below it."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            statm = (entry / "statm").read_text().split()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        rss[int(entry.name)] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(parent, []).append(int(entry.name))
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
+        total += _pss(current)
         stack.extend(children.get(current, []))
     return total
 
 
-class PeakMemory(threading.Thread):
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak = 0
-        self.running = True
+def _watch(pid: int, stop: Event, peak: Value) -> None:  # type: ignore[valid-type]
+    while not stop.is_set():
+        peak.value = max(peak.value, _tree_memory(pid))  # type: ignore[attr-defined]
+        time.sleep(0.1)
 
-    def run(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
-            time.sleep(0.02)
+
+class PeakMemory:
+    """Samples in a separate process, so the sampling takes no time from the build's."""
+
+    def __init__(self) -> None:
+        self._stop = multiprocessing.Event()
+        self._peak = multiprocessing.Value("q", 0)
+        self._process = multiprocessing.Process(
+            target=_watch, args=(os.getpid(), self._stop, self._peak), daemon=True)
+
+    def start(self) -> None:
+        self._process.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._process.join()
+        return int(self._peak.value)
 
 
 def naive(folder: Path, work: Path, sample: int) -> float:
@@ -95,8 +119,7 @@ def main() -> None:
         start = time.perf_counter()
         result = build([folder], out=Path(temporary) / "build", progress=False)
         wall = time.perf_counter() - start
-        monitor.running = False
-        monitor.join()
+        peak = monitor.stop()
         assert not result.report.fails() and not result.build_failed, result.report.findings[:3]
         pdfs = list((Path(temporary) / "build" / "bench" / "organisations").glob("*.pdf"))
         assert len(pdfs) == count, len(pdfs)
@@ -107,7 +130,7 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "build_wall_seconds": round(wall, 3),
         "build_seconds_per_organisation": round(ours_per_organisation, 5),
-        "build_peak_memory_mb": round(monitor.peak / 2**20, 1),
+        "build_peak_memory_mb": round(peak / 2**20, 1),
         "naive_sample": sample,
         "naive_seconds_per_organisation": round(naive_per_organisation, 3),
         "speedup_over_naive": round(naive_per_organisation / ours_per_organisation, 1),

@@ -9,7 +9,7 @@ pages plus its own signature page, put together by pypdf.
 
 from __future__ import annotations
 
-import hashlib
+import multiprocessing
 import os
 import shutil
 import sys
@@ -25,7 +25,7 @@ from overens_docs.assemble import Assembler, page_count
 from overens_docs.convert import convert, convert_parallel
 from overens_docs.errors import OverensError, UsageError
 from overens_docs.findings import Finding, Report, Severity
-from overens_docs.output import Manifest, swap_into_place, write_atomic
+from overens_docs.output import FileRecord, Manifest, swap_into_place
 from overens_docs.render.docx import (
     PAGE_NUMBER_PLACEHOLDER,
     CoreProperties,
@@ -153,6 +153,17 @@ def _build(job: _Job, show_progress: bool) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _write_staged(path: Path, data: bytes) -> None:
+    """Write into the staging folder, which is moved into place only when whole, so a
+    temporary name per file would be work done twice; a failed write leaves nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.write_bytes(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _move_files(staging: Path, destination: Path) -> None:
     for path in sorted(staging.rglob("*")):
         if path.is_file():
@@ -184,7 +195,10 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     with ThreadPoolExecutor(max_workers=1) as pool:
         text = pool.submit(convert, [work / "agreement.docx", work / "master.docx"], work)
         batches = _signature_batches(job, render_with)
-        _write_documents(job, staging, manifest, personaliser)
+        try:
+            personaliser.prove(job.organisations)
+        except TemplateError as problem:
+            job.error(problem.rule, f"{display(job.template)}: {problem}")
         agreement_pdf, master_pdf = text.result()
     for pdf in (agreement_pdf, master_pdf):
         for issue in verify.problems(pdf):
@@ -198,9 +212,9 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     text_pages = page_count(master_pdf) - 1
     agreement_bytes = agreement_pdf.read_bytes()
     if job.complete:
-        write_atomic(staging / "agreement.docx", published)
+        _write_staged(staging / "agreement.docx", published)
         manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
-        write_atomic(staging / "agreement.pdf", agreement_bytes)
+        _write_staged(staging / "agreement.pdf", agreement_bytes)
         manifest.add("agreement.pdf", agreement_bytes, kind="agreement-pdf",
                      pages=page_count(agreement_pdf))
 
@@ -210,8 +224,9 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
         signature_pdfs = _convert_signature_batches(job, work, batches, text_pages + 1)
     if signature_pdfs is None:
         return None
-    _write_pdfs(job, staging, manifest, master_pdf, text_pages=text_pages,
-                signature_pdfs=signature_pdfs, show_progress=show_progress)
+    _write_organisations(job, staging, manifest, personaliser, master_pdf,
+                         text_pages=text_pages, signature_pdfs=signature_pdfs,
+                         show_progress=show_progress)
     if any(f.severity is Severity.ERROR for f in job.findings):
         return None
     return manifest
@@ -284,80 +299,76 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
     return None if job.findings else filled
 
 
-def _write_documents(job: _Job, staging: Path, manifest: Manifest,
-                     personaliser: Personaliser) -> None:
-    for organisation in job.organisations:
-        relative = f"organisations/{organisation.file_stem}.docx"
-        try:
-            data = personaliser.document(organisation)
-        except TemplateError as problem:
-            job.error(problem.rule, f"{organisation.name}: {problem}", organisation)
-            continue
-        write_atomic(staging / relative, data)
-        manifest.add(relative, data, kind="organisation-docx", pages=None,
-                     organisation=organisation.id)
+# --- each organisation's two files, spread over processes --------------------------------
 
-
-# --- PDF assembly, spread over processes -------------------------------------------------
-
+# Set before the worker processes fork, so they inherit it instead of receiving it pickled.
 _worker: dict[str, Any] = {}
 
 
 def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) -> None:
+    # Each process opens the PDFs itself: an inherited open file would share its read
+    # position with the parent.
     _worker["assembler"] = Assembler(Path(master), text_pages,
                                      [Path(path) for path in signature_pdfs])
 
 
-def _assemble_one(task: tuple[int, int, int, str]) -> tuple[int, str, int, str]:
-    """(org index, signature file, page, output path) -> (index, sha256, pages, error)."""
-    index, pdf_index, page_index, path = task
+def _organisation_files(task: tuple[int, int, int]) -> tuple[int, list[FileRecord], str]:
+    """Write one organisation's .docx and .pdf; (index, their records, error message)."""
+    index, pdf_index, page_index = task
+    organisation: model.Organisation = _worker["organisations"][index]
+    staging: Path = _worker["staging"]
+    docx_path = f"organisations/{organisation.file_stem}.docx"
+    pdf_path = f"organisations/{organisation.file_stem}.pdf"
     try:
-        data, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index)
-        write_atomic(Path(path), data)
+        document = _worker["personaliser"].document(organisation)
+        pdf, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index)
+        _write_staged(staging / docx_path, document)
+        _write_staged(staging / pdf_path, pdf)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
-        Path(path).unlink(missing_ok=True)
-        return index, "", 0, f"{type(error).__name__}: {error}"
-    return index, hashlib.sha256(data).hexdigest(), pages, ""
+        for path in (docx_path, pdf_path):
+            (staging / path).unlink(missing_ok=True)
+        return index, [], f"{type(error).__name__}: {error}"
+    return index, [
+        FileRecord.of(docx_path, document, kind="organisation-docx", pages=None,
+                      organisation=organisation.id),
+        FileRecord.of(pdf_path, pdf, kind="organisation-pdf", pages=pages,
+                      organisation=organisation.id),
+    ], ""
 
 
-def _write_pdfs(job: _Job, staging: Path, manifest: Manifest, master_pdf: Path, *,
-                text_pages: int, signature_pdfs: list[Path], show_progress: bool) -> None:
+def _write_organisations(job: _Job, staging: Path, manifest: Manifest,
+                         personaliser: Personaliser, master_pdf: Path, *, text_pages: int,
+                         signature_pdfs: list[Path], show_progress: bool) -> None:
     assembler = Assembler(master_pdf, text_pages, signature_pdfs)
-    tasks = []
-    position = 0
-    for pdf_index, count in enumerate(assembler.signature_counts):
-        for page_index in range(count):
-            organisation = job.organisations[position]
-            path = staging / "organisations" / f"{organisation.file_stem}.pdf"
-            tasks.append((position, pdf_index, page_index, str(path)))
-            position += 1
+    tasks = [(position, pdf_index, page_index) for position, (pdf_index, page_index) in
+             enumerate((pdf_index, page_index)
+                       for pdf_index, count in enumerate(assembler.signature_counts)
+                       for page_index in range(count))]
     (staging / "organisations").mkdir(parents=True, exist_ok=True)
-    init_args = (str(master_pdf), text_pages, [str(pdf) for pdf in signature_pdfs])
-    results: Iterable[tuple[int, str, int, str]]
+    _worker.update(organisations=job.organisations, staging=staging, personaliser=personaliser)
+    results: Iterable[tuple[int, list[FileRecord], str]]
     progress = _progress(len(tasks), show_progress)
     if len(tasks) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), initializer=_init_worker,
-                                 initargs=init_args) as pool:
-            results = list(progress(pool.map(_assemble_one, tasks, chunksize=25)))
+        init_args = (str(master_pdf), text_pages, [str(pdf) for pdf in signature_pdfs])
+        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_init_worker, initargs=init_args) as pool:
+            results = list(progress(pool.map(_organisation_files, tasks, chunksize=25)))
     else:
         _worker["assembler"] = assembler
-        results = list(progress(map(_assemble_one, tasks)))
-    for index, digest, pages, error in results:
-        organisation = job.organisations[index]
-        relative = f"organisations/{organisation.file_stem}.pdf"
+        results = list(progress(map(_organisation_files, tasks)))
+    _worker.clear()
+    for index, records, error in results:
         if error:
-            (staging / f"organisations/{organisation.file_stem}.docx").unlink(missing_ok=True)
-            manifest.files.pop(f"organisations/{organisation.file_stem}.docx", None)
+            organisation = job.organisations[index]
             job.error("build-organisation-failed",
-                      f"The PDF for {organisation.name} could not be made: {error}", organisation)
-            continue
-        path = staging / relative
-        manifest.files[relative] = {
-            "path": relative, "kind": "organisation-pdf", "sha256": digest,
-            "bytes": path.stat().st_size, "pages": pages, "organisation": organisation.id}
+                      f"The documents for {organisation.name} could not be made: {error}",
+                      organisation)
+        for record in records:
+            manifest.record(record)
     if job.complete:
         data, pages = assembler.signature_pages_pdf()
-        write_atomic(staging / "signature-pages.pdf", data)
+        _write_staged(staging / "signature-pages.pdf", data)
         manifest.add("signature-pages.pdf", data, kind="signature-pages-pdf", pages=pages)
 
 

@@ -30,6 +30,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One written file, as the manifest lists it (small enough to send between processes)."""
+
+    path: str
+    kind: str
+    sha256: str
+    size: int
+    pages: int | None
+    organisation: str | None
+
+    @classmethod
+    def of(cls, path: str, data: bytes, *, kind: str, pages: int | None,
+           organisation: str | None) -> FileRecord:
+        return cls(path, kind, hashlib.sha256(data).hexdigest(), len(data), pages, organisation)
+
+
 @dataclass
 class Manifest:
     """``manifest.json``: every file a build wrote, its SHA-256, pages and organisation."""
@@ -39,9 +56,13 @@ class Manifest:
 
     def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
             organisation: str | None = None) -> None:
-        self.files[relative] = {
-            "path": relative, "kind": kind, "sha256": hashlib.sha256(data).hexdigest(),
-            "bytes": len(data), "pages": pages, "organisation": organisation,
+        self.record(FileRecord.of(relative, data, kind=kind, pages=pages,
+                                  organisation=organisation))
+
+    def record(self, entry: FileRecord) -> None:
+        self.files[entry.path] = {
+            "path": entry.path, "kind": entry.kind, "sha256": entry.sha256,
+            "bytes": entry.size, "pages": entry.pages, "organisation": entry.organisation,
         }
 
     def merge_into(self, path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,14 @@ class Personaliser:
         if with_number not in self._masters:
             self._masters[with_number] = _prepared(self.master_document(with_number=with_number))
         return self._masters[with_number]
+
+    def prove(self, organisations: Iterable[Organisation]) -> None:
+        """Prove the fast path for each shape now, before other processes copy this one."""
+        for organisation in organisations:
+            if not self.fast:
+                return
+            if (organisation.org_number is not None) not in self._proven:
+                self.document(organisation)
 
     def document(self, organisation: Organisation) -> bytes:
         shape = organisation.org_number is not None
