@@ -49,8 +49,10 @@ class Assembler:
             if "/StructParents" in page.obj:
                 del page.obj["/StructParents"]  # the structure tree stays behind
         buffer = io.BytesIO()
-        # Keep the XMP as LibreOffice wrote it; it already agrees with the Info dictionary.
-        pdf.save(buffer, min_version=self.master.pdf_version, fix_metadata_version=False)
+        # Keep the XMP as LibreOffice wrote it (it already agrees with the Info dictionary),
+        # and copy streams as they are: decoding and recompressing them changes nothing.
+        pdf.save(buffer, min_version=self.master.pdf_version, fix_metadata_version=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False)
         return buffer.getvalue()
 
     def organisation_pdf(self, signature_file: int, signature_page: int) -> tuple[bytes, int]:
