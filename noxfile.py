@@ -40,7 +40,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[test,dev]")
+    session.install("-e", ".[test,dev]", "nox")  # noxfile.py is type-checked too
     session.run("mypy")
 
 
