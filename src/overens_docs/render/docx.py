@@ -132,26 +132,38 @@ def _fill(segments: _Segments, values: Mapping[str, object]) -> bytes:
         for segment in segments)
 
 
-def _package(parts: Mapping[str, bytes | _Segments], values: Mapping[str, object]) -> bytes:
-    """A .docx of ``parts`` with placeholders filled from ``values``."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        for name, content in parts.items():
-            if isinstance(content, bytes):  # small and unchanged: storing saves compressing
-                package.writestr(name, content, zipfile.ZIP_STORED)
-            else:
-                package.writestr(name, _fill(content, values), zipfile.ZIP_DEFLATED,
+class _Package:
+    """A .docx whose parts are fixed but for their placeholders, ready to be copied fast.
+
+    The parts without placeholders are compressed and framed into a zip archive once. Each
+    copy appends only the filled parts to that archive (zipfile rewrites the central
+    directory), so a copy costs one compression instead of one per part.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        parts = _xml_parts(data)
+        self.filled = {name: segments for name, content in parts.items()
+                       if (segments := _split(content)) is not None}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, content in parts.items():
+                if name not in self.filled:
+                    package.writestr(name, content)
+        self.fixed = buffer.getvalue()
+
+    def copy(self, values: Mapping[str, object]) -> bytes:
+        """The .docx with placeholders filled from ``values``."""
+        buffer = io.BytesIO(self.fixed)
+        with zipfile.ZipFile(buffer, "a") as package:
+            for name, segments in self.filled.items():
+                package.writestr(name, _fill(segments, values), zipfile.ZIP_DEFLATED,
                                  compresslevel=1)
-    return buffer.getvalue()
-
-
-def _prepared(data: bytes) -> dict[str, bytes | _Segments]:
-    return {name: _split(content) or content for name, content in _xml_parts(data).items()}
+        return buffer.getvalue()
 
 
 def fill_page_number(document: bytes, page_number: int) -> bytes:
     """Put the real page number where ``PAGE_NUMBER_PLACEHOLDER`` was rendered."""
-    return _package(_prepared(document), {"page": page_number})
+    return _Package(document).copy({"page": page_number})
 
 
 class Personaliser:
@@ -160,7 +172,7 @@ class Personaliser:
     def __init__(self, render_for: Callable[[dict[str, Any]], bytes]) -> None:
         self._render_for = render_for
         self._documents: dict[bool, bytes] = {}
-        self._masters: dict[bool, dict[str, bytes | _Segments]] = {}
+        self._masters: dict[bool, _Package] = {}
         self._proven: set[bool] = set()
         self.fast = True
 
@@ -171,9 +183,9 @@ class Personaliser:
                 placeholder_organisation(with_number=with_number))
         return self._documents[with_number]
 
-    def _master(self, with_number: bool) -> dict[str, bytes | _Segments]:
+    def _master(self, with_number: bool) -> _Package:
         if with_number not in self._masters:
-            self._masters[with_number] = _prepared(self.master_document(with_number=with_number))
+            self._masters[with_number] = _Package(self.master_document(with_number=with_number))
         return self._masters[with_number]
 
     def prove(self, organisations: Iterable[Organisation]) -> None:
@@ -188,7 +200,7 @@ class Personaliser:
         shape = organisation.org_number is not None
         if not self.fast:
             return self._render_for(organisation.context())
-        data = _package(self._master(shape), organisation.context())
+        data = self._master(shape).copy(organisation.context())
         if shape not in self._proven:
             slow = self._render_for(organisation.context())
             if _xml_parts(slow) != _xml_parts(data):
