@@ -24,6 +24,18 @@ TRICKY = 'Föreningen "Ett & Två" <Unga> i Västerås'
 
 
 @pytest.fixture(scope="module")
+def built_in_parallel(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """The sample built the way large lists are: two signature batches converted side by
+    side, and the organisations' files written by forked worker processes."""
+    out = tmp_path_factory.mktemp("parallel")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("overens_docs.build._PARALLEL_FROM", 4)
+        result = build([OREBRO], out=out, progress=False)
+    assert not result.report.fails() and not result.build_failed, result.report.findings
+    return out / "orebro"
+
+
+@pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
     """The sample, with two organisations whose names slug alike, built once."""
     folder = tmp_path_factory.mktemp("agreements") / "orebro"
@@ -96,7 +108,10 @@ def _listed(folder: Path) -> dict[str, model.Organisation]:
     return {o.id: o for o in model.organisations(checked.organisations.data)}
 
 
-def test_every_organisation_pdf_holds_the_text_and_its_own_signature_page(built: Path) -> None:
+@pytest.mark.parametrize("build_fixture", ["built", "built_in_parallel"])
+def test_every_organisation_pdf_holds_the_text_and_its_own_signature_page(
+        build_fixture: str, request: pytest.FixtureRequest) -> None:
+    built: Path = request.getfixturevalue(build_fixture)
     agreement_pages = len(PdfReader(built / "agreement.pdf").pages)
     listed = _listed(OREBRO)
     assert any(len(o.name) > 120 for o in listed.values())
@@ -122,13 +137,36 @@ def test_every_organisation_pdf_holds_the_text_and_its_own_signature_page(built:
         assert not [name for name in others if f"För {name}" in signature]
 
 
-def test_pdfs_are_pdfa_with_embedded_fonts_and_pass_qpdf(built: Path) -> None:
+def _pdffonts(pdf: Path) -> list[list[str]]:
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    return [line.split() for line in lines]
+
+
+def test_organisation_pdfs_have_their_own_identifier_and_font_names(
+        built_in_parallel: Path) -> None:
+    """Each file has its own permanent /ID, and no two different font subsets in one file
+    share a name (printers that cache fonts by name would mix up their glyphs)."""
+    pdfs = sorted((built_in_parallel / "organisations").glob("*.pdf"))
+    identifiers = set()
+    for pdf in [*pdfs, built_in_parallel / "signature-pages.pdf"]:
+        trailer: Any = PdfReader(pdf).trailer
+        identifiers.add(trailer["/ID"][0].original_bytes)
+        fonts = [(font[0], font[-2]) for font in _pdffonts(pdf)]  # name, object number
+        names = [name for name, _ in set(fonts)]
+        assert len(names) == len(set(names)), (pdf.name, fonts)
+    assert len(identifiers) == len(pdfs) + 1
+
+
+def test_pdfs_are_pdfa_with_embedded_fonts_and_pass_qpdf(built: Path,
+                                                         built_in_parallel: Path) -> None:
     for pdf in [built / "agreement.pdf", built / "signature-pages.pdf",
-                *sorted((built / "organisations").glob("*.pdf"))[:3]]:
+                built_in_parallel / "signature-pages.pdf",
+                *sorted((built / "organisations").glob("*.pdf"))[:3],
+                *sorted((built_in_parallel / "organisations").glob("*.pdf"))[-3:]]:
         subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
-        fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
-                               text=True).stdout.splitlines()[2:]
-        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+        fonts = _pdffonts(pdf)
+        assert fonts and all(font[-5] == "yes" for font in fonts), fonts
         reader = PdfReader(pdf)
         root: Any = reader.trailer["/Root"]
         xmp = root["/Metadata"].get_object().get_data().decode()
@@ -143,12 +181,17 @@ def test_pdfs_are_pdfa_with_embedded_fonts_and_pass_qpdf(built: Path) -> None:
         assert info.producer != "pypdf"
 
 
-def test_signature_pages_come_in_list_order(built: Path) -> None:
-    pages = _text(built / "signature-pages.pdf").split("\f")
+def test_signature_pages_come_in_list_order(built: Path, built_in_parallel: Path) -> None:
     organisations = (OREBRO / "organisations.yaml").read_text(encoding="utf-8")
     first = re.findall(r"^    name: (.+)$", organisations, flags=re.MULTILINE)[0]
-    assert first in pages[0]
+    assert first in _text(built / "signature-pages.pdf").split("\f")[0]
     assert len(PdfReader(built / "signature-pages.pdf").pages) == 17
+    # Across the two batches of a parallel build too.
+    pages = _text(built_in_parallel / "signature-pages.pdf").split("\f")[:-1]
+    names = [o.name for o in _listed(OREBRO).values()]
+    assert len(pages) == len(names) == 15
+    for page, name in zip(pages, names, strict=True):
+        assert f"För {name}" in " ".join(page.split()), name
 
 
 def test_no_template_syntax_survives(built: Path) -> None:

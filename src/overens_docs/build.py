@@ -3,8 +3,9 @@
 For an agreement with N organisations LibreOffice runs twice, whatever N is: once for the
 agreement text (the published ``agreement.pdf`` and a master with one signature page,
 whose text pages every organisation's PDF reuses) and once for all signature pages
-together (split over the CPU cores). Each organisation's PDF is then the master's text
-pages plus its own signature page, put together by pypdf.
+together (split over the CPU cores, each process starting from a copy of the first one's
+profile). Each organisation's PDF is then the master's text pages plus its own signature
+page, put together by pikepdf (assemble.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from overens_docs import model, verify
 from overens_docs.assemble import Assembler, page_count
-from overens_docs.convert import convert, convert_parallel
+from overens_docs.convert import PAGES_FILTER, convert, convert_parallel
 from overens_docs.errors import OverensError, UsageError
 from overens_docs.findings import Finding, Report, Severity
 from overens_docs.output import FileRecord, Manifest, swap_into_place
@@ -189,11 +190,13 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
 
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
+    profile = work / "libreoffice-profile"
     # LibreOffice converts the text in its own process; meanwhile this one renders the
     # signature batches (their page number is filled in once the text's length is known)
-    # and writes every organisation's .docx, which needs nothing from the conversion.
+    # and proves the fast way of writing each organisation's .docx.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        text = pool.submit(convert, [work / "agreement.docx", work / "master.docx"], work)
+        text = pool.submit(convert, [work / "agreement.docx", work / "master.docx"], work,
+                           profile=profile)
         batches = _signature_batches(job, render_with)
         try:
             personaliser.prove(job.organisations)
@@ -221,11 +224,14 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     if job.form is not None:
         signature_pdfs = _form_signature_pages(job, work, text_pages + 1)
     else:
-        signature_pdfs = _convert_signature_batches(job, work, batches, text_pages + 1)
+        signature_pdfs = _convert_signature_batches(job, work, batches, text_pages + 1,
+                                                    profile)
     if signature_pdfs is None:
         return None
-    _write_organisations(job, staging, manifest, personaliser, master_pdf,
-                         text_pages=text_pages, signature_pdfs=signature_pdfs,
+    assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+    if job.form is None and not _signature_pages_fit(job, batches, assembler):
+        return None
+    _write_organisations(job, staging, manifest, personaliser, assembler,
                          show_progress=show_progress)
     if any(f.severity is Severity.ERROR for f in job.findings):
         return None
@@ -249,21 +255,31 @@ def _signature_batches(job: _Job, render_with: Callable[..., bytes]) -> list[_Ba
 
 
 def _convert_signature_batches(job: _Job, work: Path, batches: list[_Batch],
-                               page_number: int) -> list[Path] | None:
+                               page_number: int, profile: Path) -> list[Path]:
     documents = []
     for index, (_, document) in enumerate(batches):
         path = work / f"signatures-{index}.docx"
         path.write_bytes(fill_page_number(document, page_number))
         documents.append([path])
-    pdfs = [batch[0] for batch in convert_parallel(documents, work)]
-    for (chunk, _), pdf in zip(batches, pdfs, strict=True):
-        pages = page_count(pdf)
+    return [batch[0] for batch in convert_parallel(documents, work, pdf_filter=PAGES_FILTER,
+                                                   seed_profile=profile)]
+
+
+def _signature_pages_fit(job: _Job, batches: list[_Batch], assembler: Assembler) -> bool:
+    """Whether LibreOffice made one signature page per organisation, with embedded fonts
+    (the batches are not exported as PDF/A, which would have insisted on it)."""
+    for (chunk, _), document, pages in zip(batches, assembler.signatures,
+                                           assembler.signature_counts, strict=True):
         if pages != len(chunk):
             job.error("signature-page-overflow",
                       f"{len(chunk)} signature pages came out as {pages} pages: one of "
                       f"{chunk[0].name!r} … {chunk[-1].name!r} does not fit on one page.")
-            return None
-    return pdfs
+            return False
+        for issue in verify.page_problems(document):
+            job.error("pdf-archival", f"LibreOffice's signature pages are not fit to archive: "
+                      f"{issue}.")
+            return False
+    return True
 
 
 def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path] | None:
@@ -321,7 +337,8 @@ def _organisation_files(task: tuple[int, int, int]) -> tuple[int, list[FileRecor
     pdf_path = f"organisations/{organisation.file_stem}.pdf"
     try:
         document = _worker["personaliser"].document(organisation)
-        pdf, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index)
+        pdf, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index,
+                                                           organisation.id)
         _write_staged(staging / docx_path, document)
         _write_staged(staging / pdf_path, pdf)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
@@ -337,9 +354,8 @@ def _organisation_files(task: tuple[int, int, int]) -> tuple[int, list[FileRecor
 
 
 def _write_organisations(job: _Job, staging: Path, manifest: Manifest,
-                         personaliser: Personaliser, master_pdf: Path, *, text_pages: int,
-                         signature_pdfs: list[Path], show_progress: bool) -> None:
-    assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+                         personaliser: Personaliser, assembler: Assembler, *,
+                         show_progress: bool) -> None:
     tasks = [(position, pdf_index, page_index) for position, (pdf_index, page_index) in
              enumerate((pdf_index, page_index)
                        for pdf_index, count in enumerate(assembler.signature_counts)
@@ -349,7 +365,8 @@ def _write_organisations(job: _Job, staging: Path, manifest: Manifest,
     results: Iterable[tuple[int, list[FileRecord], str]]
     progress = _progress(len(tasks), show_progress)
     if len(tasks) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        init_args = (str(master_pdf), text_pages, [str(pdf) for pdf in signature_pdfs])
+        init_args = (assembler.master.filename, assembler.text_pages,
+                     [document.filename for document in assembler.signatures])
         with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
                                  mp_context=multiprocessing.get_context("fork"),
                                  initializer=_init_worker, initargs=init_args) as pool:

@@ -1,0 +1,127 @@
+"""Assembly and checks of PDFs, on small PDFs made here (no LibreOffice needed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from overens_docs import verify
+from overens_docs.assemble import Assembler
+
+XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+       b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+       b'rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part>'
+       b'<pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>'
+       b'<?xpacket end="w"?>')
+
+
+def _font(pdf: pikepdf.Pdf, name: str, *, embedded: bool = True) -> pikepdf.Object:
+    descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
+                                    FontName=pikepdf.Name(f"/{name}"))
+    if embedded:
+        descriptor.FontFile2 = pikepdf.Stream(pdf, b"not really a font")
+    return pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+        BaseFont=pikepdf.Name(f"/{name}"), FontDescriptor=pdf.make_indirect(descriptor)))
+
+
+def _page(pdf: pikepdf.Pdf, text: str, font: pikepdf.Object,
+          annotation_flags: int | None = None) -> None:
+    content = pikepdf.Stream(pdf, f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=content,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)), StructParents=0)
+    if annotation_flags is not None:
+        annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                        Rect=[72, 72, 144, 90])
+        if annotation_flags:
+            annotation.F = annotation_flags
+        page.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
+    pdf.pages.append(pikepdf.Page(page))
+
+
+@pytest.fixture
+def assembler(tmp_path: Path) -> Assembler:
+    """A master of two text pages and a placeholder page, and two signature 'batches' whose
+    font subsets are named like the master's, as LibreOffice names them."""
+    master = pikepdf.new()
+    font = _font(master, "BAAAAA+LiberationSerif")
+    for text in ("Text page 1", "Text page 2", "Placeholder signature page"):
+        _page(master, text, font)
+    master.Root.Metadata = pikepdf.Stream(master, XMP)
+    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
+    master.Root.Lang = pikepdf.String("sv-SE")
+    master.docinfo.Title = "Överenskommelse"
+    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
+    master.save(tmp_path / "master.pdf")
+    batches = []
+    for batch, flags in enumerate((None, 2)):  # no annotation; a hidden, unprintable one
+        signatures = pikepdf.new()
+        font = _font(signatures, "BAAAAA+LiberationSerif")
+        for page in range(2):
+            _page(signatures, f"Signature {batch}-{page}", font, annotation_flags=flags)
+        signatures.save(tmp_path / f"signatures-{batch}.pdf")
+        batches.append(tmp_path / f"signatures-{batch}.pdf")
+    return Assembler(tmp_path / "master.pdf", 2, batches)
+
+
+def _open(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembler) -> None:
+    for batch, page, text in ((0, 1, b"Signature 0-1"), (1, 0, b"Signature 1-0"),
+                              (0, 0, b"Signature 0-0")):
+        data, pages = assembler.organisation_pdf(batch, page, f"org-{batch}-{page}")
+        pdf = _open(data)
+        assert pages == len(pdf.pages) == 3
+        contents = [p.Contents.read_bytes() for p in pdf.pages]
+        assert b"Text page 1" in contents[0] and b"Text page 2" in contents[1]
+        assert text in contents[2]  # and nobody else's: the base is reused
+        assert b"Placeholder" not in data
+
+
+def test_assembled_files_keep_pdfa_identification_and_lose_the_structure(
+        assembler: Assembler) -> None:
+    for data in (assembler.organisation_pdf(0, 0, "a")[0], assembler.signature_pages_pdf()[0]):
+        pdf = _open(data)
+        assert b"<pdfaid:part>2</pdfaid:part>" in pdf.Root.Metadata.read_bytes()
+        assert pdf.Root.OutputIntents[0].S == pikepdf.Name.GTS_PDFA1
+        assert str(pdf.Root.Lang) == "sv-SE"
+        assert str(pdf.docinfo.Title) == "Överenskommelse"
+        assert all("/StructParents" not in page.obj for page in pdf.pages)
+
+
+def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
+    def identifier(org: str) -> bytes:
+        return bytes(_open(assembler.organisation_pdf(0, 0, org)[0]).trailer.ID[0])
+
+    assert identifier("a") == identifier("a") != identifier("b")
+    assert identifier("a") != bytes(_open(assembler.signature_pages_pdf()[0]).trailer.ID[0])
+
+
+def test_signature_font_subsets_get_names_of_their_own(assembler: Assembler) -> None:
+    pdf = _open(assembler.signature_pages_pdf()[0])
+    names = {str(font.BaseFont) for font in verify.fonts(pdf)}
+    assert len(names) == 2  # one per batch, and neither is the master's
+    assert "/BAAAAA+LiberationSerif" not in names
+    for font in verify.fonts(pdf):
+        assert str(font.BaseFont).endswith("+LiberationSerif")
+        assert font.FontDescriptor.FontName == font.BaseFont
+
+
+def test_annotations_become_printable_and_visible(assembler: Assembler) -> None:
+    pdf = _open(assembler.organisation_pdf(1, 1, "a")[0])
+    assert [int(annotation.F) for annotation in pdf.pages[-1].Annots] == [4]
+
+
+def test_a_font_that_is_not_embedded_is_reported(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    _page(pdf, "embedded", _font(pdf, "AAAAAA+Embedded"))
+    assert verify.page_problems(pdf) == []
+    _page(pdf, "not embedded", _font(pdf, "Helvetica", embedded=False))
+    assert verify.page_problems(pdf) == ["fonts not embedded: /Helvetica"]
