@@ -282,3 +282,46 @@ def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy
                            text=True).stdout.splitlines()[2:]
     assert all(line.split()[-5] == "yes" for line in fonts), fonts
     subprocess.run(["qpdf", "--check", str(pdf)], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("parallel_from", [40, 4], ids=["in-process", "forked"])
+@pytest.mark.parametrize("failing", ["pdf", "docx"])
+def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa: PLR0917 -- fixtures
+        run_cli: Any, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        failing: str, parallel_from: int) -> None:
+    from overens_docs.assemble import Assembler  # noqa: PLC0415
+    from overens_docs.render.docx import Personaliser  # noqa: PLC0415
+
+    victim = _listed(orebro_copy)
+    organisation = next(o for o in victim.values() if o.name == TRICKY)
+    if failing == "pdf":
+        original_pdf = Assembler.organisation_pdf
+
+        def broken_pdf(self: Assembler, file: int, page: int, identity: str) -> tuple[bytes, int]:
+            if identity == organisation.id:
+                raise OSError("disk full")
+            return original_pdf(self, file, page, identity)
+
+        monkeypatch.setattr(Assembler, "organisation_pdf", broken_pdf)
+    else:
+        original_docx = Personaliser.document
+
+        def broken_docx(self: Personaliser, org: model.Organisation) -> bytes:
+            if org.id == organisation.id:
+                raise OSError("disk full")
+            return original_docx(self, org)
+
+        monkeypatch.setattr(Personaliser, "document", broken_docx)
+    monkeypatch.setattr("overens_docs.build._PARALLEL_FROM", parallel_from)
+    out = tmp_path / "out"
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert result.exit_code == 3
+    failures = [line for line in result.stderr.splitlines() if "build-organisation-failed" in line]
+    assert len(failures) == 1
+    lines = (orebro_copy / "organisations.yaml").read_text(encoding="utf-8").splitlines()
+    name_line = next(number for number, text in enumerate(lines, 1) if "Ett & Två" in text)
+    item_line = max(number for number, text in enumerate(lines[:name_line], 1)
+                    if text.lstrip().startswith("- "))  # the finding points at its entry
+    assert f"organisations.yaml:{item_line}: error" in failures[0]
+    assert TRICKY in failures[0] and "OSError: disk full" in failures[0]
+    assert not out.exists() or not any(out.iterdir())  # nothing moved into place

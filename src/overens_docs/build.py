@@ -10,20 +10,21 @@ page, put together by pikepdf (assemble.py).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from overens_docs import model, verify
 from overens_docs.assemble import Assembler, page_count
-from overens_docs.convert import PAGES_FILTER, convert, convert_parallel
+from overens_docs.convert import PAGES_FILTER, Conversion, convert_parallel
 from overens_docs.errors import OverensError, UsageError
 from overens_docs.findings import Finding, Report, Severity
 from overens_docs.output import FileRecord, Manifest, swap_into_place
@@ -191,18 +192,41 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
     profile = work / "libreoffice-profile"
-    # LibreOffice converts the text in its own process; meanwhile this one renders the
-    # signature batches (their page number is filled in once the text's length is known)
-    # and proves the fast way of writing each organisation's .docx.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        text = pool.submit(convert, [work / "agreement.docx", work / "master.docx"], work,
-                           profile=profile)
-        batches = _signature_batches(job, render_with)
+    # LibreOffice converts the text in its own process. Meanwhile another process writes
+    # every organisation's .docx, which needs nothing from the conversion (forked once the
+    # fast way of writing them is proven), and this one renders the signature batches
+    # (their page number is filled in once the text's length is known).
+    with contextlib.ExitStack() as stack:
+        text = stack.enter_context(Conversion(
+            [work / "agreement.docx", work / "master.docx"], work, profile=profile))
         try:
             personaliser.prove(job.organisations)
         except TemplateError as problem:
             job.error(problem.rule, f"{display(job.template)}: {problem}")
-        agreement_pdf, master_pdf = text.result()
+            return None
+        docx = stack.enter_context(_DocxWriter(job, staging, personaliser))
+        batches = _signature_batches(job, render_with)
+        agreement_pdf, master_pdf = text.wait()
+        if not _text_fit_to_archive(job, agreement_pdf, master_pdf):
+            return None
+        if job.complete:
+            agreement_bytes = agreement_pdf.read_bytes()
+            _write_staged(staging / "agreement.docx", published)
+            manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
+            _write_staged(staging / "agreement.pdf", agreement_bytes)
+            manifest.add("agreement.pdf", agreement_bytes, kind="agreement-pdf",
+                         pages=page_count(agreement_pdf))
+        assembler = _signature_pages(job, work, batches, master_pdf, profile)
+        if assembler is None:
+            return None
+        _write_organisations(job, staging, manifest, docx, assembler,
+                             show_progress=show_progress)
+    if any(f.severity is Severity.ERROR for f in job.findings):
+        return None
+    return manifest
+
+
+def _text_fit_to_archive(job: _Job, agreement_pdf: Path, master_pdf: Path) -> bool:
     for pdf in (agreement_pdf, master_pdf):
         for issue in verify.problems(pdf):
             job.error("pdf-archival", f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
@@ -210,17 +234,13 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     if missing_fonts:
         job.error("pdf-fonts", f"The fonts {', '.join(missing_fonts)} are not installed, so "
                   "LibreOffice replaced them. Install fonts-liberation2.")
-    if job.findings:
-        return None
-    text_pages = page_count(master_pdf) - 1
-    agreement_bytes = agreement_pdf.read_bytes()
-    if job.complete:
-        _write_staged(staging / "agreement.docx", published)
-        manifest.add("agreement.docx", published, kind="agreement-docx", pages=None)
-        _write_staged(staging / "agreement.pdf", agreement_bytes)
-        manifest.add("agreement.pdf", agreement_bytes, kind="agreement-pdf",
-                     pages=page_count(agreement_pdf))
+    return not job.findings
 
+
+def _signature_pages(job: _Job, work: Path, batches: list[_Batch], master_pdf: Path,
+                     profile: Path) -> Assembler | None:
+    """Every organisation's signature page as PDF, ready to assemble; None on findings."""
+    text_pages = page_count(master_pdf) - 1
     if job.form is not None:
         signature_pdfs = _form_signature_pages(job, work, text_pages + 1)
     else:
@@ -231,11 +251,7 @@ def _render_and_assemble(job: _Job, work: Path, staging: Path, show_progress: bo
     assembler = Assembler(master_pdf, text_pages, signature_pdfs)
     if job.form is None and not _signature_pages_fit(job, batches, assembler):
         return None
-    _write_organisations(job, staging, manifest, personaliser, assembler,
-                         show_progress=show_progress)
-    if any(f.severity is Severity.ERROR for f in job.findings):
-        return None
-    return manifest
+    return assembler
 
 
 _Batch = tuple[list[model.Organisation], bytes]
@@ -319,6 +335,39 @@ def _form_signature_pages(job: _Job, work: Path, page_number: int) -> list[Path]
 
 # Set before the worker processes fork, so they inherit it instead of receiving it pickled.
 _worker: dict[str, Any] = {}
+_Result = tuple[int, "FileRecord | None", str]  # organisation index, its file, error message
+
+
+def _parallel(count: int) -> bool:
+    return count >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1
+
+
+def _fork_pool(workers: int, **options: Any) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               **options)
+
+
+def _write_file(index: int, kind: str,
+                make: Callable[[model.Organisation], tuple[bytes, int | None]]) -> _Result:
+    organisation: model.Organisation = _worker["organisations"][index]
+    relative = f"organisations/{organisation.file_stem}.{kind}"
+    try:
+        data, pages = make(organisation)
+        _write_staged(_worker["staging"] / relative, data)
+    except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
+        return index, None, f"{type(error).__name__}: {error}"
+    return index, FileRecord.of(relative, data, kind=f"organisation-{kind}", pages=pages,
+                                organisation=organisation.id), ""
+
+
+def _organisation_docx(index: int) -> _Result:
+    return _write_file(index, "docx", lambda o: (_worker["personaliser"].document(o), None))
+
+
+def _organisation_pdf(task: tuple[int, int, int]) -> _Result:
+    index, pdf_index, page_index = task
+    return _write_file(index, "pdf", lambda o: _worker["assembler"].organisation_pdf(
+        pdf_index, page_index, o.id))
 
 
 def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) -> None:
@@ -328,63 +377,85 @@ def _init_worker(master: str, text_pages: int, signature_pdfs: Sequence[str]) ->
                                      [Path(path) for path in signature_pdfs])
 
 
-def _organisation_files(task: tuple[int, int, int]) -> tuple[int, list[FileRecord], str]:
-    """Write one organisation's .docx and .pdf; (index, their records, error message)."""
-    index, pdf_index, page_index = task
-    organisation: model.Organisation = _worker["organisations"][index]
-    staging: Path = _worker["staging"]
-    docx_path = f"organisations/{organisation.file_stem}.docx"
-    pdf_path = f"organisations/{organisation.file_stem}.pdf"
-    try:
-        document = _worker["personaliser"].document(organisation)
-        pdf, pages = _worker["assembler"].organisation_pdf(pdf_index, page_index,
-                                                           organisation.id)
-        _write_staged(staging / docx_path, document)
-        _write_staged(staging / pdf_path, pdf)
-    except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
-        for path in (docx_path, pdf_path):
-            (staging / path).unlink(missing_ok=True)
-        return index, [], f"{type(error).__name__}: {error}"
-    return index, [
-        FileRecord.of(docx_path, document, kind="organisation-docx", pages=None,
-                      organisation=organisation.id),
-        FileRecord.of(pdf_path, pdf, kind="organisation-pdf", pages=pages,
-                      organisation=organisation.id),
-    ], ""
+def _background() -> None:
+    # Lower priority: LibreOffice and the signature batches are on the critical path; the
+    # .docx files have until the signature pages are converted, seconds later.
+    os.nice(10)
 
 
-def _write_organisations(job: _Job, staging: Path, manifest: Manifest,
-                         personaliser: Personaliser, assembler: Assembler, *,
-                         show_progress: bool) -> None:
+class _DocxWriter:
+    """Writes every organisation's .docx: in a forked process for a long list (started at
+    once, collected by :meth:`results`), else in this one when asked."""
+
+    def __init__(self, job: _Job, staging: Path, personaliser: Personaliser) -> None:
+        (staging / "organisations").mkdir(parents=True, exist_ok=True)
+        _worker.update(organisations=job.organisations, staging=staging,
+                       personaliser=personaliser)
+        count = len(job.organisations)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: Iterable[_Result] = ()
+        if _parallel(count):
+            self._pool = _fork_pool(1, initializer=_background)
+            self._pending = self._pool.map(_organisation_docx, range(count), chunksize=50)
+        else:
+            self._pending = map(_organisation_docx, range(count))
+
+    def __enter__(self) -> _DocxWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()
+        _worker.clear()
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def results(self) -> list[_Result]:
+        """Every organisation's result, in list order. The process is gone afterwards, with
+        its pool's thread, so that other processes can be forked safely."""
+        results = list(self._pending)
+        self._close()
+        return results
+
+
+def _write_organisations(job: _Job, staging: Path, manifest: Manifest, docx: _DocxWriter,
+                         assembler: Assembler, *, show_progress: bool) -> None:
     tasks = [(position, pdf_index, page_index) for position, (pdf_index, page_index) in
              enumerate((pdf_index, page_index)
                        for pdf_index, count in enumerate(assembler.signature_counts)
                        for page_index in range(count))]
-    (staging / "organisations").mkdir(parents=True, exist_ok=True)
-    _worker.update(organisations=job.organisations, staging=staging, personaliser=personaliser)
-    results: Iterable[tuple[int, list[FileRecord], str]]
+    documents = docx.results()  # long done by now: they were written during the conversions
     progress = _progress(len(tasks), show_progress)
-    if len(tasks) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    ceremony: tuple[bytes, int] | None = None
+    if _parallel(len(tasks)):
         init_args = (assembler.master.filename, assembler.text_pages,
                      [document.filename for document in assembler.signatures])
-        with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                 mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_init_worker, initargs=init_args) as pool:
-            results = list(progress(pool.map(_organisation_files, tasks, chunksize=25)))
+        with _fork_pool(min(2, os.cpu_count() or 1), initializer=_init_worker,
+                        initargs=init_args) as pool:
+            pending = pool.map(_organisation_pdf, tasks, chunksize=25)
+            if job.complete:  # made here while the workers make the organisations' files
+                ceremony = assembler.signature_pages_pdf()
+            pdfs = list(progress(pending))
     else:
         _worker["assembler"] = assembler
-        results = list(progress(map(_organisation_files, tasks)))
-    _worker.clear()
-    for index, records, error in results:
-        if error:
+        pdfs = list(progress(map(_organisation_pdf, tasks)))
+    for (index, docx_record, docx_error), (_, pdf_record, pdf_error) in zip(
+            documents, pdfs, strict=True):
+        records = [record for record in (docx_record, pdf_record) if record is not None]
+        if docx_error or pdf_error:
             organisation = job.organisations[index]
             job.error("build-organisation-failed",
-                      f"The documents for {organisation.name} could not be made: {error}",
-                      organisation)
+                      f"The documents for {organisation.name} could not be made: "
+                      f"{docx_error or pdf_error}", organisation)
+            for record in records:  # neither file of it, rather than half its documents
+                (staging / record.path).unlink(missing_ok=True)
+            continue
         for record in records:
             manifest.record(record)
     if job.complete:
-        data, pages = assembler.signature_pages_pdf()
+        data, pages = ceremony or assembler.signature_pages_pdf()
         _write_staged(staging / "signature-pages.pdf", data)
         manifest.add("signature-pages.pdf", data, kind="signature-pages-pdf", pages=pages)
 

@@ -11,15 +11,17 @@ only material for assembled files, are exported plainly (see :data:`PAGES_FILTER
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from overens_docs.errors import ConversionError, ToolMissingError
 
@@ -67,18 +69,26 @@ def find_soffice() -> str:
     raise ToolMissingError(INSTALL_HINT)
 
 
-def convert(documents: Sequence[Path], outdir: Path, *, pdf_filter: str = PDF_FILTER,
-            profile: Path | None = None, seed_profile: Path | None = None,
-            timeout: float = 600.0) -> list[Path]:
-    """Convert ``documents`` to PDFs in ``outdir`` in one LibreOffice process.
+class Conversion:
+    """One LibreOffice process converting ``documents`` to PDFs in ``outdir``, started at
+    once, so that the caller can work meanwhile (without threads, which would make forking
+    worker processes unsafe); :meth:`wait` returns the PDFs. As a context manager it stops
+    the process group if the caller leaves before waiting.
 
     ``profile``: the user profile folder to use and keep (for ``seed_profile`` of a later
-    call); by default a temporary one. ``seed_profile``: a profile to start from a copy of.
+    conversion); by default a temporary one. ``seed_profile``: a profile to start from a
+    copy of.
     """
-    soffice = find_soffice()
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="overens-lo-profile-") as temporary:
-        user = profile or Path(temporary) / "profile"
+
+    def __init__(self, documents: Sequence[Path], outdir: Path, *,
+                 pdf_filter: str = PDF_FILTER, profile: Path | None = None,
+                 seed_profile: Path | None = None, timeout: float = 600.0) -> None:
+        soffice = find_soffice()
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.outputs = [outdir / f"{document.stem}.pdf" for document in documents]
+        self._timeout = timeout
+        self._temporary = tempfile.TemporaryDirectory(prefix="overens-lo-profile-")
+        user = profile or Path(self._temporary.name) / "profile"
         if seed_profile is not None and seed_profile.is_dir():
             shutil.copytree(seed_profile, user, dirs_exist_ok=True)
         command = [
@@ -87,33 +97,62 @@ def convert(documents: Sequence[Path], outdir: Path, *, pdf_filter: str = PDF_FI
             "--convert-to", pdf_filter, "--outdir", str(outdir),
             *(str(document) for document in documents),
         ]
-        process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-            stdin=subprocess.DEVNULL)
+        # What LibreOffice says goes to a file, not a pipe: nobody reads a pipe while the
+        # caller works, and a full one would stop LibreOffice.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in wait()/__exit__
+        self._deadline = time.monotonic() + timeout
+        self._process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
+            command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+
+    def __enter__(self) -> Conversion:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._process.poll() is None:
+            self._stop()
+        self._close()
+
+    def _stop(self) -> None:
+        os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+
+    def _close(self) -> None:
+        self._log.close()
+        self._temporary.cleanup()
+
+    def wait(self) -> list[Path]:
+        """The PDFs, once LibreOffice has written them all; :class:`ConversionError` if not."""
         try:
-            _, stderr = process.communicate(timeout=timeout)
+            self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            self._stop()
+            self._close()
             raise ConversionError(
-                f"LibreOffice did not finish converting {len(documents)} document(s) within "
-                f"{timeout:.0f} s and was stopped.") from None
-    outputs = [outdir / f"{document.stem}.pdf" for document in documents]
-    missing = [str(path.name) for path in outputs if not path.is_file() or not path.stat().st_size]
-    if process.returncode != 0 or missing:
-        detail = stderr.decode("utf-8", errors="replace").strip()[-500:]
-        raise ConversionError(
-            f"LibreOffice failed (exit code {process.returncode}); missing: "
-            f"{', '.join(missing) or 'none'}. {detail}")
-    return outputs
+                f"LibreOffice did not finish converting {len(self.outputs)} document(s) within "
+                f"{self._timeout:.0f} s and was stopped.") from None
+        self._log.seek(0)
+        said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
+        self._close()
+        missing = [path.name for path in self.outputs
+                   if not path.is_file() or not path.stat().st_size]
+        if self._process.returncode != 0 or missing:
+            raise ConversionError(
+                f"LibreOffice failed (exit code {self._process.returncode}); missing: "
+                f"{', '.join(missing) or 'none'}. {said}")
+        return self.outputs
 
 
-def convert_parallel(batches: Sequence[Sequence[Path]], outdir: Path, *,
-                     pdf_filter: str = PDF_FILTER, seed_profile: Path | None = None,
-                     timeout: float = 600.0) -> list[list[Path]]:
-    """Several :func:`convert` calls at once, one LibreOffice process (and profile) each."""
-    with ThreadPoolExecutor(max_workers=max(1, len(batches))) as pool:
-        futures = [pool.submit(convert, batch, outdir, pdf_filter=pdf_filter,
-                               seed_profile=seed_profile, timeout=timeout)
-                   for batch in batches]
-        return [future.result() for future in futures]
+def convert(documents: Sequence[Path], outdir: Path, **options: Any) -> list[Path]:
+    """Convert ``documents`` in one LibreOffice process; options as for :class:`Conversion`."""
+    with Conversion(documents, outdir, **options) as conversion:
+        return conversion.wait()
+
+
+def convert_parallel(batches: Sequence[Sequence[Path]], outdir: Path,
+                     **options: Any) -> list[list[Path]]:
+    """Several conversions at once, one LibreOffice process (and profile) each."""
+    with contextlib.ExitStack() as stack:
+        conversions = [stack.enter_context(Conversion(batch, outdir, **options))
+                       for batch in batches]
+        return [conversion.wait() for conversion in conversions]
