@@ -57,6 +57,7 @@ class Assembler:
         for index, document in enumerate(self.signatures):
             _rename_subsets(document, f"{index}")
         self._base: pikepdf.Pdf | None = None
+        self._master_id = bytes(self.master.trailer.ID[0])
 
     @property
     def signature_counts(self) -> list[int]:
@@ -73,7 +74,7 @@ class Assembler:
 
     def _save(self, pdf: pikepdf.Pdf, identity: str) -> bytes:
         permanent = hashlib.md5(  # noqa: S324 -- an identifier, as the PDF standard does
-            bytes(self.master.trailer.ID[0]) + identity.encode()).digest()
+            self._master_id + identity.encode()).digest()
         pdf.trailer.ID = pikepdf.Array([pikepdf.String(permanent)] * 2)
         buffer = io.BytesIO()
         # Keep the XMP as LibreOffice wrote it (it already agrees with the Info dictionary),

@@ -30,18 +30,22 @@ INSTALL_HINT = (
     "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
 )
 
+
+def _pdf_filter(**options: bool | int) -> str:
+    """The --convert-to argument for LibreOffice's PDF export with ``options``."""
+    typed = {key: {"type": "boolean", "value": str(value).lower()} if isinstance(value, bool)
+             else {"type": "long", "value": str(value)} for key, value in options.items()}
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
+
+
+# Lossless images, no form fields, in both exports. A misspelled key is silently ignored,
+# so verify.py checks the results.
+_COMMON = {"UseLosslessCompression": True, "ExportFormFields": False}
+
 # PDF/A-2b (which makes LibreOffice tag the PDF and embed every font), bookmarks from
-# headings, the title (not the file name) in the viewer's title bar, lossless images.
-# A misspelled key is silently ignored, so verify.py checks the result.
-_EXPORT_OPTIONS = {
-    "SelectPdfVersion": {"type": "long", "value": "2"},
-    "UseTaggedPDF": {"type": "boolean", "value": "true"},
-    "ExportBookmarks": {"type": "boolean", "value": "true"},
-    "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
-    "UseLosslessCompression": {"type": "boolean", "value": "true"},
-    "ExportFormFields": {"type": "boolean", "value": "false"},
-}
-PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_EXPORT_OPTIONS, separators=(",", ":"))
+# headings, the title (not the file name) in the viewer's title bar.
+PDF_FILTER = _pdf_filter(SelectPdfVersion=2, UseTaggedPDF=True, ExportBookmarks=True,
+                         DisplayPDFDocumentTitle=True, **_COMMON)
 
 # For pages that assemble.py copies into files which take their PDF/A identification,
 # output intent and language from a PDF/A master. PDF/A mode forces tagging, which gives
@@ -49,15 +53,8 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_EXPORT_OPTIONS, separators=(
 # content for a structure tree that assembly leaves behind anyway. The page content and the
 # embedded font subsets are otherwise the same; embedding is still checked (verify.py), and
 # assembly sets the print flag PDF/A asks of annotations.
-_PAGES_OPTIONS = {
-    "SelectPdfVersion": {"type": "long", "value": "0"},
-    "UseTaggedPDF": {"type": "boolean", "value": "false"},
-    "EmbedStandardFonts": {"type": "boolean", "value": "true"},
-    "ExportBookmarks": {"type": "boolean", "value": "false"},
-    "UseLosslessCompression": {"type": "boolean", "value": "true"},
-    "ExportFormFields": {"type": "boolean", "value": "false"},
-}
-PAGES_FILTER = "pdf:writer_pdf_Export:" + json.dumps(_PAGES_OPTIONS, separators=(",", ":"))
+PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=False, EmbedStandardFonts=True,
+                           ExportBookmarks=False, **_COMMON)
 
 
 def find_soffice() -> str:
