@@ -36,12 +36,12 @@ from pathlib import Path
 from generate import write_organisations
 
 from overens_docs import model
-from overens_docs.build import DEFAULT_TEMPLATE, build
-from overens_docs.convert import convert
-from overens_docs.render.docx import CoreProperties, render
-from overens_docs.resources import data_dir
-from overens_docs.sources import Target
-from overens_docs.validate import check_target
+from overens_docs._build import DEFAULT_TEMPLATE, build
+from overens_docs._convert import convert
+from overens_docs._package_data import data_dir
+from overens_docs._render.docx import CoreProperties, render
+from overens_docs._targets import Target
+from overens_docs._validate import check_target
 
 ROOT = Path(__file__).resolve().parents[1]
 

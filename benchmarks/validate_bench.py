@@ -19,9 +19,9 @@ import yaml
 from generate import write_organisations, write_organisations_csv
 from jsonschema import Draft202012Validator
 
-from overens_docs.resources import schema
-from overens_docs.sources import Target
-from overens_docs.validate import check_target
+from overens_docs._package_data import schema
+from overens_docs._targets import Target
+from overens_docs._validate import check_target
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from overens_docs.cli import main
+from overens_docs._cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "tests" / "examples"

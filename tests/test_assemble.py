@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from overens_docs import verify
-from overens_docs.assemble import Assembler
+from overens_docs import _check, _pdf
+from overens_docs._assemble import Assembler
 
 XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
@@ -106,10 +106,10 @@ def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
 
 def test_signature_font_subsets_get_names_of_their_own(assembler: Assembler) -> None:
     pdf = _open(assembler.signature_pages_pdf()[0])
-    names = {str(font.BaseFont) for font in verify.fonts(pdf)}
+    names = {str(font.BaseFont) for font in _pdf.fonts(pdf)}
     assert len(names) == 2  # one per batch, and neither is the master's
     assert "/BAAAAA+LiberationSerif" not in names
-    for font in verify.fonts(pdf):
+    for font in _pdf.fonts(pdf):
         assert str(font.BaseFont).endswith("+LiberationSerif")
         assert font.FontDescriptor.FontName == font.BaseFont
 
@@ -122,6 +122,6 @@ def test_annotations_become_printable_and_visible(assembler: Assembler) -> None:
 def test_a_font_that_is_not_embedded_is_reported(tmp_path: Path) -> None:
     pdf = pikepdf.new()
     _page(pdf, "embedded", _font(pdf, "AAAAAA+Embedded"))
-    assert verify.page_problems(pdf) == []
+    assert _check.page_problems(pdf) == []
     _page(pdf, "not embedded", _font(pdf, "Helvetica", embedded=False))
-    assert verify.page_problems(pdf) == ["fonts not embedded: /Helvetica"]
+    assert _check.page_problems(pdf) == ["fonts not embedded: /Helvetica"]

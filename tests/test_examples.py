@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from overens_docs.sources import Target
-from overens_docs.validate import check_target
+from overens_docs._targets import Target
+from overens_docs._validate import check_target
 
 VALID = sorted(path for path in (EXAMPLES / "valid").iterdir() if path.suffix != ".expect")
 INVALID = sorted(path for path in (EXAMPLES / "invalid").iterdir() if path.suffix != ".expect")
@@ -44,8 +44,9 @@ def test_invalid_example_produces_exactly_its_findings(path: Path) -> None:
 
 
 def test_every_rule_has_an_invalid_example() -> None:
-    from overens_docs.validate.organisation_rules import ORGANISATION_RULES  # noqa: PLC0415
-    from overens_docs.validate.rules import AGREEMENT_RULES, TEXT_RULES  # noqa: PLC0415
+    from overens_docs._validate.agreement_rules import AGREEMENT_RULES  # noqa: PLC0415
+    from overens_docs._validate.organisation_rules import ORGANISATION_RULES  # noqa: PLC0415
+    from overens_docs._validate.text_rules import TEXT_RULES  # noqa: PLC0415
 
     produced = {item.split("@")[0] for path in INVALID for item in _expected(path)}
     # A rule function may produce several codes (org-number -> -format, -checksum, ...).

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from overens_docs.load import load_csv, load_yaml, yaml_file
+from overens_docs._load import load_csv, load_yaml, yaml_file
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from overens_docs.naming import normalise_name, slugify, unique_slugs
-from overens_docs.validate import orgnr
+from overens_docs._domain import orgnr
+from overens_docs._domain.naming import normalise_name, slugify, unique_slugs
 
 
 @pytest.mark.parametrize("number", ["802002-8711", "8020028711", "16802002-8711",

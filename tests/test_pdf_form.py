@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from overens_docs.errors import OverensError
-from overens_docs.render.pdf_form import FIELDS, SignatureForm
+from overens_docs._errors import OverensError
+from overens_docs._render.pdf_form import FIELDS, SignatureForm
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = ROOT / "templates" / "pdf-form" / "signature-page.pdf"

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from overens_docs.sources import Target
-from overens_docs.validate import check_target
+from overens_docs._targets import Target
+from overens_docs._validate import check_target
 
 VALID = yaml.safe_load((EXAMPLES / "valid" / "minimal.agreement.yaml").read_text("utf-8"))
 # safe_load turned the quoted dates into text already; keep it that way.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from overens_docs.render.docx import PAGE_NUMBER_PLACEHOLDER, fill_page_number
+from overens_docs._render.personalise import PAGE_NUMBER_PLACEHOLDER, fill_page_number
 
 
 def _docx(parts: dict[str, bytes]) -> bytes:

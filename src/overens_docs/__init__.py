@@ -1,12 +1,25 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
-The pipeline is a row of stages, one subpackage or module each:
-``load`` (files -> data with positions) -> ``validate`` (schema, then semantic rules) ->
-``model`` (validated data -> render context) -> ``render`` (Word/PDF templates) ->
-``convert`` (LibreOffice) -> ``assemble`` (pypdf) -> ``verify``; ``build`` runs them.
+The public API is what this module exports: :func:`validate` and :func:`build`, the
+findings they return (:class:`Report`, :class:`Finding`, :class:`Severity`), the
+:class:`BuildResult`, and the errors. Everything else is private by name (``_load``,
+``_validate``, ``_domain``, ``_render``, ``_convert``, ``_assemble``, ``_check``,
+``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
 
-from overens_docs.findings import Finding, Report, Severity
-from overens_docs.validate import validate_paths
+from overens_docs._api import BuildResult, build, validate
+from overens_docs._errors import ConversionError, OverensError, ToolMissingError, UsageError
+from overens_docs._findings import Finding, Report, Severity
 
-__all__ = ["Finding", "Report", "Severity", "validate_paths"]
+__all__ = [
+    "BuildResult",
+    "ConversionError",
+    "Finding",
+    "OverensError",
+    "Report",
+    "Severity",
+    "ToolMissingError",
+    "UsageError",
+    "build",
+    "validate",
+]

@@ -2,6 +2,8 @@
 
 import sys
 
-from overens_docs.cli import main
+from overens_docs._cli import main
 
-sys.exit(main())
+# Guarded: worker processes started with "spawn" import the main module again.
+if __name__ == "__main__":
+    sys.exit(main())

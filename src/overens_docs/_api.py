@@ -1,0 +1,65 @@
+"""What a Python user calls: validate agreements, and build their documents.
+
+Both take the paths a user gives (agreement folders, a folder of them, or single files;
+none means every folder under ``agreements/``) and return findings as data; neither prints
+nor exits. :mod:`overens_docs` re-exports these.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from overens_docs._build import build_agreement
+from overens_docs._errors import UsageError
+from overens_docs._findings import Report, Severity
+from overens_docs._validate import validate_paths
+
+
+def validate(paths: Iterable[Path | str] = ()) -> Report:
+    """Validate every agreement the paths name; the report holds every finding."""
+    report, _ = validate_paths(Path(path) for path in paths)
+    return report
+
+
+@dataclass
+class BuildResult:
+    """What a build did: every finding, the folders built, and whether a build step failed
+    (as opposed to the input being invalid)."""
+
+    report: Report
+    folders: list[Path] = field(default_factory=list)
+    build_failed: bool = False
+
+
+def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
+          only: str | None = None, progress: bool | None = None) -> BuildResult:
+    """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
+
+    Invalid input builds nothing: the result holds the findings. ``only`` builds one
+    organisation's documents (by its id) into an existing build. ``progress`` shows a
+    progress bar on standard error (default: when it is a terminal). Raises
+    :class:`~overens_docs.UsageError` for what cannot be done as asked, and
+    :class:`~overens_docs.OverensError` when LibreOffice is missing or fails.
+    """
+    report, checked_all = validate_paths(Path(path) for path in paths)
+    result = BuildResult(report)
+    if report.fails():
+        return result
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    for checked in checked_all:
+        if checked.target.only is not None:
+            raise UsageError(f"{checked.target.only}: build takes agreement folders, not files.")
+        read = checked.read()
+        assert read is not None  # noqa: S101 -- valid and complete, as checked above
+        agreement, organisations = read
+        folder, findings = build_agreement(agreement, organisations, out=Path(out), only=only,
+                                           progress=show_progress)
+        report.extend(findings)
+        if any(finding.severity is Severity.ERROR for finding in findings):
+            result.build_failed = True
+        else:
+            result.folders.append(folder)
+    return result

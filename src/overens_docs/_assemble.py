@@ -1,0 +1,140 @@
+"""Stage: put PDFs together with pikepdf (qpdf), keeping them PDF/A.
+
+A writer that starts a new PDF drops the catalog's ``/Metadata`` (XMP, which carries the
+PDF/A identification), ``/OutputIntents`` and ``/Lang``, and writes its own Info. Every
+file written here gets them back from the LibreOffice master. The structure tree is not
+carried over, so assembled files are PDF/A-2b but untagged (PDF/A-2b allows that); the
+published ``agreement.pdf`` comes straight from LibreOffice and stays tagged.
+
+pikepdf rather than pypdf because this runs once per organisation, thousands of times.
+The text pages and catalog entries are copied once into a base document; each
+organisation's file is that base with its signature page appended, saved, and the page
+taken off again: about 1 ms per file, where pypdf needed about 15.
+
+LibreOffice names the font subsets of every PDF it writes alike (``BAAAAA+LiberationSans``),
+so the text pages and the signature pages would carry different subsets under one name,
+which printers that cache fonts by name get wrong; the signature pages' subsets are
+renamed.
+
+Each file gets its own permanent identifier (the first ``/ID`` string), derived from the
+master's and the organisation's id; qpdf would otherwise give every file saved in the same
+second the same one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pikepdf
+
+from overens_docs._pdf import fonts
+
+# PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
+# and ToggleNoView clear). The signature pages come from a plain export, which does not
+# see to that.
+_PRINT = 4
+_NOT_SHOWN = 1 | 2 | 32 | 256
+_SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")  # "/BAAAAA+LiberationSans"
+
+
+class Assembler:
+    """Makes each organisation's PDF (the master's text pages plus its signature page) and
+    the ceremony file of all signature pages. Every input is opened once."""
+
+    def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path]) -> None:
+        self.master = pikepdf.open(master)
+        self.text_pages = text_pages
+        self.signatures = [pikepdf.open(path) for path in signatures]
+        for index, document in enumerate(self.signatures):
+            _rename_subsets(document, f"{index}")
+        self._base: pikepdf.Pdf | None = None
+        self._master_id = bytes(self.master.trailer.ID[0])
+
+    @property
+    def signature_counts(self) -> list[int]:
+        return [len(document.pages) for document in self.signatures]
+
+    def _archival(self, pdf: pikepdf.Pdf) -> None:
+        """Give ``pdf`` the master's PDF/A identification, output intent, language and Info."""
+        master = self.master
+        pdf.Root.Metadata = pdf.copy_foreign(master.Root.Metadata)
+        # LibreOffice writes /OutputIntents as a direct array; copying needs an indirect one.
+        pdf.Root.OutputIntents = pdf.copy_foreign(master.make_indirect(master.Root.OutputIntents))
+        pdf.Root.Lang = master.Root.Lang
+        pdf.docinfo = pdf.copy_foreign(master.docinfo)  # type: ignore[assignment]
+
+    def _save(self, pdf: pikepdf.Pdf, identity: str) -> bytes:
+        permanent = hashlib.md5(  # noqa: S324 -- an identifier, as the PDF standard does
+            self._master_id + identity.encode()).digest()
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(permanent)] * 2)
+        buffer = io.BytesIO()
+        # Keep the XMP as LibreOffice wrote it (it already agrees with the Info dictionary),
+        # and copy streams as they are: decoding and recompressing them changes nothing.
+        # Object streams (PDF 1.5, allowed in PDF/A-2) make the file smaller and quicker.
+        pdf.save(buffer, min_version=self.master.pdf_version, fix_metadata_version=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
+
+    def _text(self) -> pikepdf.Pdf:
+        """The base document: the master's text pages and its catalog entries."""
+        if self._base is None:
+            base = pikepdf.new()
+            base.pages.extend(self.master.pages[: self.text_pages])
+            for page in base.pages:
+                _untagged(page)
+            self._archival(base)
+            self._base = base
+        return self._base
+
+    def organisation_pdf(self, signature_file: int, signature_page: int, identity: str,
+                         ) -> tuple[bytes, int]:
+        """One organisation's PDF; ``identity`` (its id) makes the file identifier unique."""
+        base = self._text()
+        base.pages.append(self.signatures[signature_file].pages[signature_page])
+        try:
+            _untagged(base.pages[-1])
+            return self._save(base, identity), len(base.pages)
+        finally:
+            del base.pages[-1]
+
+    def signature_pages_pdf(self) -> tuple[bytes, int]:
+        pdf = pikepdf.new()
+        for document in self.signatures:
+            pdf.pages.extend(document.pages)
+        for page in pdf.pages:
+            _untagged(page)
+        self._archival(pdf)
+        return self._save(pdf, "signature-pages"), len(pdf.pages)
+
+
+def _rename_subsets(document: pikepdf.Pdf, salt: str) -> None:
+    """Give the font subsets in ``document`` (in memory) tags of their own."""
+    for font in fonts(document):
+        name = str(font.get("/BaseFont", ""))
+        subset = _SUBSET.fullmatch(name)
+        if subset is None:
+            continue
+        digest = hashlib.sha256(f"{salt}/{name}".encode()).digest()
+        tag = "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+        font.BaseFont = pikepdf.Name(f"/{tag}+{subset.group(1)}")
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is not None and "/FontName" in descriptor:
+            descriptor.FontName = font.BaseFont
+
+
+def _untagged(page: pikepdf.Page) -> None:
+    """Make a copied ``page`` fit an untagged PDF/A file: no pointer into the structure
+    tree that stays behind, and annotations that print and show."""
+    if "/StructParents" in page.obj:
+        del page.obj["/StructParents"]
+    for annotation in page.obj.get("/Annots") or []:
+        if "/StructParent" in annotation:
+            del annotation["/StructParent"]
+        flags = int(annotation.get("/F", 0))
+        if flags & (_PRINT | _NOT_SHOWN) != _PRINT:
+            annotation.F = (flags | _PRINT) & ~_NOT_SHOWN

@@ -1,0 +1,106 @@
+"""Stage: each organisation's two files, its .docx and its PDF, written into staging.
+
+The functions here run in worker processes or in the building one (see :mod:`processes`):
+they take an explicit state and one organisation's job, and return a typed record of what
+they made, or why they could not. An organisation is always known by itself, never by its
+position in a list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from overens_docs._assemble import Assembler
+from overens_docs._build.output import FileRecord, write_staged
+from overens_docs._check import problems
+from overens_docs._domain import Organisation
+from overens_docs._render.personalise import Personaliser
+
+FOLDER = "organisations"
+
+
+@dataclass(frozen=True, slots=True)
+class SignaturePage:
+    """Where an organisation's signature page is: page ``page`` of signature PDF ``batch``."""
+
+    batch: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class PdfJob:
+    organisation: Organisation
+    signature: SignaturePage
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """One file made for one organisation: its record, or the reason it could not be made."""
+
+    organisation: Organisation
+    record: FileRecord | None
+    error: str | None = None
+
+
+@dataclass
+class DocxState:
+    """What writing .docx files needs: a proven :class:`Personaliser` and the staging folder."""
+
+    staging: Path
+    personaliser: Personaliser
+
+    def start(self) -> None:
+        (self.staging / FOLDER).mkdir(parents=True, exist_ok=True)
+
+
+@dataclass
+class PdfState:
+    """What assembling PDFs needs: the master and the signature PDFs, opened per process."""
+
+    staging: Path
+    master: Path
+    text_pages: int
+    signature_pdfs: tuple[Path, ...]
+    assembler: Assembler | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        # Each process opens the PDFs itself: an inherited open file would share its read
+        # position with the parent.
+        self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "assembler": None}  # opened again by start()
+
+
+def _relative(organisation: Organisation, suffix: str) -> str:
+    return f"{FOLDER}/{organisation.file_stem}.{suffix}"
+
+
+def write_docx(state: DocxState, organisation: Organisation) -> Made:
+    relative = _relative(organisation, "docx")
+    try:
+        data = state.personaliser.document(organisation)
+        write_staged(state.staging / relative, data)
+    except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
+        return Made(organisation, None, f"{type(error).__name__}: {error}")
+    return Made(organisation, FileRecord.of(relative, data, kind="organisation-docx",
+                                            pages=None, organisation=organisation.id))
+
+
+def write_pdf(state: PdfState, job: PdfJob) -> Made:
+    """Assemble, check and write one organisation's PDF."""
+    assert state.assembler is not None  # noqa: S101 -- start() ran in this process
+    organisation = job.organisation
+    relative = _relative(organisation, "pdf")
+    try:
+        data, pages = state.assembler.organisation_pdf(job.signature.batch, job.signature.page,
+                                                       organisation.id)
+        found = problems(data, pages=state.text_pages + 1)
+        if found:
+            return Made(organisation, None, f"its PDF is not fit to deliver: {'; '.join(found)}")
+        write_staged(state.staging / relative, data)
+    except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
+        return Made(organisation, None, f"{type(error).__name__}: {error}")
+    return Made(organisation, FileRecord.of(relative, data, kind="organisation-pdf",
+                                            pages=pages, organisation=organisation.id))

@@ -1,0 +1,115 @@
+"""Writing outputs so that nothing is ever half-written.
+
+A build writes into a staging folder beside its destination and swaps it into place only
+when everything in it is whole; single files are written under a temporary name and
+renamed. A crash leaves the previous build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One written file, as the manifest lists it (small enough to send between processes)."""
+
+    path: str
+    kind: str
+    sha256: str
+    size: int
+    pages: int | None
+    organisation: str | None
+
+    @classmethod
+    def of(cls, path: str, data: bytes, *, kind: str, pages: int | None,
+           organisation: str | None) -> FileRecord:
+        return cls(path, kind, hashlib.sha256(data).hexdigest(), len(data), pages, organisation)
+
+
+@dataclass
+class Manifest:
+    """``manifest.json``: every file a build wrote, its SHA-256, pages and organisation."""
+
+    agreement: str
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
+            organisation: str | None = None) -> None:
+        self.record(FileRecord.of(relative, data, kind=kind, pages=pages,
+                                  organisation=organisation))
+
+    def record(self, entry: FileRecord) -> None:
+        self.files[entry.path] = {
+            "path": entry.path, "kind": entry.kind, "sha256": entry.sha256,
+            "bytes": entry.size, "pages": entry.pages, "organisation": entry.organisation,
+        }
+
+    def merge_into(self, path: Path) -> None:
+        """Update an existing manifest (a build of one organisation) or write a new one."""
+        existing: dict[str, dict[str, Any]] = {}
+        if path.is_file():
+            existing = {entry["path"]: entry
+                        for entry in json.loads(path.read_text(encoding="utf-8"))["files"]}
+        existing.update(self.files)
+        self._write(path, existing)
+
+    def write(self, path: Path) -> None:
+        self._write(path, self.files)
+
+    def _write(self, path: Path, files: dict[str, dict[str, Any]]) -> None:
+        document = {"agreement": self.agreement,
+                    "files": [files[name] for name in sorted(files)]}
+        write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+def swap_into_place(staging: Path, destination: Path) -> None:
+    """Replace ``destination`` (a folder) by ``staging`` with two renames."""
+    old = None
+    if destination.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
+        old.rmdir()
+        destination.replace(old)
+    staging.replace(destination)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def write_staged(path: Path, data: bytes) -> None:
+    """Write into the staging folder, which is moved into place only when whole, so a
+    temporary name per file would be work done twice; a failed write leaves nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.write_bytes(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def move_files(staging: Path, destination: Path) -> None:
+    """Move every file of ``staging`` to the same place under ``destination`` (--only)."""
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = destination / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)

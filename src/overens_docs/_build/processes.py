@@ -1,0 +1,127 @@
+"""The one place that knows about processes: running a function over many items, in worker
+processes or in this one.
+
+A :class:`Workers` runs ``function(state, item)`` for every item and yields the results in
+item order. ``state`` is an explicit object handed to each worker process once, by the
+pool's initializer (never a module-level variable set by the caller), and its ``start()``
+is called once in each process that uses it, to open what cannot be shared between
+processes (an open PDF shares its file position with every copy of it).
+
+How processes start is chosen here per platform: ``fork`` on Linux, where it is cheap and
+the state is inherited rather than pickled, but only while no other thread is alive (a
+fork copies locks that other threads may hold, and a worker could hang on one forever);
+``spawn`` elsewhere (macOS, Windows) and whenever a thread is alive. With ``spawn`` the
+state, the function and the items are pickled, so all three are plain data and top-level
+functions. Below :data:`PARALLEL_FROM` items, or on a single core, everything runs in this
+process (the serial path, ``processes=0``): starting processes would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Generic, Protocol, TypeVar
+
+# Below this many items one process is quicker than starting several.
+PARALLEL_FROM = 40
+# Tests set this to exercise another start method on any platform.
+START_METHOD: str | None = None
+
+
+class WorkerState(Protocol):
+    def start(self) -> None:
+        """Open what this process needs; called once per process before any item."""
+
+
+S = TypeVar("S", bound=WorkerState)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def parallel(count: int) -> bool:
+    """Whether ``count`` items are worth spreading over processes."""
+    return count >= PARALLEL_FROM and cores() > 1
+
+
+def processes_for(count: int) -> int:
+    """Worker processes for ``count`` items: one per core, or 0 (this process) for a few."""
+    return cores() if parallel(count) else 0
+
+
+def start_method() -> str:
+    """``fork`` on Linux while this is the only thread alive, ``spawn`` otherwise."""
+    if START_METHOD is not None:
+        return START_METHOD
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+# The state of this worker process, set once by the pool's initializer.
+_state: WorkerState | None = None
+
+
+def _initialise(state: WorkerState, lower_priority: bool) -> None:
+    global _state  # noqa: PLW0603 -- per-process state is what a pool initializer sets
+    if lower_priority and hasattr(os, "nice"):
+        os.nice(10)
+    state.start()
+    _state = state
+
+
+def _call(function: Callable[[WorkerState, T], R], item: T) -> R:
+    assert _state is not None  # noqa: S101 -- set by _initialise before any item
+    return function(_state, item)
+
+
+class Workers(Generic[S, T, R]):
+    """``function(state, item)`` for every item; started at once, collected by :meth:`results`.
+
+    ``processes``: how many worker processes; 0 runs everything in this process, lazily,
+    as :meth:`results` is read. ``lower_priority``: the workers run at nice 10, for work that may wait while work on
+    the critical path (LibreOffice) runs.
+    """
+
+    def __init__(self, function: Callable[[S, T], R], state: S, items: Iterable[T], *,
+                 processes: int, chunksize: int = 1, lower_priority: bool = False) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._results: Iterator[R]
+        if processes <= 0:
+            state.start()
+            self._results = map(functools.partial(function, state), items)
+            return
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes, mp_context=multiprocessing.get_context(start_method()),
+            initializer=_initialise, initargs=(state, lower_priority))
+        self._results = self._pool.map(functools.partial(_call, function), items,  # type: ignore[arg-type]
+                                       chunksize=chunksize)
+
+    def __enter__(self) -> Workers[S, T, R]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (and the pool's thread), dropping work not yet done."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def results(self) -> Iterator[R]:
+        """Every item's result, in item order; the processes are gone once it is exhausted,
+        so that no thread of theirs is alive when other processes are forked."""
+        yield from self._results
+        self.close()

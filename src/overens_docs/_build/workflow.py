@@ -1,0 +1,232 @@
+"""The build of one agreement, as a row of stages:
+
+    plan -> render -> convert -> assemble -> check -> write -> move into place
+
+1. **plan** (:mod:`plan`): what to build, from which templates, and where; a destination
+   that overlaps the inputs, or that a build did not write, is refused.
+2. **render** (:mod:`overens_docs._render`): the published agreement, and a master (the
+   text plus one signature page with placeholders) as .docx.
+3. **convert** (:mod:`overens_docs._convert`): LibreOffice converts the text once, in its
+   own process. Meanwhile a worker process writes every organisation's .docx (the fast way,
+   proven first) and this one renders the signature pages in one batch per core. The text
+   PDFs are checked before anything is built on them; then the batches are converted side
+   by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
+   one's profile.
+4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
+   pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
+   the ceremony file of all signature pages is made here meanwhile.
+5. **check** (:mod:`overens_docs._check`): every delivered PDF, as delivered.
+6. **write**: everything goes into a staging folder beside the destination, with
+   ``manifest.json`` listing every file, its SHA-256, pages and organisation.
+7. **move into place**: the staging folder replaces the destination in two renames
+   (with ``--only``, that organisation's files are moved in and the manifest updated).
+
+LibreOffice thus runs twice per agreement, however many organisations there are. Only
+:mod:`processes` knows how work is spread over processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from overens_docs._assemble import Assembler
+from overens_docs._build import processes, signature_pages
+from overens_docs._build.organisation_files import (
+    DocxState,
+    Made,
+    PdfJob,
+    PdfState,
+    write_docx,
+    write_pdf,
+)
+from overens_docs._build.output import (
+    Manifest,
+    move_files,
+    swap_into_place,
+    write_staged,
+)
+from overens_docs._build.plan import MANIFEST, Plan, plan
+from overens_docs._build.problems import StageFailed, for_organisation, in_template
+from overens_docs._check import expected_fonts_missing, problems
+from overens_docs._convert import Conversion
+from overens_docs._domain import Agreement, Organisation
+from overens_docs._findings import Finding
+from overens_docs._pdf import page_count
+from overens_docs._render.context import agreement_context
+from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
+from overens_docs._render.personalise import Personaliser
+from overens_docs._targets import display
+
+TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
+
+T = TypeVar("T")
+
+
+def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
+                    out: Path, only: str | None = None, progress: bool = False,
+                    ) -> tuple[Path, list[Finding]]:
+    """Build one valid agreement into ``out/<agreement id>/``.
+
+    Returns the destination and the findings that stopped the build (empty when built).
+    Raises :class:`~overens_docs._errors.UsageError` for a build that cannot be done as
+    asked, and other :class:`~overens_docs._errors.OverensError`\\ s when LibreOffice is
+    missing or fails.
+    """
+    the_plan = plan(agreement, organisations, out, only)
+    destination = the_plan.destination
+    for path in (the_plan.template, the_plan.form):
+        if path is not None and not path.is_file():
+            return destination, [in_template(path, "template-missing",
+                                             f"The template {display(path)} does not exist.")]
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
+        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-",
+                                        dir=destination.parent))
+        try:
+            manifest = _make(the_plan, Path(work), staging, progress)
+            _move_into_place(the_plan, manifest, staging)
+        except StageFailed as failed:
+            return destination, failed.findings
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return destination, []
+
+
+def _make(plan: Plan, work: Path, staging: Path, progress: bool) -> Manifest:
+    """Every file of the build, written into ``staging``; the manifest that lists them."""
+    manifest = Manifest(plan.destination.name)
+    template = DocumentTemplate(plan.template, agreement_context(plan.agreement),
+                                CoreProperties.of(plan.agreement))
+    personaliser = Personaliser(template)
+    with _template_findings(plan.template):
+        published = template.render([], include_text=True)
+        master = personaliser.master_document(with_number=True)
+    (work / "agreement.docx").write_bytes(published)
+    (work / "master.docx").write_bytes(master)
+    profile = work / "libreoffice-profile"
+    count = len(plan.organisations)
+    with contextlib.ExitStack() as stack:
+        text = stack.enter_context(Conversion(
+            [work / "agreement.docx", work / "master.docx"], work, profile=profile))
+        with _template_findings(plan.template):
+            personaliser.prove(plan.organisations)  # before other processes copy it
+        documents = stack.enter_context(processes.Workers(
+            write_docx, DocxState(staging, personaliser), plan.organisations,
+            processes=1 if processes.parallel(count) else 0, chunksize=50,
+            lower_priority=True))
+        batches = [] if plan.form else signature_pages.render_batches(
+            template, plan.organisations,
+            parts=processes.cores() if processes.parallel(count) else 1)
+        agreement_pdf, master_pdf = text.wait()
+        _check_text(plan, agreement_pdf, master_pdf)
+        if plan.complete:
+            agreement_bytes = agreement_pdf.read_bytes()
+            _stage(staging, manifest, "agreement.docx", published, "agreement-docx", None)
+            _stage(staging, manifest, "agreement.pdf", agreement_bytes, "agreement-pdf",
+                   page_count(agreement_pdf))
+        text_pages = page_count(master_pdf) - 1
+        if plan.form is not None:
+            signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
+                                                        plan.organisations, work, text_pages + 1)
+            order: list[tuple[Organisation, ...]] = [(o,) for o in plan.organisations]
+        else:
+            signature_pdfs = signature_pages.convert_batches(batches, work, text_pages + 1,
+                                                             profile)
+            order = [batch.organisations for batch in batches]
+        assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+        if plan.form is None:
+            signature_pages.check_batches(batches, assembler, plan.template)
+        docx_made = list(documents.results())  # long done: written during the conversions
+        jobs = [PdfJob(organisation, page)
+                for organisation, page in signature_pages.positions(order)]
+        state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs))
+        with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
+                               chunksize=25) as pdfs:
+            ceremony = assembler.signature_pages_pdf() if plan.complete else None
+            pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
+    _record(plan, staging, manifest, docx_made + pdf_made)
+    if ceremony is not None:
+        data, pages = ceremony
+        found = problems(data, pages=count)
+        if found:
+            raise StageFailed([in_template(
+                plan.template, "pdf-archival",
+                f"signature-pages.pdf is not fit to deliver: {'; '.join(found)}.")])
+        _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
+    return manifest
+
+
+@contextlib.contextmanager
+def _template_findings(template: Path) -> Iterator[None]:
+    try:
+        yield
+    except TemplateError as problem:
+        raise StageFailed([in_template(template, problem.rule,
+                                       f"{display(template)}: {problem}")]) from problem
+
+
+def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
+    """LibreOffice's text PDFs, checked before anything is built on them."""
+    findings = [in_template(plan.template, "pdf-archival",
+                            f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
+                for pdf in (agreement_pdf, master_pdf) for issue in problems(pdf)]
+    missing_fonts = expected_fonts_missing(agreement_pdf, TEMPLATE_FONTS)
+    if missing_fonts:
+        findings.append(in_template(
+            plan.template, "pdf-fonts",
+            f"The fonts {', '.join(missing_fonts)} are not installed, so LibreOffice replaced "
+            "them. Install fonts-liberation2."))
+    if findings:
+        raise StageFailed(findings)
+
+
+def _stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
+           pages: int | None) -> None:
+    write_staged(staging / relative, data)
+    manifest.add(relative, data, kind=kind, pages=pages)
+
+
+def _record(plan: Plan, staging: Path, manifest: Manifest, made: list[Made]) -> None:
+    """List each organisation's files in the manifest; or, if any of its files could not be
+    made, remove all of them (never half its documents) and fail the build naming it."""
+    failed: dict[str, tuple[Organisation, str]] = {}
+    for item in made:
+        if item.error is not None:
+            failed.setdefault(item.organisation.id, (item.organisation, item.error))
+    for item in made:
+        if item.record is None:
+            continue
+        if item.organisation.id in failed:
+            (staging / item.record.path).unlink(missing_ok=True)
+        else:
+            manifest.record(item.record)
+    if failed:
+        raise StageFailed([
+            for_organisation(organisation, "build-organisation-failed",
+                             f"The documents for {organisation.name} could not be made: {error}")
+            for organisation, error in failed.values()])
+
+
+def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> None:
+    if plan.complete:
+        manifest.write(staging / MANIFEST)
+        swap_into_place(staging, plan.destination)
+    else:  # --only: that organisation's files move in, the manifest is updated
+        move_files(staging, plan.destination)
+        manifest.merge_into(plan.destination / MANIFEST)
+
+
+def _progress(items: Iterable[T], total: int, show: bool) -> Iterable[T]:
+    if not show or total < 10:
+        return items
+    from tqdm import tqdm  # noqa: PLC0415 -- only for long builds on a terminal
+
+    bar: Iterable[T] = tqdm(items, total=total, desc="Signaturklara PDF:er", unit="st",
+                            file=sys.stderr)
+    return bar

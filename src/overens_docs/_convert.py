@@ -1,0 +1,155 @@
+"""Stage: .docx -> PDF with headless LibreOffice.
+
+Each conversion gets its own LibreOffice user profile (two processes sharing one wait for
+each other or fail silently), runs in its own process group, and is killed as a group when
+it exceeds its timeout (some documents hang LibreOffice). A profile LibreOffice has already
+started with once is copied rather than made anew: that saves about 0.2 s per process.
+
+Documents people receive are exported as PDF/A-2b. The signature batches, whose pages are
+only material for assembled files, are exported plainly (see :data:`PAGES_FILTER`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from overens_docs._errors import ConversionError, ToolMissingError
+
+INSTALL_HINT = (
+    "LibreOffice is needed to make PDFs but 'soffice' was not found. On Debian/Ubuntu: "
+    "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
+)
+
+
+def _pdf_filter(**options: bool | int) -> str:
+    """The --convert-to argument for LibreOffice's PDF export with ``options``."""
+    typed = {key: {"type": "boolean", "value": str(value).lower()} if isinstance(value, bool)
+             else {"type": "long", "value": str(value)} for key, value in options.items()}
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
+
+
+# Lossless images, no form fields, in both exports. A misspelled key is silently ignored,
+# so verify.py checks the results.
+_COMMON = {"UseLosslessCompression": True, "ExportFormFields": False}
+
+# PDF/A-2b (which makes LibreOffice tag the PDF and embed every font), bookmarks from
+# headings, the title (not the file name) in the viewer's title bar.
+PDF_FILTER = _pdf_filter(SelectPdfVersion=2, UseTaggedPDF=True, ExportBookmarks=True,
+                         DisplayPDFDocumentTitle=True, **_COMMON)
+
+# For pages that assemble.py copies into files which take their PDF/A identification,
+# output intent and language from a PDF/A master. PDF/A mode forces tagging, which gives
+# a 500-page batch 24,000 objects instead of 2,000 (slower to write and to open) and marks
+# content for a structure tree that assembly leaves behind anyway. The page content and the
+# embedded font subsets are otherwise the same; embedding is still checked (verify.py), and
+# assembly sets the print flag PDF/A asks of annotations.
+PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=False, EmbedStandardFonts=True,
+                           ExportBookmarks=False, **_COMMON)
+
+
+def find_soffice() -> str:
+    """The LibreOffice executable, or :class:`ToolMissingError` saying how to install it."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ToolMissingError(INSTALL_HINT)
+
+
+class Conversion:
+    """One LibreOffice process converting ``documents`` to PDFs in ``outdir``, started at
+    once, so that the caller can work meanwhile (without threads, which would make forking
+    worker processes unsafe); :meth:`wait` returns the PDFs. As a context manager it stops
+    the process group if the caller leaves before waiting.
+
+    ``profile``: the user profile folder to use and keep (for ``seed_profile`` of a later
+    conversion); by default a temporary one. ``seed_profile``: a profile to start from a
+    copy of.
+    """
+
+    def __init__(self, documents: Sequence[Path], outdir: Path, *,
+                 pdf_filter: str = PDF_FILTER, profile: Path | None = None,
+                 seed_profile: Path | None = None, timeout: float = 600.0) -> None:
+        soffice = find_soffice()
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.outputs = [outdir / f"{document.stem}.pdf" for document in documents]
+        self._timeout = timeout
+        self._temporary = tempfile.TemporaryDirectory(prefix="overens-lo-profile-")
+        user = profile or Path(self._temporary.name) / "profile"
+        if seed_profile is not None and seed_profile.is_dir():
+            shutil.copytree(seed_profile, user, dirs_exist_ok=True)
+        command = [
+            soffice, f"-env:UserInstallation={user.resolve().as_uri()}", "--headless",
+            "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            "--convert-to", pdf_filter, "--outdir", str(outdir),
+            *(str(document) for document in documents),
+        ]
+        # What LibreOffice says goes to a file, not a pipe: nobody reads a pipe while the
+        # caller works, and a full one would stop LibreOffice.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in wait()/__exit__
+        self._deadline = time.monotonic() + timeout
+        self._process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
+            command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+
+    def __enter__(self) -> Conversion:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._process.poll() is None:
+            self._stop()
+        self._close()
+
+    def _stop(self) -> None:
+        os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+
+    def _close(self) -> None:
+        self._log.close()
+        self._temporary.cleanup()
+
+    def wait(self) -> list[Path]:
+        """The PDFs, once LibreOffice has written them all; :class:`ConversionError` if not."""
+        try:
+            self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self._stop()
+            self._close()
+            raise ConversionError(
+                f"LibreOffice did not finish converting {len(self.outputs)} document(s) within "
+                f"{self._timeout:.0f} s and was stopped.") from None
+        self._log.seek(0)
+        said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
+        self._close()
+        missing = [path.name for path in self.outputs
+                   if not path.is_file() or not path.stat().st_size]
+        if self._process.returncode != 0 or missing:
+            raise ConversionError(
+                f"LibreOffice failed (exit code {self._process.returncode}); missing: "
+                f"{', '.join(missing) or 'none'}. {said}")
+        return self.outputs
+
+
+def convert(documents: Sequence[Path], outdir: Path, **options: Any) -> list[Path]:
+    """Convert ``documents`` in one LibreOffice process; options as for :class:`Conversion`."""
+    with Conversion(documents, outdir, **options) as conversion:
+        return conversion.wait()
+
+
+def convert_parallel(batches: Sequence[Sequence[Path]], outdir: Path,
+                     **options: Any) -> list[list[Path]]:
+    """Several conversions at once, one LibreOffice process (and profile) each."""
+    with contextlib.ExitStack() as stack:
+        conversions = [stack.enter_context(Conversion(batch, outdir, **options))
+                       for batch in batches]
+        return [conversion.wait() for conversion in conversions]

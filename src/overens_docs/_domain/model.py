@@ -1,0 +1,154 @@
+"""The agreement and its signing organisations, as the rest of the pipeline knows them.
+
+Frozen dataclasses, built once from validated data (:mod:`overens_docs._domain.reading`).
+Every object that a person writes carries its :class:`Place`, so that any later stage (a
+template that overflows, an organisation whose PDF fails) can point a finding at the file
+and line to change. Texts are tuples of paragraphs, exactly as written; dates are dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where something is written: a file as findings show it, and a 1-based line/column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+Paragraphs = tuple[str, ...]
+
+
+class Role(enum.StrEnum):
+    PUBLIC_BODY = "public_body"
+    ORGANISATIONS = "organisations"
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    name: str
+    short_name: str  # how commitments cite it: "(principen om <short_name>)"
+    paragraphs: Paragraphs
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    term: str
+    paragraphs: Paragraphs
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    text: str  # one paragraph
+    principles: tuple[str, ...]  # the ids of the principles it serves, in the order written
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """Who signs for a party: a title always, a name when it is known in advance."""
+
+    name: str | None
+    title: str
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    name: str
+    role: Role
+    heading: str  # the heading over its commitments
+    signatory: Signatory | None
+    commitments: tuple[Commitment, ...]
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class PublicBody:
+    name: str
+    kind: str  # kommun | region | stat
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    body: str  # who adopted the text, e.g. "Kommunfullmäktige"
+    date: datetime.date | None
+    diarienummer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Signing:
+    place: str | None
+    date: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    """The templates ``agreement.yaml`` asks for, as written (None: the default)."""
+
+    document: str | None
+    signature_form: str | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """One agreement: its text, parties and commitments; not its signatories."""
+
+    id: str  # the agreement folder's name
+    folder: Path  # the agreement folder (inputs live here)
+    title: str
+    public_body: PublicBody
+    adoption: Adoption
+    period: Period | None
+    background: Paragraphs
+    purpose: Paragraphs
+    eligibility: Paragraphs
+    value_base: Paragraphs
+    follow_up: Paragraphs
+    definitions: tuple[Definition, ...]
+    principles: tuple[Principle, ...]
+    parties: tuple[Party, ...]
+    shared_commitments: tuple[Commitment, ...]
+    signing: Signing
+    template: TemplateChoice
+    place: Place  # agreement.yaml itself
+
+    @property
+    def public_party(self) -> Party:
+        """The public body's party (validation guarantees exactly one)."""
+        return next(party for party in self.parties if party.role is Role.PUBLIC_BODY)
+
+    def principle(self, principle_id: str) -> Principle:
+        return next(p for p in self.principles if p.id == principle_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """One signing organisation, as the documents print it."""
+
+    id: str  # unique within the agreement: given, or derived from the number or the name
+    name: str
+    org_number: str | None  # formatted NNNNNN-NNNN
+    representative: str
+    representative_title: str
+    file_stem: str  # unique within the agreement; the name of its output files
+    place: Place  # its row or list item

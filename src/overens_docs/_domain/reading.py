@@ -1,0 +1,156 @@
+"""Validated data -> the domain: :class:`Agreement` and its :class:`Organisation` list.
+
+Runs once, after validation has passed, so it may take the data's shape for granted
+(``data["title"]`` is a string); it only adds what the documents need (paragraphs,
+defaults, dates, unique ids and file names) and each object's place in its file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from overens_docs._domain import orgnr
+from overens_docs._domain.model import (
+    Adoption,
+    Agreement,
+    Commitment,
+    Definition,
+    Organisation,
+    Paragraphs,
+    Party,
+    Period,
+    Place,
+    Principle,
+    PublicBody,
+    Role,
+    Signatory,
+    Signing,
+    TemplateChoice,
+)
+from overens_docs._domain.naming import slugify, unique_slugs
+from overens_docs._load import JsonPath, Loaded
+
+
+def paragraphs(text: str | None) -> Paragraphs:
+    """A YAML text block as paragraphs: each non-empty line is one paragraph.
+
+    With ``>`` (folded) YAML joins wrapped lines and a blank line becomes a line break, so
+    each resulting line is one paragraph as written.
+    """
+    if not text:
+        return ()
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+class _Reader:
+    def __init__(self, loaded: Loaded) -> None:
+        self.source = loaded.source
+
+    def place(self, path: JsonPath) -> Place:
+        line, column = self.source.locate(path)
+        return Place(self.source.file, line, column)
+
+    def commitments(self, items: list[dict[str, Any]] | None, path: JsonPath,
+                    ) -> tuple[Commitment, ...]:
+        return tuple(
+            Commitment(id=item["id"], text=" ".join(paragraphs(item["text"])),
+                       principles=tuple(item["principles"]), place=self.place((*path, index)))
+            for index, item in enumerate(items or []))
+
+    def party(self, party: dict[str, Any], index: int) -> Party:
+        path: JsonPath = ("parties", index)
+        signatory = party.get("signatory")
+        return Party(
+            id=party["id"], name=party["name"], role=Role(party["role"]),
+            heading=party.get("heading") or f"{party['name']}s åtaganden",
+            signatory=Signatory(signatory.get("name"), signatory["title"],
+                                self.place((*path, "signatory"))) if signatory else None,
+            commitments=self.commitments(party["commitments"], (*path, "commitments")),
+            place=self.place(path))
+
+
+def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
+    """The agreement in validated ``agreement.yaml`` data."""
+    data: dict[str, Any] = loaded.data
+    reader = _Reader(loaded)
+    adoption = data["adoption"]
+    period = data.get("period")
+    signing = data.get("signing") or {}
+    template = data.get("template") or {}
+    return Agreement(
+        id=folder.resolve().name,
+        folder=folder,
+        title=data["title"],
+        public_body=PublicBody(data["public_body"]["name"], data["public_body"]["kind"]),
+        adoption=Adoption(adoption["body"], _date(adoption.get("date")),
+                          adoption.get("diarienummer")),
+        period=Period(datetime.date.fromisoformat(period["start"]),
+                      datetime.date.fromisoformat(period["end"])) if period else None,
+        background=paragraphs(data.get("background")),
+        purpose=paragraphs(data.get("purpose")),
+        eligibility=paragraphs(data.get("eligibility")),
+        value_base=paragraphs(data.get("value_base")),
+        follow_up=paragraphs(data.get("follow_up")),
+        definitions=tuple(
+            Definition(item["term"], paragraphs(item["text"]),
+                       reader.place(("definitions", index)))
+            for index, item in enumerate(data.get("definitions") or [])),
+        principles=tuple(
+            Principle(id=item["id"], name=item["name"],
+                      short_name=item.get("short_name") or item["name"],
+                      paragraphs=paragraphs(item["text"]),
+                      place=reader.place(("principles", index)))
+            for index, item in enumerate(data["principles"])),
+        parties=tuple(reader.party(party, index) for index, party in enumerate(data["parties"])),
+        shared_commitments=reader.commitments(data.get("shared_commitments"),
+                                              ("shared_commitments",)),
+        signing=Signing(signing.get("place"), _date(signing.get("date"))),
+        template=TemplateChoice(template.get("document"), template.get("signature_form"),
+                                reader.place(("template",))),
+        place=Place(loaded.source.file),
+    )
+
+
+def default_ids(rows: list[dict[str, Any]]) -> list[str]:
+    """Each row's id: the one given, else its organisation number, else its name as an id.
+
+    A derived id never equals a given one or an earlier derived one (it gets ``-2``, ...).
+    """
+    taken = {row["id"] for row in rows if row.get("id")}
+    result = []
+    for row in rows:
+        identifier = row.get("id")
+        if not identifier:
+            number = row.get("org_number")
+            formatted = orgnr.check(number).formatted if number else None
+            base = formatted or slugify(row["name"]) or "organisation"
+            identifier, suffix = base, 1
+            while identifier in taken:
+                suffix += 1
+                identifier = f"{base}-{suffix}"
+        taken.add(identifier)
+        result.append(identifier)
+    return result
+
+
+def read_organisations(loaded: Loaded) -> tuple[Organisation, ...]:
+    """The organisations in a validated list, with unique ids and file names, in list order."""
+    rows: list[dict[str, Any]] = loaded.data["organisations"]
+    reader = _Reader(loaded)
+    ids = default_ids(rows)
+    stems = unique_slugs([row["name"] for row in rows])
+    return tuple(
+        Organisation(
+            id=identifier, name=row["name"],
+            org_number=orgnr.check(row["org_number"]).formatted if row.get("org_number")
+            else None,
+            representative=row["representative"],
+            representative_title=row["representative_title"],
+            file_stem=stem, place=reader.place(("organisations", index)))
+        for index, (row, identifier, stem) in enumerate(zip(rows, ids, stems, strict=True)))

@@ -1,0 +1,111 @@
+"""Organisation lists saved from Excel as CSV.
+
+Excel writes UTF-8 with a byte-order mark ("CSV UTF-8") and, with Swedish settings, ``;``
+as the separator. Rows become the same shape as ``organisations.yaml``
+(``{"organisations": [{column: value}, ...]}``) so one schema and one set of rules check
+both; each cell's position is its line and its column number (A = 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from overens_docs._findings import Finding, Severity
+from overens_docs._load.positions import Loaded, SourceMap
+from overens_docs._load.text import BOM, decode_utf8
+
+COLUMNS = ("id", "name", "org_number", "representative", "representative_title", "email")
+REQUIRED_COLUMNS = ("name", "representative", "representative_title")
+_SEPARATORS = (";", ",", "\t")
+
+
+def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PLR0912, PLR0915 -- one pass keeps each cell's position
+    """Read an organisation list; never raises for bad content."""
+    file = display_name or str(path)
+    source = SourceMap(file)
+    loaded = Loaded(source)
+    text, problem = decode_utf8(path.read_bytes(), file)
+    if problem is not None:
+        loaded.findings.append(problem)
+        return loaded
+    assert text is not None  # noqa: S101 -- decode_utf8 returns one or the other
+
+    def finding(line: int, column: int | None, path: str, rule: str, message: str,  # noqa: PLR0917
+                severity: Severity = Severity.ERROR) -> None:
+        loaded.findings.append(Finding(file, line, column, path, rule, severity, message))
+
+    header_line = text.split("\n", 1)[0]
+    separator = max(_SEPARATORS, key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        finding(1, None, "$", "csv-syntax", f"The header row cannot be read: {error}.")
+        return loaded
+    if header is None or not any(cell.strip() for cell in header):
+        finding(1, 1, "$", "csv-empty", "The file is empty: it needs a header row with "
+                f"the columns {', '.join(REQUIRED_COLUMNS)}.")
+        return loaded
+
+    columns: list[str | None] = []
+    for number, cell in enumerate(header, start=1):
+        name = cell.strip()
+        if BOM in name:
+            finding(1, number, "$", "csv-bom",
+                    "The header cell contains a stray byte-order mark (U+FEFF); it was "
+                    "probably pasted from another file. Retype the column name.")
+            name = name.replace(BOM, "")
+        name = name.lower()
+        if name and name not in COLUMNS:
+            finding(1, number, "$", "csv-unknown-column",
+                    f"The column '{cell.strip()}' is not one overens-docs reads; it is "
+                    f"ignored. Known columns: {', '.join(COLUMNS)}.", Severity.WARNING)
+            columns.append(None)
+        elif name in columns:
+            finding(1, number, "$", "csv-duplicate-column",
+                    f"The column '{name}' appears twice in the header.")
+            columns.append(None)
+        else:
+            columns.append(name or None)
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    for column in missing:
+        finding(1, None, "$", "csv-missing-column",
+                f"The header has no column '{column}'. Required columns: "
+                f"{', '.join(REQUIRED_COLUMNS)}.")
+    if missing:
+        return loaded
+
+    rows: list[dict[str, Any]] = []
+    source.values[()] = (1, 1)
+    source.values[("organisations",)] = (1, 1)
+    previous_end = reader.line_num
+    try:
+        for cells in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # Excel writes ";;;;" for rows that once had content
+            index = len(rows)
+            row: dict[str, Any] = {}
+            source.values[("organisations", index)] = (line, 1)
+            for number, cell in enumerate(cells, start=1):
+                key = columns[number - 1] if number <= len(columns) else None
+                if number > len(columns) and cell.strip():
+                    finding(line, number, f"$.organisations[{index}]", "csv-extra-cell",
+                            f"Row has a value in column {number}, which has no header.")
+                if key is None:
+                    continue
+                value = cell.strip()
+                if value:
+                    row[key] = value
+                    source.values[("organisations", index, key)] = (line, number)
+            rows.append(row)
+    except csv.Error as error:
+        finding(reader.line_num, None, "$", "csv-syntax",
+                f"The file cannot be read as CSV here: {error}. Check the quotes on this line.")
+        return loaded
+    loaded.data = {"organisations": rows}
+    return loaded

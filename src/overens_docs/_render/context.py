@@ -1,0 +1,113 @@
+"""The domain -> what templates see (the render context), in this one place.
+
+Templates get plain dicts and lists of plain strings: long texts are split into
+paragraphs, dates are also given in Swedish ("31 mars 2025"), and each commitment's cited
+principles are already written out as "principen om öppenhet och om dialog".
+templates/default/README.md lists every name.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from overens_docs._domain import Agreement, Commitment, Organisation, Signatory
+
+# A render context: plain data for Jinja (dicts, lists, strings, numbers, None).
+Context = dict[str, Any]
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")
+
+
+def swedish_date(date: datetime.date | None) -> str | None:
+    """``2025-03-31`` -> ``31 mars 2025``."""
+    if date is None:
+        return None
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def _iso(date: datetime.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def cite(names: Sequence[str]) -> str:
+    """``["öppenhet", "dialog"]`` -> ``(principen om öppenhet och om dialog)``, as Örebro writes."""
+    if not names:
+        return ""
+    parts = [f"om {name}" for name in names]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+    return f"(principen {joined})"
+
+
+def _signatory(signatory: Signatory | None) -> Context | None:
+    return None if signatory is None else {"name": signatory.name, "title": signatory.title}
+
+
+def agreement_context(agreement: Agreement) -> Context:
+    """The ``agreement`` the templates see."""
+    short_names = {principle.id: principle.short_name for principle in agreement.principles}
+
+    def commitment(item: Commitment) -> Context:
+        return {"id": item.id, "text": item.text, "principles": list(item.principles),
+                "citation": cite([short_names[pid] for pid in item.principles])}
+
+    adoption, period, signing = agreement.adoption, agreement.period, agreement.signing
+    return {
+        "title": agreement.title,
+        "public_body": {"name": agreement.public_body.name, "kind": agreement.public_body.kind},
+        "adoption": {"body": adoption.body, "date": _iso(adoption.date),
+                     "date_text": swedish_date(adoption.date),
+                     "diarienummer": adoption.diarienummer},
+        "period": ({"start": _iso(period.start), "end": _iso(period.end),
+                    "start_text": swedish_date(period.start),
+                    "end_text": swedish_date(period.end)} if period else None),
+        "background": list(agreement.background),
+        "purpose": list(agreement.purpose),
+        "eligibility": list(agreement.eligibility),
+        "value_base": list(agreement.value_base),
+        "follow_up": list(agreement.follow_up),
+        "definitions": [{"term": d.term, "paragraphs": list(d.paragraphs)}
+                        for d in agreement.definitions],
+        "principles": [{"id": p.id, "name": p.name, "short_name": p.short_name,
+                        "paragraphs": list(p.paragraphs)} for p in agreement.principles],
+        "parties": [{"id": party.id, "name": party.name, "role": party.role.value,
+                     "heading": party.heading, "signatory": _signatory(party.signatory),
+                     "commitments": [commitment(item) for item in party.commitments]}
+                    for party in agreement.parties],
+        "shared_commitments": [commitment(item) for item in agreement.shared_commitments],
+        "signing": {"place": signing.place, "date": _iso(signing.date),
+                    "date_text": swedish_date(signing.date)},
+    }
+
+
+def organisation_context(organisation: Organisation) -> Context:
+    """One organisation as templates see it (the fields :data:`ORGANISATION_FIELDS` name)."""
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "org_number": organisation.org_number,
+        "representative": organisation.representative,
+        "representative_title": organisation.representative_title,
+    }
+
+
+ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title")
+
+
+def render_context(agreement: Context, organisations: Sequence[Context], *,
+                   include_text: bool, signature_page_number: int | str = 0) -> Context:
+    """Everything a document template may use (see templates/default/README.md).
+
+    ``agreement`` is :func:`agreement_context`'s result, made once per build.
+    """
+    public_party = next(p for p in agreement["parties"] if p["role"] == "public_body")
+    return {
+        "agreement": agreement,
+        "public_party": public_party,
+        "public_signatory": public_party["signatory"],
+        "organisations": list(organisations),
+        "include_text": include_text,
+        "signature_page_number": signature_page_number,
+    }

@@ -1,0 +1,124 @@
+"""Stage: Word templates (docxtpl) -> .docx bytes.
+
+Every template is rendered in the one sandboxed, strict, autoescaping Jinja environment
+(:mod:`jinja_env`); a name the data lacks, a broken or unsafe tag, and template syntax that
+survives rendering are each a :class:`TemplateError` naming the kind of problem.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+
+from overens_docs._domain import Agreement
+from overens_docs._errors import OverensError
+from overens_docs._render.context import Context, render_context
+from overens_docs._render.jinja_env import environment
+
+_TAG = re.compile(r"<[^>]+>")
+_LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+
+
+class TemplateError(OverensError):
+    """A template cannot be rendered with the data; ``rule`` names the kind of problem."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass(frozen=True, slots=True)
+class CoreProperties:
+    """Document properties; LibreOffice copies them into the PDF's Info and XMP metadata."""
+
+    title: str
+    subject: str
+    author: str
+    language: str = "sv-SE"
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> CoreProperties:
+        public_body = agreement.public_body.name
+        return cls(title=agreement.title,
+                   subject=f"Överenskommelse mellan {public_body} och idéburna organisationer",
+                   author=public_body)
+
+
+def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> bytes:
+    """Render ``template`` with ``context``; raises :class:`TemplateError`."""
+    document = DocxTemplate(str(template))
+    try:
+        document.render(dict(context), jinja_env=environment(), autoescape=True)
+    except jinja2.UndefinedError as error:
+        match = _UNDEFINED_NAME.search(str(error))
+        name = next((group for group in match.groups() if group), str(error)) if match else str(
+            error)
+        raise TemplateError(
+            "template-undefined",
+            f"The template uses '{name}', which the data does not provide ({error}).") from error
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError("template-syntax",
+                              f"The template has a tag Jinja cannot read: {error.message}."
+                              ) from error
+    except SecurityError as error:
+        raise TemplateError("template-unsafe",
+                              f"The template tries something the sandbox forbids: {error}."
+                              ) from error
+    properties = document.docx.core_properties
+    properties.title, properties.subject, properties.author = core.title, core.subject, core.author
+    properties.language = core.language
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    leftovers = leftover_tags(data)
+    if leftovers:
+        raise TemplateError(
+            "template-leftover",
+            f"Template syntax survived rendering: {', '.join(leftovers)}. A tag is probably "
+            "split by formatting in Word; retype it in one go.")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTemplate:
+    """A Word template together with the agreement it is rendered for.
+
+    Plain data, so that worker processes can receive it however they are started.
+    """
+
+    path: Path
+    agreement: Context  # agreement_context(...), made once
+    core: CoreProperties
+
+    def render(self, organisations: Sequence[Context], *, include_text: bool,
+               signature_page_number: int | str = 0) -> bytes:
+        context = render_context(self.agreement, organisations, include_text=include_text,
+                                 signature_page_number=signature_page_number)
+        return render(self.path, context, self.core)
+
+
+def xml_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def leftover_tags(data: bytes) -> list[str]:
+    """``{{``, ``{%``, ``{#`` (and closers) still in the text of a rendered .docx."""
+    found = []
+    for name, content in xml_parts(data).items():
+        if name.endswith(".xml") and name.startswith("word/"):
+            text = _TAG.sub("", content.decode("utf-8"))
+            found += [f"'{match.group()}' in {name}" for match in _LEFTOVER.finditer(text)]
+    return found
+
+

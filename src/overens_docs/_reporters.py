@@ -1,0 +1,47 @@
+"""Reporters: findings as text for people, or as one JSON object for programs."""
+
+from __future__ import annotations
+
+import json
+
+from overens_docs._findings import Finding, Report
+
+
+def _place(finding: Finding) -> str:
+    place = finding.file
+    if finding.line is not None:
+        place += f":{finding.line}"
+        if finding.column is not None:
+            place += f":{finding.column}"
+    return place
+
+
+def as_text(report: Report, *, strict: bool = False) -> str:
+    """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
+    lines = [
+        f"{_place(f)}: {f.severity.value} [{f.rule}] {f.message} ({f.path})"
+        for f in report.sorted_findings()
+    ]
+    verdict = "FAILED" if report.fails(strict=strict) else "OK"
+    files = len(report.files)
+    lines.append(
+        f"{verdict}: {files} file{'s' if files != 1 else ''} checked, "
+        f"{report.errors} error{'s' if report.errors != 1 else ''}, "
+        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+        + (" (--strict: warnings fail)" if strict and report.warnings else "")
+    )
+    return "\n".join(lines)
+
+
+def as_json(report: Report, *, strict: bool = False) -> str:
+    document = {
+        "findings": [finding.as_dict() for finding in report.sorted_findings()],
+        "summary": {
+            "files": report.files,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "strict": strict,
+            "valid": not report.fails(strict=strict),
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

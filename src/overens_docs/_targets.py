@@ -1,0 +1,72 @@
+"""Which files make up an agreement, and finding them from the paths a user gives.
+
+An agreement is a folder holding ``agreement.yaml`` and the signing organisations in
+``organisations.yaml`` or ``organisations.csv``. The folder's name is the agreement's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from overens_docs._errors import UsageError
+
+AGREEMENT_FILE = "agreement.yaml"
+ORGANISATION_FILES = ("organisations.yaml", "organisations.csv")
+DEFAULT_ROOT = Path("agreements")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What one path on the command line asks to check.
+
+    ``folder`` is an agreement folder; ``only`` limits the check to one of its files when
+    the user named a file rather than the folder.
+    """
+
+    folder: Path
+    only: Path | None = None
+
+    @property
+    def agreement_id(self) -> str:
+        return self.folder.resolve().name
+
+
+def is_agreement_folder(path: Path) -> bool:
+    return path.is_dir() and (
+        (path / AGREEMENT_FILE).is_file()
+        or any((path / name).is_file() for name in ORGANISATION_FILES)
+    )
+
+
+def resolve_targets(paths: Iterable[Path]) -> list[Target]:
+    """Agreement folders (or single files) named by ``paths``; none means ``agreements/``.
+
+    A folder of agreement folders stands for each of them. Raises :class:`UsageError` for
+    a path that does not exist or holds no agreement.
+    """
+    given = list(paths) or [DEFAULT_ROOT]
+    targets: list[Target] = []
+    for path in given:
+        if path.is_file():
+            targets.append(Target(path.parent, only=path))
+        elif is_agreement_folder(path):
+            targets.append(Target(path))
+        elif path.is_dir():
+            children = sorted(child for child in path.iterdir() if is_agreement_folder(child))
+            if not children:
+                raise UsageError(
+                    f"{path}: no agreement here (an agreement folder holds {AGREEMENT_FILE}).")
+            targets.extend(Target(child) for child in children)
+        else:
+            raise UsageError(f"{path}: no such file or folder.")
+    return targets
+
+
+def display(path: Path) -> str:
+    """A path as findings show it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

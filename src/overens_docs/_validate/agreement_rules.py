@@ -1,0 +1,183 @@
+"""Rules for ``agreement.yaml``: principles, parties, commitments, dates."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from overens_docs._findings import Finding
+from overens_docs._load import JsonPath
+from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
+
+AGREEMENT_RULES: dict[str, Rule] = {}
+
+
+def _commitments(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    for party_index, party in items(data.get("parties")):
+        for index, commitment in items(party.get("commitments")):
+            yield ("parties", party_index, "commitments", index), commitment
+    for index, commitment in items(data.get("shared_commitments")):
+        yield ("shared_commitments", index), commitment
+
+
+def _principle_ids(data: dict[str, Any]) -> set[str]:
+    return {pid for _, principle in items(data.get("principles"))
+            if (pid := text(principle, "id")) is not None}
+
+
+@rule("commitment-without-principle", AGREEMENT_RULES)
+def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every commitment serves at least one principle."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path, commitment in _commitments(rule_input.data):
+        if commitment.get("principles") == []:
+            yield rule_input.error(
+                (*path, "principles"), "commitment-without-principle",
+                f"Commitment '{commitment.get('id')}' cites no principle: list the id of at "
+                "least one principle it serves.")
+
+
+@rule("unknown-principle", AGREEMENT_RULES)
+def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every cited principle exists."""
+    if not isinstance(rule_input.data, dict):
+        return
+    known = _principle_ids(rule_input.data)
+    for path, commitment in _commitments(rule_input.data):
+        cited = commitment.get("principles")
+        if not isinstance(cited, list):
+            continue
+        for index, principle_id in enumerate(cited):
+            if isinstance(principle_id, str) and principle_id not in known:
+                yield rule_input.error(
+                    (*path, "principles", index), "unknown-principle",
+                    f"Commitment '{commitment.get('id')}' cites the principle '{principle_id}',"
+                    f" which does not exist. Principles: {', '.join(sorted(known)) or 'none'}.")
+
+
+@rule("uncited-principle", AGREEMENT_RULES)
+def uncited_principle(rule_input: RuleInput) -> Iterator[Finding]:
+    """A principle that no commitment serves is probably a mistake."""
+    if not isinstance(rule_input.data, dict):
+        return
+    cited = {pid for _, commitment in _commitments(rule_input.data)
+             for pid in (commitment.get("principles") or []) if isinstance(pid, str)}
+    for index, principle in items(rule_input.data.get("principles")):
+        principle_id = text(principle, "id")
+        if principle_id is not None and principle_id not in cited:
+            yield rule_input.warning(
+                ("principles", index, "id"), "uncited-principle",
+                f"No commitment cites the principle '{principle_id}'.")
+
+
+@rule("party-without-commitments", AGREEMENT_RULES)
+def party_without_commitments(rule_input: RuleInput) -> Iterator[Finding]:
+    """Each party commits to something."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for index, party in items(rule_input.data.get("parties")):
+        if party.get("commitments") in ([], None) and "commitments" in party:
+            yield rule_input.error(
+                ("parties", index, "commitments"), "party-without-commitments",
+                f"The party '{party.get('id')}' has no commitments.")
+
+
+@rule("party-roles", AGREEMENT_RULES)
+def party_roles(rule_input: RuleInput) -> Iterator[Finding]:
+    """One public body, one party for the organisations; the public body has a signatory."""
+    if not isinstance(rule_input.data, dict) or not isinstance(
+            rule_input.data.get("parties"), list):
+        return
+    parties = list(items(rule_input.data["parties"]))
+    for role, label in (("public_body", "the public body"),
+                        ("organisations", "the signing organisations")):
+        holders = [index for index, party in parties if party.get("role") == role]
+        if not holders:
+            yield rule_input.error(("parties",), "party-roles",
+                                   f"No party has role '{role}' ({label}).")
+        for index in holders[1:]:
+            yield rule_input.error(
+                ("parties", index, "role"), "party-roles",
+                f"Only one party can have role '{role}'; the first is on line "
+                f"{rule_input.line_of(('parties', holders[0]))}.")
+    for index, party in parties:
+        if party.get("role") == "public_body" and "signatory" not in party:
+            yield rule_input.error(
+                ("parties", index), "party-roles",
+                f"The public body '{party.get('id')}' needs a signatory (at least a title, "
+                "e.g. 'Kommunstyrelsens ordförande') for the signature pages.")
+
+
+@rule("duplicate-id", AGREEMENT_RULES)
+def duplicate_id(rule_input: RuleInput) -> Iterator[Finding]:
+    """Principle, party and commitment ids are unique, each within its own kind."""
+    if not isinstance(rule_input.data, dict):
+        return
+    data = rule_input.data
+    groups: dict[str, list[tuple[JsonPath, dict[str, Any]]]] = {
+        "principle": [(("principles", i), p) for i, p in items(data.get("principles"))],
+        "party": [(("parties", i), p) for i, p in items(data.get("parties"))],
+        "commitment": list(_commitments(data)),
+    }
+    for kind, entries in groups.items():
+        yield from _duplicates(rule_input, kind, entries)
+
+
+def _duplicates(rule_input: RuleInput, kind: str,
+                entries: list[tuple[JsonPath, dict[str, Any]]]) -> Iterator[Finding]:
+    first: dict[str, JsonPath] = {}
+    for path, entry in entries:
+        entry_id = text(entry, "id")
+        if entry_id is None:
+            continue
+        if entry_id in first:
+            yield rule_input.error(
+                (*path, "id"), "duplicate-id",
+                f"The {kind} id '{entry_id}' is used twice; the first is on line "
+                f"{rule_input.line_of((*first[entry_id], 'id'))}.")
+        else:
+            first[entry_id] = path
+
+
+def _date(value: Any) -> Iterator[datetime.date]:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return  # the schema reports the form
+    try:
+        yield datetime.date.fromisoformat(value)
+    except ValueError:
+        return
+
+
+@rule("invalid-date", AGREEMENT_RULES)
+def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
+    """A date written YYYY-MM-DD is a real date (not 2024-02-30)."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path in (("adoption", "date"), ("period", "start"), ("period", "end"),
+                 ("signing", "date")):
+        parent = rule_input.data.get(path[0])
+        value = parent.get(path[1]) if isinstance(parent, dict) else None
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                yield rule_input.error(path, "invalid-date", f"'{value}' is not a date.")
+
+
+@rule("period-order", AGREEMENT_RULES)
+def period_order(rule_input: RuleInput) -> Iterator[Finding]:
+    """The period ends after it starts."""
+    if not isinstance(rule_input.data, dict):
+        return
+    period = rule_input.data.get("period")
+    if not isinstance(period, dict):
+        return
+    starts = list(_date(period.get("start")))
+    ends = list(_date(period.get("end")))
+    if starts and ends and ends[0] <= starts[0]:
+        yield rule_input.error(
+            ("period", "end"), "period-order",
+            f"The period ends ({ends[0]}) before or on the day it starts ({starts[0]}).")

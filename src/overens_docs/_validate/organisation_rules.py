@@ -1,0 +1,107 @@
+"""Semantic rules for the list of signing organisations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from overens_docs._domain import orgnr
+from overens_docs._domain.naming import normalise_name
+from overens_docs._findings import Finding
+from overens_docs._load import JsonPath
+from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
+
+ORGANISATION_RULES: dict[str, Rule] = {}
+
+
+def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    if isinstance(rule_input.data, dict):
+        for index, organisation in items(rule_input.data.get("organisations")):
+            yield ("organisations", index), organisation
+
+
+@rule("org-number", ORGANISATION_RULES)
+def org_number(rule_input: RuleInput) -> Iterator[Finding]:
+    """Form, check digit and group digit of each organisation number."""
+    for path, organisation in _organisations(rule_input):
+        number = text(organisation, "org_number")
+        if number is None:
+            continue
+        where = (*path, "org_number")
+        checked = orgnr.check(number)
+        if checked.problem is orgnr.Problem.FORM:
+            yield rule_input.error(
+                where, "org-number-format",
+                f"'{number}' is not an organisation number: write ten digits as NNNNNN-NNNN.")
+        elif checked.problem is orgnr.Problem.PERSONAL:
+            yield rule_input.error(
+                where, "org-number-personal",
+                f"'{number}' looks like a personnummer (its third digit is below 2), not an "
+                "organisation number. Do not list personal identity numbers.")
+        elif checked.problem is orgnr.Problem.CHECKSUM:
+            yield rule_input.error(
+                where, "org-number-checksum",
+                f"'{number}' has a wrong check digit (the last digit): check it against the "
+                "registration certificate; a digit is probably mistyped.")
+        elif checked.group not in orgnr.USUAL_GROUPS:
+            group = orgnr.GROUPS.get(checked.group or "", "an unknown group")
+            yield rule_input.warning(
+                where, "org-number-group",
+                f"'{number}' begins with {checked.group} ({group}); civil-society "
+                "organisations usually begin with 8, 7 or 2. Check that it is the right number.")
+
+
+@rule("missing-representative", ORGANISATION_RULES)
+def missing_representative(rule_input: RuleInput) -> Iterator[Finding]:
+    """Someone authorised signs for each organisation, and their role is known."""
+    for path, organisation in _organisations(rule_input):
+        for key, what in (("representative", "who signs for it (representative)"),
+                          ("representative_title", "the signer's role (representative_title)")):
+            value = organisation.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                yield rule_input.error(
+                    path if key not in organisation else (*path, key),
+                    "missing-representative",
+                    f"'{organisation.get('name', 'This organisation')}' does not say {what}.")
+
+
+@rule("duplicate-organisation", ORGANISATION_RULES)
+def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
+    """The same organisation is listed once: same number, or same name however spelled."""
+    by_number: dict[str, JsonPath] = {}
+    by_name: dict[str, JsonPath] = {}
+    for path, organisation in _organisations(rule_input):
+        number = text(organisation, "org_number")
+        digits = orgnr.check(number).digits if number else None
+        name = text(organisation, "name")
+        if digits and digits in by_number:
+            yield rule_input.error(
+                (*path, "org_number"), "duplicate-organisation",
+                f"The organisation number {number} is listed twice; the first is on line "
+                f"{rule_input.line_of(by_number[digits])}.")
+        elif name and normalise_name(name) in by_name:
+            yield rule_input.error(
+                (*path, "name"), "duplicate-organisation",
+                f"'{name}' is listed twice; the first is on line "
+                f"{rule_input.line_of(by_name[normalise_name(name)])}.")
+        if digits:
+            by_number.setdefault(digits, path)
+        if name:
+            by_name.setdefault(normalise_name(name), path)
+
+
+@rule("duplicate-id", ORGANISATION_RULES)
+def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
+    """Explicit organisation ids are unique."""
+    first: dict[str, JsonPath] = {}
+    for path, organisation in _organisations(rule_input):
+        organisation_id = text(organisation, "id")
+        if organisation_id is None:
+            continue
+        if organisation_id in first:
+            yield rule_input.error(
+                (*path, "id"), "duplicate-id",
+                f"The organisation id '{organisation_id}' is used twice; the first is on line "
+                f"{rule_input.line_of(first[organisation_id])}.")
+        else:
+            first[organisation_id] = path

@@ -1,0 +1,113 @@
+"""Schema check: JSON Schema (Draft 2020-12) errors as findings with line and column."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import fastjsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from overens_docs._findings import Finding
+from overens_docs._load import JsonPath, Loaded, SourceMap
+from overens_docs._package_data import schema
+
+_KIND_NAMES = {
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "string": "text",
+}
+
+
+@functools.cache
+def _fast_check(name: str) -> Callable[[Any], Any]:
+    """A compiled validator that only says yes or no, ~25x faster than jsonschema.
+
+    Most files are valid, and a list of thousands of organisations should validate in a
+    fraction of a second; jsonschema runs only when this says no, to explain why.
+    """
+    return fastjsonschema.compile(schema(name), use_default=False)
+
+
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    definition = schema(name)
+    Draft202012Validator.check_schema(definition)
+    return Draft202012Validator(definition)
+
+
+def check_schema(loaded: Loaded, name: str) -> list[Finding]:
+    """Check ``loaded.data`` against ``schemas/<name>.schema.json``."""
+    # dict, not list: jsonschema reports a missing required key once per missing key, each
+    # error naming all of them, so the same finding can come more than once.
+    try:
+        _fast_check(name)(loaded.data)
+    except fastjsonschema.JsonSchemaException:
+        pass
+    else:
+        return []
+    findings: dict[Finding, None] = {}
+    refused = loaded.source.refused
+    for error in _validator(name).iter_errors(loaded.data):
+        if refused and tuple(error.absolute_path) in refused:
+            continue
+        findings.update(dict.fromkeys(_to_findings(error, loaded.source)))
+    return list(findings)
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, dict):
+        return _KIND_NAMES["object"]
+    if isinstance(value, list):
+        return _KIND_NAMES["array"]
+    return f"'{value}'"
+
+
+def _unknown_key_message(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"Unknown key '{key}'.{hint} Allowed here: {', '.join(allowed)}."
+
+
+def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
+    path: JsonPath = tuple(error.absolute_path)
+    kind = str(error.validator)
+    rule = f"schema-{kind}"
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    schema_part: Any = error.schema if isinstance(error.schema, dict) else {}
+    description = schema_part.get("description", "")
+    if kind == "required":
+        missing = [name for name in expected if name not in value]
+        return [source.finding(path, rule, f"The key '{name}' is missing here.")
+                for name in missing]
+    if kind == "additionalProperties":
+        allowed = sorted(schema_part.get("properties", {}))
+        unknown = [key for key in value if key not in allowed]
+        return [
+            source.finding((*path, key), rule, _unknown_key_message(key, allowed), key=True)
+            for key in unknown
+        ]
+    if kind == "type":
+        expected = _KIND_NAMES.get(str(expected), str(expected))
+        message = f"Expected {expected} here, found {_described(value)}."
+    elif kind == "enum":
+        options = ", ".join(str(option) for option in expected)
+        message = f"{_described(value)} is not allowed here; use one of: {options}."
+    elif kind == "pattern":
+        message = f"{_described(value)} has the wrong form. {description}".strip()
+    elif kind == "minLength":
+        message = "This text must not be empty."
+    elif kind == "maxLength":
+        message = (f"This text is too long ({len(value)} characters; at most "
+                   f"{expected}).")
+    elif kind == "minItems":
+        message = f"This list needs at least {expected} item(s)."
+    else:
+        message = error.message
+    return [source.finding(path, rule, message)]
