@@ -34,20 +34,23 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    """ruff, and the import contracts: each stage imports only the stages below it."""
+    session.install("-e", ".[dev]")
     session.run("ruff", "check", ".")
+    session.run("lint-imports")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[test,dev]", "nox")  # noxfile.py is type-checked too
+    """mypy --strict over src, tests and this file (nox is in the dev extra for it)."""
+    session.install("-e", ".[test,dev]")
     session.run("mypy")
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks; figures go to bench/*.json. Pass a count: nox -s bench -- 1000."""
+    """Benchmarks; figures go to bench/*.json. Counts: nox -s bench -- 1000,10000."""
     session.install("-e", ".")
-    count = session.posargs[0] if session.posargs else "1000"
+    count = session.posargs[0] if session.posargs else "1000,10000"
     session.run("python", "benchmarks/validate_bench.py", "10000", "bench/validate.json")
     session.run("python", "benchmarks/build_bench.py", count, "bench/build.json")

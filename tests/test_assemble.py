@@ -76,7 +76,7 @@ def _open(data: bytes) -> pikepdf.Pdf:
 def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembler) -> None:
     for batch, page, text in ((0, 1, b"Signature 0-1"), (1, 0, b"Signature 1-0"),
                               (0, 0, b"Signature 0-0")):
-        data, pages = assembler.organisation_pdf(batch, page, f"org-{batch}-{page}")
+        data, pages, _ = assembler.organisation_pdf(batch, page, f"org-{batch}-{page}")
         pdf = _open(data)
         assert pages == len(pdf.pages) == 3
         contents = [p.Contents.read_bytes() for p in pdf.pages]

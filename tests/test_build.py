@@ -313,10 +313,10 @@ def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa:
     if failing == "pdf":
         original_pdf = Assembler.organisation_pdf
 
-        def broken_pdf(self: Assembler, file: int, page: int, identity: str) -> tuple[bytes, int]:
+        def broken_pdf(self: Assembler, file: int, page: int, identity: str, check: Any = None) -> tuple[bytes, int, list[str]]:
             if identity == organisation.id:
                 raise OSError("disk full")
-            return original_pdf(self, file, page, identity)
+            return original_pdf(self, file, page, identity, check)
 
         monkeypatch.setattr(Assembler, "organisation_pdf", broken_pdf)
     else:
@@ -342,3 +342,25 @@ def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa:
     assert f"organisations.yaml:{item_line}:" in failures[0]
     assert TRICKY in failures[0] and "OSError: disk full" in failures[0]
     assert not out.exists() or not any(out.iterdir())  # nothing moved into place
+
+
+def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+    """The last stage checks the files as delivered, not only LibreOffice's output: an
+    assembly that dropped the output intent is caught before anything moves into place."""
+    from overens_docs._assemble import Assembler  # noqa: PLC0415
+
+    original = Assembler._archival
+
+    def lossy(self: Assembler, pdf: Any) -> None:
+        original(self, pdf)
+        del pdf.Root["/OutputIntents"]
+
+    monkeypatch.setattr(Assembler, "_archival", lossy)
+    out = tmp_path / "out"
+    result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and all("output intent" in f["message"] for f in findings)
+    assert {f["rule"] for f in findings} <= {"build-organisation-failed", "pdf-archival"}
+    assert not out.exists() or not any(out.iterdir())

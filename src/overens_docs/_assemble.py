@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pikepdf
@@ -39,6 +39,9 @@ from overens_docs._pdf import fonts
 _PRINT = 4
 _NOT_SHOWN = 1 | 2 | 32 | 256
 _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")  # "/BAAAAA+LiberationSans"
+
+# Inspects a document as it is about to be saved; returns the problems found.
+Check = Callable[[pikepdf.Pdf], list[str]]
 
 
 class Assembler:
@@ -91,14 +94,20 @@ class Assembler:
             self._base = base
         return self._base
 
+    def text_document(self) -> pikepdf.Pdf:
+        """The text pages with the catalog entries every organisation's PDF shares."""
+        return self._text()
+
     def organisation_pdf(self, signature_file: int, signature_page: int, identity: str,
-                         ) -> tuple[bytes, int]:
-        """One organisation's PDF; ``identity`` (its id) makes the file identifier unique."""
+                         check: Check | None = None) -> tuple[bytes, int, list[str]]:
+        """One organisation's PDF, its page count, and what ``check`` found in the document
+        as it is saved; ``identity`` (its id) makes the file identifier unique."""
         base = self._text()
         base.pages.append(self.signatures[signature_file].pages[signature_page])
         try:
             _untagged(base.pages[-1])
-            return self._save(base, identity), len(base.pages)
+            found = check(base) if check is not None else []
+            return self._save(base, identity), len(base.pages), found
         finally:
             del base.pages[-1]
 

@@ -68,8 +68,9 @@ def find_soffice() -> str:
 
 class Conversion:
     """One LibreOffice process converting ``documents`` to PDFs in ``outdir``, started at
-    once, so that the caller can work meanwhile (without threads, which would make forking
-    worker processes unsafe); :meth:`wait` returns the PDFs. As a context manager it stops
+    once, so that the caller can work meanwhile without a thread of ours waiting on it
+    (see :mod:`overens_docs._build.processes` for why no thread should be alive);
+    :meth:`wait` returns the PDFs. As a context manager it stops
     the process group if the caller leaves before waiting.
 
     ``profile``: the user profile folder to use and keep (for ``seed_profile`` of a later

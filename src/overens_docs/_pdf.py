@@ -35,8 +35,10 @@ def _fonts(resources: pikepdf.Object | None, seen: set[tuple[int, int]],
             yield from _fonts(xobject.Resources, seen)
 
 
-def fonts(document: pikepdf.Pdf, pages: int | None = None) -> Iterator[pikepdf.Object]:
-    """Every font the first ``pages`` pages (all by default) of ``document`` use, once."""
+def fonts(document: pikepdf.Pdf, pages: int | None = None, *, first: int = 0,
+          ) -> Iterator[pikepdf.Object]:
+    """Every font that pages ``first`` to ``pages`` (all by default) of ``document`` use,
+    each once."""
     seen: set[tuple[int, int]] = set()
-    for page in document.pages[:pages]:
+    for page in document.pages[first:pages]:
         yield from _fonts(page.obj.get("/Resources"), seen)

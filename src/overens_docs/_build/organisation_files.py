@@ -13,7 +13,7 @@ from pathlib import Path
 
 from overens_docs._assemble import Assembler
 from overens_docs._build.output import FileRecord, write_staged
-from overens_docs._check import problems
+from overens_docs._check import archival_problems, delivered_organisation_pdf, page_problems
 from overens_docs._domain import Organisation
 from overens_docs._render.personalise import Personaliser
 
@@ -63,11 +63,14 @@ class PdfState:
     text_pages: int
     signature_pdfs: tuple[Path, ...]
     assembler: Assembler | None = field(default=None, repr=False)
+    text_problems: list[str] = field(default_factory=list, repr=False)
 
     def start(self) -> None:
         # Each process opens the PDFs itself: an inherited open file would share its read
         # position with the parent.
         self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
+        text = self.assembler.text_document()  # the same pages in every organisation's PDF
+        self.text_problems = archival_problems(text) + page_problems(text)
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "assembler": None}  # opened again by start()
@@ -93,10 +96,12 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
     assert state.assembler is not None  # noqa: S101 -- start() ran in this process
     organisation = job.organisation
     relative = _relative(organisation, "pdf")
+    expected = state.text_pages + 1
     try:
-        data, pages = state.assembler.organisation_pdf(job.signature.batch, job.signature.page,
-                                                       organisation.id)
-        found = problems(data, pages=state.text_pages + 1)
+        data, pages, found = state.assembler.organisation_pdf(
+            job.signature.batch, job.signature.page, organisation.id,
+            check=lambda document: delivered_organisation_pdf(document, pages=expected))
+        found = state.text_problems + found
         if found:
             return Made(organisation, None, f"its PDF is not fit to deliver: {'; '.join(found)}")
         write_staged(state.staging / relative, data)
