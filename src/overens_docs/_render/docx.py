@@ -107,6 +107,19 @@ class DocumentTemplate:
         return render(self.path, context, self.core)
 
 
+def template_sources(template: Path) -> list[tuple[str, str]]:
+    """The Jinja source of each part of a Word template (body, headers, footers), as
+    docxtpl renders it: after it has joined tags that Word split across runs."""
+    document = DocxTemplate(str(template))
+    document.init_docx()
+    sources = [("word/document.xml", document.patch_xml(document.get_xml()))]
+    for uri in (document.HEADER_URI, document.FOOTER_URI):
+        for _, part in document.get_headers_footers(uri):
+            sources.append((str(part.partname).lstrip("/"),
+                            document.patch_xml(document.get_part_xml(part))))
+    return sources
+
+
 def xml_parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return {name: package.read(name) for name in package.namelist()}

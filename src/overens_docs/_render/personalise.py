@@ -4,8 +4,15 @@ Rendering a docxtpl template costs tens of milliseconds (it re-parses the packag
 time), too slow for thousands of organisations. :class:`Personaliser` therefore renders
 the template once per *shape* of organisation (with or without an organisation number)
 with placeholder values, then writes each organisation's copy by replacing the
-placeholders with the escaped real values. It proves itself first: the first
-organisation of each shape is also rendered the slow way, and the two must be identical.
+placeholders with the escaped real values.
+
+That is only right when the template prints an organisation's values as they are. A
+template that branches on them (``{% if organisation.name|length > 60 %}``) or transforms
+them (``{{ organisation.name|upper }}``) would give later organisations the first one's
+branch, so :func:`prints_organisation_values_only` reads the template's Jinja first and
+such templates are rendered in full for every organisation. The fast path then proves
+itself: the first organisation of each shape is also rendered the slow way, and the two
+must be identical.
 """
 
 from __future__ import annotations
@@ -15,11 +22,13 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 
+from jinja2 import nodes
 from markupsafe import escape
 
 from overens_docs._domain import Organisation
 from overens_docs._render.context import ORGANISATION_FIELDS, Context, organisation_context
-from overens_docs._render.docx import DocumentTemplate, xml_parts
+from overens_docs._render.docx import DocumentTemplate, template_sources, xml_parts
+from overens_docs._render.jinja_env import environment
 
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
@@ -29,6 +38,37 @@ PAGE_NUMBER_PLACEHOLDER = _PLACEHOLDER.format("page")
 
 # A part split at its placeholders: literal bytes, then a field name, then bytes, ...
 _Segments = list[bytes | str]
+
+
+def _uses_outside_printing(node: nodes.Node, names: set[str],
+                            parent: nodes.Node | None) -> bool:
+    """Whether ``node`` (under ``parent``) uses an organisation's values other than by
+    printing them as they are, or by testing whether it has an organisation number."""
+    if isinstance(node, nodes.For) and isinstance(node.iter, nodes.Name) and (
+            node.iter.name == "organisations") and isinstance(node.target, nodes.Name):
+        inner = names | {node.target.name}
+        return any(_uses_outside_printing(child, inner, node)
+                   for child in [*node.body, *node.else_, *([node.test] if node.test else [])])
+    if isinstance(node, nodes.Name) and node.name in names | {"organisations"}:
+        # A bare reference: fine only as the truth test of an if ("if organisations").
+        return not (isinstance(parent, nodes.If) and parent.test is node)
+    if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and (
+            node.node.name in names):
+        printed = isinstance(parent, nodes.Output)
+        shape_test = isinstance(parent, nodes.If) and parent.test is node and (
+            node.attr == "org_number")
+        return not (printed or shape_test)
+    return any(_uses_outside_printing(child, names, node) for child in node.iter_child_nodes())
+
+
+def prints_organisation_values_only(template: DocumentTemplate) -> bool:
+    """Whether the template uses organisations' values only by printing them as they are
+    (and by testing for an organisation number): then placeholders can stand in for them."""
+    for _, source in template_sources(template.path):
+        tree = environment().parse(source)
+        if _uses_outside_printing(tree, set(), None):
+            return False
+    return True
 
 
 def placeholder_organisation(*, with_number: bool) -> Context:
@@ -117,7 +157,10 @@ class Personaliser:
         return self._masters[with_number]
 
     def prove(self, organisations: Iterable[Organisation]) -> None:
-        """Prove the fast path for each shape now, before other processes copy this one."""
+        """Decide on the fast path and prove it for each shape now, before other processes
+        copy this one."""
+        if self.fast and not prints_organisation_values_only(self.template):
+            self.fast = False
         for organisation in organisations:
             if not self.fast:
                 return
