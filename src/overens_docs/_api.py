@@ -35,12 +35,15 @@ class BuildResult:
 
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
-          only: str | None = None, progress: bool | None = None) -> BuildResult:
+          only: str | None = None, progress: bool | None = None,
+          timeout: float | None = None) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
     Invalid input builds nothing: the result holds the findings. ``only`` builds one
     organisation's documents (by its id) into an existing build. ``progress`` shows a
-    progress bar on standard error (default: when it is a terminal). Raises
+    progress bar on standard error (default: when it is a terminal). ``timeout``: the
+    seconds each LibreOffice run may take before it is taken to hang (default: a minute
+    plus 0.1 s per page). Raises
     :class:`~overens_docs.UsageError` for what cannot be done as asked, and
     :class:`~overens_docs.OverensError` when LibreOffice is missing or fails.
     """
@@ -56,7 +59,7 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
         assert read is not None  # noqa: S101 -- valid and complete, as checked above
         agreement, organisations = read
         folder, findings = build_agreement(agreement, organisations, out=Path(out), only=only,
-                                           progress=show_progress)
+                                           progress=show_progress, timeout=timeout)
         report.extend(findings)
         if any(finding.severity is Severity.ERROR for finding in findings):
             result.build_failed = True

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pikepdf
 
+from overens_docs._errors import OverensError
 from overens_docs._pdf import fonts
 
 # PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
@@ -44,14 +45,25 @@ _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")  # "/BAAAAA+LiberationSans"
 Check = Callable[[pikepdf.Pdf], list[str]]
 
 
+class AssemblyError(OverensError):
+    """A PDF to assemble from cannot be read."""
+
+
+def _open(path: Path) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(path)
+    except pikepdf.PdfError as error:
+        raise AssemblyError(f"{path.name} is not a readable PDF ({error})") from error
+
+
 class Assembler:
     """Makes each organisation's PDF (the master's text pages plus its signature page) and
     the ceremony file of all signature pages. Every input is opened once."""
 
     def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path]) -> None:
-        self.master = pikepdf.open(master)
+        self.master = _open(master)
         self.text_pages = text_pages
-        self.signatures = [pikepdf.open(path) for path in signatures]
+        self.signatures = [_open(path) for path in signatures]
         for index, document in enumerate(self.signatures):
             _rename_subsets(document, f"{index}")
         self._base: pikepdf.Pdf | None = None

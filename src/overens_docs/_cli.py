@@ -49,7 +49,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="build only this organisation's documents")
     build.add_argument("--format", choices=("text", "json"), default="text",
                        help="how to report findings")
+    build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                       help="how long each LibreOffice run may take before it is taken to hang "
+                            "and stopped (default: a minute plus 0.1 s per page)")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
 
 
 def _validate(arguments: argparse.Namespace) -> int:
@@ -66,17 +79,18 @@ def _build(arguments: argparse.Namespace) -> int:
     from overens_docs import _reporters as reporters  # noqa: PLC0415
     from overens_docs._api import build  # noqa: PLC0415
 
-    result = build(arguments.paths, out=arguments.out, only=arguments.only)
-    render = reporters.as_json if arguments.format == "json" else reporters.as_text
-    if result.report.findings or arguments.format == "json":
-        print(render(result.report), file=sys.stdout if arguments.format == "json" else sys.stderr)
-    if result.report.fails() and not result.build_failed:
-        return EXIT_FINDINGS
+    result = build(arguments.paths, out=arguments.out, only=arguments.only,
+                   timeout=arguments.timeout)
+    if arguments.format == "json":  # one JSON document, and nothing else, on stdout
+        print(reporters.as_json(result.report, built=[str(f) for f in result.folders]))
+    else:
+        if result.report.findings:
+            print(reporters.as_text(result.report), file=sys.stderr)
+        for folder in result.folders:
+            print(f"Built {folder}")
     if result.build_failed:
         return EXIT_BUILD_FAILED
-    for folder in result.folders:
-        print(f"Built {folder}")
-    return EXIT_OK
+    return EXIT_FINDINGS if result.report.fails() else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,9 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"overens: {error}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as error:
-        # A file that exists but cannot be read (permissions, a folder named like a file).
-        print(f"overens: cannot read {error.filename or ''}: {error.strerror or error}",
-              file=sys.stderr)
+        # A file that cannot be read or written (permissions, a folder named like a file).
+        print(f"overens: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
     except OverensError as error:
         print(f"overens: {error}", file=sys.stderr)

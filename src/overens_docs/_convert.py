@@ -5,6 +5,10 @@ each other or fail silently), runs in its own process group, and is killed as a 
 it exceeds its timeout (some documents hang LibreOffice). A profile LibreOffice has already
 started with once is copied rather than made anew: that saves about 0.2 s per process.
 
+LibreOffice writes its temporary files (``lu*.tmp``) into a private folder that is removed
+afterwards, and a LibreOffice that had to be stopped leaves no stale ``OSL_PIPE_*`` socket
+in /tmp behind (it always creates that one there).
+
 Documents people receive are exported as PDF/A-2b. The signature batches, whose pages are
 only material for assembled files, are exported plainly (see :data:`PAGES_FILTER`).
 """
@@ -16,10 +20,11 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +62,31 @@ PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=False, EmbedStandard
                            ExportBookmarks=False, **_COMMON)
 
 
+# A conversion that takes longer than this is taken to hang (LibreOffice does, on some
+# documents): a minute to start and convert the text, and 100 ms per page on top.
+DEFAULT_TIMEOUT = 60.0
+SECONDS_PER_PAGE = 0.1
+_REPORT_EVERY = 15.0  # seconds between "still converting" notes
+_PIPES = Path(tempfile.gettempdir() if os.name == "nt" else "/tmp")  # noqa: S108 -- LibreOffice's own choice
+
+
+def timeout_for(pages: int, timeout: float | None = None) -> float:
+    """The time limit for converting ``pages`` pages; ``timeout`` as given, if given."""
+    return timeout if timeout is not None else DEFAULT_TIMEOUT + SECONDS_PER_PAGE * pages
+
+
+def _stale_pipes(before: set[Path]) -> list[Path]:
+    """LibreOffice's IPC sockets that appeared since ``before`` and nobody listens on."""
+    stale = []
+    for path in set(_PIPES.glob("OSL_PIPE_*")) - before:
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.connect(str(path))
+            except OSError:
+                stale.append(path)
+    return stale
+
+
 def find_soffice() -> str:
     """The LibreOffice executable, or :class:`ToolMissingError` saying how to install it."""
     for name in ("soffice", "libreoffice"):
@@ -75,17 +105,23 @@ class Conversion:
 
     ``profile``: the user profile folder to use and keep (for ``seed_profile`` of a later
     conversion); by default a temporary one. ``seed_profile``: a profile to start from a
-    copy of.
+    copy of. ``timeout``: seconds before LibreOffice is taken to hang and stopped.
+    ``notify``: called with a line to show while LibreOffice takes long.
     """
 
     def __init__(self, documents: Sequence[Path], outdir: Path, *,
                  pdf_filter: str = PDF_FILTER, profile: Path | None = None,
-                 seed_profile: Path | None = None, timeout: float = 600.0) -> None:
+                 seed_profile: Path | None = None, timeout: float | None = None,
+                 notify: Callable[[str], None] | None = None) -> None:
         soffice = find_soffice()
         outdir.mkdir(parents=True, exist_ok=True)
         self.outputs = [outdir / f"{document.stem}.pdf" for document in documents]
-        self._timeout = timeout
+        self._timeout = timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        self._notify = notify
         self._temporary = tempfile.TemporaryDirectory(prefix="overens-lo-profile-")
+        private_tmp = Path(self._temporary.name) / "tmp"
+        private_tmp.mkdir()
+        self._pipes_before = set(_PIPES.glob("OSL_PIPE_*")) if os.name != "nt" else set()
         user = profile or Path(self._temporary.name) / "profile"
         if seed_profile is not None and seed_profile.is_dir():
             shutil.copytree(seed_profile, user, dirs_exist_ok=True)
@@ -98,10 +134,16 @@ class Conversion:
         # What LibreOffice says goes to a file, not a pipe: nobody reads a pipe while the
         # caller works, and a full one would stop LibreOffice.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in wait()/__exit__
-        self._deadline = time.monotonic() + timeout
+        self._started = time.monotonic()
+        self._deadline = self._started + timeout
+        environment = {**os.environ, "TMPDIR": str(private_tmp), "TMP": str(private_tmp),
+                       "TEMP": str(private_tmp)}
+        group: dict[str, object] = (
+            {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"  # type: ignore[attr-defined,unused-ignore]
+            else {"start_new_session": True})
         self._process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
             command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            env=environment, **group)  # type: ignore[call-overload]
 
     def __enter__(self) -> Conversion:
         return self
@@ -112,8 +154,15 @@ class Conversion:
         self._close()
 
     def _stop(self) -> None:
-        os.killpg(self._process.pid, signal.SIGKILL)
+        if os.name == "nt":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(self._process.pid)],  # noqa: S603, S607 -- Windows: stop the whole process tree
+                           check=False, capture_output=True)
+        else:
+            os.killpg(self._process.pid, signal.SIGKILL)
         self._process.wait()
+        if os.name != "nt":
+            for pipe in _stale_pipes(self._pipes_before):
+                pipe.unlink(missing_ok=True)
 
     def _close(self) -> None:
         self._log.close()
@@ -121,14 +170,25 @@ class Conversion:
 
     def wait(self) -> list[Path]:
         """The PDFs, once LibreOffice has written them all; :class:`ConversionError` if not."""
-        try:
-            self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            self._stop()
-            self._close()
-            raise ConversionError(
-                f"LibreOffice did not finish converting {len(self.outputs)} document(s) within "
-                f"{self._timeout:.0f} s and was stopped.") from None
+        while True:
+            remaining = self._deadline - time.monotonic()
+            try:
+                self._process.wait(timeout=max(0.0, min(remaining, _REPORT_EVERY)))
+                break
+            except subprocess.TimeoutExpired:
+                if remaining > _REPORT_EVERY:
+                    if self._notify is not None:
+                        self._notify(
+                            f"LibreOffice is still converting {len(self.outputs)} document(s) "
+                            f"({time.monotonic() - self._started:.0f} s; stopped after "
+                            f"{self._timeout:.0f} s)")
+                    continue
+                self._stop()
+                self._close()
+                raise ConversionError(
+                    f"LibreOffice did not finish converting {len(self.outputs)} document(s) "
+                    f"within {self._timeout:.0f} s and was stopped. If the documents are very "
+                    "long, allow more time with --timeout SECONDS.") from None
         self._log.seek(0)
         said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
         self._close()

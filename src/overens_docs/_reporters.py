@@ -33,8 +33,9 @@ def as_text(report: Report, *, strict: bool = False) -> str:
     return "\n".join(lines)
 
 
-def as_json(report: Report, *, strict: bool = False) -> str:
-    document = {
+def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote) goes into the summary."""
+    document: dict[str, object] = {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
             "files": report.files,
@@ -44,4 +45,6 @@ def as_json(report: Report, *, strict: bool = False) -> str:
             "valid": not report.fails(strict=strict),
         },
     }
+    if built is not None:
+        document["summary"]["built"] = built  # type: ignore[index]
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -17,6 +17,26 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def as_usual(path: Path, *, folder: bool) -> None:
+    """Give ``path``, made by ``tempfile`` (0700 or 0600), the permissions any other new
+    folder or file gets here (0777 or 0666 less the umask), so others can read a build."""
+    path.chmod((0o777 if folder else 0o666) & ~_umask())
+
+
+def staging_folder(destination: Path) -> Path:
+    """A new, empty folder beside ``destination`` to build into."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-",
+                                    dir=destination.parent))
+    as_usual(staging, folder=True)
+    return staging
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -24,6 +44,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+        as_usual(Path(temporary), folder=False)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -65,14 +86,22 @@ class Manifest:
             "bytes": entry.size, "pages": entry.pages, "organisation": entry.organisation,
         }
 
-    def merge_into(self, path: Path) -> None:
-        """Update an existing manifest (a build of one organisation) or write a new one."""
+    def merge_into(self, path: Path, *, replacing: set[str]) -> list[str]:
+        """Update an existing manifest with a build of some organisations (--only): every
+        earlier entry of the organisations in ``replacing`` gives way to this build's.
+        Returns the paths listed before and not now (an organisation renamed since), whose
+        files the caller removes."""
         existing: dict[str, dict[str, Any]] = {}
         if path.is_file():
             existing = {entry["path"]: entry
                         for entry in json.loads(path.read_text(encoding="utf-8"))["files"]}
+        stale = [name for name, entry in existing.items()
+                 if entry.get("organisation") in replacing and name not in self.files]
+        for name in stale:
+            del existing[name]
         existing.update(self.files)
         self._write(path, existing)
+        return stale
 
     def write(self, path: Path) -> None:
         self._write(path, self.files)

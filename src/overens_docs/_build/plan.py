@@ -9,6 +9,7 @@ holds no manifest of ours): a build never replaces anything it did not write.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Plan:
     template: Path
     form: Path | None  # a PDF form for the signature pages, instead of the Word template's
     complete: bool  # False with --only: only that organisation's files are written
+    timeout: float | None = None  # seconds per LibreOffice run (None: by its pages)
 
     @property
     def organisations_file(self) -> str:
@@ -36,7 +38,7 @@ class Plan:
 
 
 def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,
-         only: str | None) -> Plan:
+         only: str | None, timeout: float | None = None) -> Plan:
     """The plan for one agreement; :class:`UsageError` when it cannot be built as asked."""
     if only is not None:
         organisations = tuple(o for o in organisations if o.id == only)
@@ -48,7 +50,7 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     check_destination(destination, inputs=(agreement.folder, templates))
     return Plan(agreement, organisations, destination,
                 templates / (agreement.template.document or DEFAULT_TEMPLATE),
-                templates / form if form else None, complete=only is None)
+                templates / form if form else None, complete=only is None, timeout=timeout)
 
 
 def _overlap(first: Path, second: Path) -> bool:
@@ -58,6 +60,14 @@ def _overlap(first: Path, second: Path) -> bool:
 def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
     """Refuse (with :class:`UsageError`) a destination a build must not replace."""
     resolved = destination.resolve()
+    out = resolved.parent
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{display(destination.parent)} is a file, not a folder: --out names the "
+                         "folder the build writes into.")
+    existing = next(folder for folder in (out, *out.parents) if folder.exists())
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"{display(existing)}: cannot write there (no permission). Choose "
+                         "another --out folder.")
     for folder in inputs:
         if _overlap(resolved, folder.resolve()):
             raise UsageError(

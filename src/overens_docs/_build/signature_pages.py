@@ -8,7 +8,7 @@ font embedded. From a PDF form: one filled, flattened page per organisation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,15 +46,19 @@ def render_batches(template: DocumentTemplate, organisations: Sequence[Organisat
             for chunk in chunks]
 
 
-def convert_batches(batches: Sequence[Batch], work: Path, page_number: int,
-                    profile: Path) -> list[Path]:
+def convert_batches(batches: Sequence[Batch], work: Path, page_number: int,  # noqa: PLR0913
+                    profile: Path, *, timeout: float | None,
+                    notify: Callable[[str], None] | None) -> list[Path]:
     """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``."""
     documents = []
     for index, batch in enumerate(batches):
         path = work / f"signatures-{index}.docx"
         path.write_bytes(fill_page_number(batch.document, page_number))
         documents.append([path])
-    converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile)
+    if not documents:
+        return []
+    converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile,
+                                 timeout=timeout, notify=notify)
     return [pdfs[0] for pdfs in converted]
 
 

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from overens_docs._assemble import Assembler
+from overens_docs._assemble import Assembler, AssemblyError
 from overens_docs._build import processes, signature_pages
 from overens_docs._build.organisation_files import (
     DocxState,
@@ -48,14 +48,16 @@ from overens_docs._build.organisation_files import (
 from overens_docs._build.output import (
     Manifest,
     move_files,
+    staging_folder,
     swap_into_place,
     write_staged,
 )
 from overens_docs._build.plan import MANIFEST, Plan, plan
-from overens_docs._build.problems import StageFailed, for_organisation, in_template
+from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import expected_fonts_missing, problems
-from overens_docs._convert import Conversion
+from overens_docs._convert import Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
+from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._pdf import page_count
 from overens_docs._render.context import agreement_context
@@ -70,52 +72,61 @@ T = TypeVar("T")
 
 def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
                     out: Path, only: str | None = None, progress: bool = False,
-                    ) -> tuple[Path, list[Finding]]:
+                    timeout: float | None = None) -> tuple[Path, list[Finding]]:
     """Build one valid agreement into ``out/<agreement id>/``.
 
     Returns the destination and the findings that stopped the build (empty when built).
+    ``timeout``: seconds each LibreOffice run may take (default: by its number of pages).
+    ``progress``: show progress on standard error.
     Raises :class:`~overens_docs._errors.UsageError` for a build that cannot be done as
     asked, and other :class:`~overens_docs._errors.OverensError`\\ s when LibreOffice is
     missing or fails.
     """
-    the_plan = plan(agreement, organisations, out, only)
+    the_plan = plan(agreement, organisations, out, only, timeout)
     destination = the_plan.destination
-    for path in (the_plan.template, the_plan.form):
+    choice = agreement.template
+    for path, place in ((the_plan.template, choice.document_place),
+                        (the_plan.form, choice.signature_form_place)):
         if path is not None and not path.is_file():
-            return destination, [in_template(path, "template-missing",
-                                             f"The template {display(path)} does not exist.")]
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
-        staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-",
-                                        dir=destination.parent))
-        try:
-            manifest = _make(the_plan, Path(work), staging, progress)
+            return destination, [at(place, "template-missing",
+                                    f"The template {display(path)} does not exist (or is a "
+                                    "folder): check template in agreement.yaml.")]
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        staging = staging_folder(destination)
+    except OSError as error:
+        raise UsageError(f"{display(destination.parent)}: cannot write there "
+                         f"({error.strerror or error}). Choose another --out folder.") from error
+    try:
+        with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
+            with _template_findings(the_plan):
+                manifest = _make(the_plan, Path(work), staging, progress=progress)
             _move_into_place(the_plan, manifest, staging)
-        except StageFailed as failed:
-            return destination, failed.findings
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    except StageFailed as failed:
+        return destination, failed.findings
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return destination, []
 
 
-def _make(plan: Plan, work: Path, staging: Path, progress: bool) -> Manifest:
+def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     """Every file of the build, written into ``staging``; the manifest that lists them."""
+    notify = _notify if progress else None
     manifest = Manifest(plan.destination.name)
     template = DocumentTemplate(plan.template, agreement_context(plan.agreement),
                                 CoreProperties.of(plan.agreement))
     personaliser = Personaliser(template)
-    with _template_findings(plan.template):
-        published = template.render([], include_text=True)
-        master = personaliser.master_document(with_number=True)
+    published = template.render([], include_text=True)
+    master = personaliser.master_document(with_number=True)
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
     profile = work / "libreoffice-profile"
     count = len(plan.organisations)
     with contextlib.ExitStack() as stack:
         text = stack.enter_context(Conversion(
-            [work / "agreement.docx", work / "master.docx"], work, profile=profile))
-        with _template_findings(plan.template):
-            personaliser.prove(plan.organisations)  # before other processes copy it
+            [work / "agreement.docx", work / "master.docx"], work, profile=profile,
+            timeout=timeout_for(0, plan.timeout), notify=notify))
+        personaliser.prove(plan.organisations)  # before other processes copy it
         documents = stack.enter_context(processes.Workers(
             write_docx, DocxState(staging, personaliser), plan.organisations,
             processes=1 if processes.parallel(count) else 0, chunksize=50,
@@ -136,10 +147,17 @@ def _make(plan: Plan, work: Path, staging: Path, progress: bool) -> Manifest:
                                                         plan.organisations, work, text_pages + 1)
             order: list[tuple[Organisation, ...]] = [(o,) for o in plan.organisations]
         else:
-            signature_pdfs = signature_pages.convert_batches(batches, work, text_pages + 1,
-                                                             profile)
+            signature_pdfs = signature_pages.convert_batches(
+                batches, work, text_pages + 1, profile,
+                timeout=timeout_for(max(len(b.organisations) for b in batches), plan.timeout)
+                if batches else None, notify=notify)
             order = [batch.organisations for batch in batches]
-        assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+        try:
+            assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+        except AssemblyError as error:
+            raise StageFailed([in_template(
+                plan.template, "pdf-archival",
+                f"LibreOffice's signature pages cannot be used: {error}.")]) from error
         if plan.form is None:
             signature_pages.check_batches(batches, assembler, plan.template)
         docx_made = list(documents.results())  # long done: written during the conversions
@@ -163,12 +181,17 @@ def _make(plan: Plan, work: Path, staging: Path, progress: bool) -> Manifest:
 
 
 @contextlib.contextmanager
-def _template_findings(template: Path) -> Iterator[None]:
+def _template_findings(plan: Plan) -> Iterator[None]:
+    """A template that cannot be rendered, as a finding: at the template when its content
+    is wrong, at agreement.yaml's template key when the file is not a template at all."""
     try:
         yield
     except TemplateError as problem:
-        raise StageFailed([in_template(template, problem.rule,
-                                       f"{display(template)}: {problem}")]) from problem
+        message = f"{display(plan.template)}: {problem}"
+        finding = (at(plan.agreement.template.document_place, problem.rule, message)
+                   if problem.rule == "template-unreadable"
+                   else in_template(plan.template, problem.rule, message))
+        raise StageFailed([finding]) from problem
 
 
 def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
@@ -176,6 +199,8 @@ def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
     findings = [in_template(plan.template, "pdf-archival",
                             f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
                 for pdf in (agreement_pdf, master_pdf) for issue in problems(pdf)]
+    if findings:
+        raise StageFailed(findings)
     missing_fonts = expected_fonts_missing(agreement_pdf, TEMPLATE_FONTS)
     if missing_fonts:
         findings.append(in_template(
@@ -219,7 +244,14 @@ def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> None:
         swap_into_place(staging, plan.destination)
     else:  # --only: that organisation's files move in, the manifest is updated
         move_files(staging, plan.destination)
-        manifest.merge_into(plan.destination / MANIFEST)
+        stale = manifest.merge_into(plan.destination / MANIFEST,
+                                    replacing={o.id for o in plan.organisations})
+        for relative in stale:  # its files under an earlier name
+            (plan.destination / relative).unlink(missing_ok=True)
+
+
+def _notify(line: str) -> None:
+    print(f"overens: {line}", file=sys.stderr)
 
 
 def _progress(items: Iterable[T], total: int, show: bool) -> Iterable[T]:

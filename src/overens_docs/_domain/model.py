@@ -106,7 +106,8 @@ class TemplateChoice:
 
     document: str | None
     signature_form: str | None
-    place: Place
+    document_place: Place  # where each is written (the agreement's top when it is not)
+    signature_form_place: Place
 
 
 @dataclass(frozen=True, slots=True)

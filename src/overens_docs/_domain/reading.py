@@ -112,7 +112,8 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
                                               ("shared_commitments",)),
         signing=Signing(signing.get("place"), _date(signing.get("date"))),
         template=TemplateChoice(template.get("document"), template.get("signature_form"),
-                                reader.place(("template",))),
+                                reader.place(("template", "document")),
+                                reader.place(("template", "signature_form"))),
         place=Place(loaded.source.file),
     )
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 
@@ -49,14 +50,39 @@ class CoreProperties:
     @classmethod
     def of(cls, agreement: Agreement) -> CoreProperties:
         public_body = agreement.public_body.name
-        return cls(title=agreement.title,
-                   subject=f"Överenskommelse mellan {public_body} och idéburna organisationer",
-                   author=public_body)
+        return cls(title=_property(agreement.title),
+                   subject=_property(
+                       f"Överenskommelse mellan {public_body} och idéburna organisationer"),
+                   author=_property(public_body))
+
+
+_PROPERTY_LENGTH = 255  # Word's limit for a document property (python-docx enforces it)
+
+
+def _property(text: str) -> str:
+    """``text`` cut to the length Word allows a document property; the document's own
+    text is not cut, only its title in the file's metadata."""
+    if len(text) <= _PROPERTY_LENGTH:
+        return text
+    return text[:_PROPERTY_LENGTH - 1].rstrip() + "…"
+
+
+def open_template(template: Path) -> DocxTemplate:
+    """The Word template at ``template``; :class:`TemplateError` if it is not one."""
+    document = DocxTemplate(str(template))
+    try:
+        document.init_docx()
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as error:
+        raise TemplateError(
+            "template-unreadable",
+            f"{template.name} is not a Word document (.docx) that can be read ({error}). Save "
+            "it from Word as 'Word-dokument (*.docx)'.") from error
+    return document
 
 
 def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> bytes:
     """Render ``template`` with ``context``; raises :class:`TemplateError`."""
-    document = DocxTemplate(str(template))
+    document = open_template(template)
     try:
         document.render(dict(context), jinja_env=environment(), autoescape=True)
     except jinja2.UndefinedError as error:
@@ -110,8 +136,7 @@ class DocumentTemplate:
 def template_sources(template: Path) -> list[tuple[str, str]]:
     """The Jinja source of each part of a Word template (body, headers, footers), as
     docxtpl renders it: after it has joined tags that Word split across runs."""
-    document = DocxTemplate(str(template))
-    document.init_docx()
+    document = open_template(template)
     sources = [("word/document.xml", document.patch_xml(document.get_xml()))]
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _, part in document.get_headers_footers(uri):

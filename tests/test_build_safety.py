@@ -1,0 +1,180 @@
+"""A build never loses or mixes files, and every broken input to it is a finding."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from overens_docs._convert import Conversion
+from overens_docs._errors import ConversionError
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("where", ["agreements folder", "agreement folder", "inside it"])
+def test_out_overlapping_the_inputs_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, where) -> None:
+    agreements = orebro_copy.parent
+    out = {"agreements folder": agreements, "agreement folder": orebro_copy,
+           "inside it": orebro_copy / "build"}[where]
+    before = _snapshot(agreements)
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert result.exit_code == 2, result.stderr
+    assert "overlap" in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(agreements) == before
+
+
+def test_a_folder_a_build_did_not_write_is_never_replaced(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "orebro").mkdir(parents=True)
+    (out / "orebro" / "budget.xlsx").write_bytes(b"the officer's own file")
+    (out / "notes.txt").write_text("unrelated", encoding="utf-8")
+    before = _snapshot(out)
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert result.exit_code == 2
+    assert "was not written by 'overens build'" in result.stderr
+    assert _snapshot(out) == before
+
+
+def test_unrelated_files_beside_the_build_are_left_alone(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("unrelated", encoding="utf-8")
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0  # replaces its own
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "orebro"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "unrelated"
+
+
+def test_out_naming_a_file_is_a_clear_usage_error(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    file = tmp_path / "out.txt"
+    file.write_text("x", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", file)
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.stderr
+    assert "staging" not in result.stderr and "cannot read" not in result.stderr
+
+
+def test_only_after_a_rename_removes_the_old_files(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    organisations = orebro_copy / "organisations.yaml"
+    text = organisations.read_text(encoding="utf-8")
+    organisations.write_text(text.replace('Föreningen "Ett & Två" <Unga> i Västerås',
+                                          "Ett & Två Unga i Västerås"), encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", out, "--only", "ett-och-tva-vasteras")
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "orebro" / "manifest.json").read_text(encoding="utf-8"))
+    mine = sorted(entry["path"] for entry in manifest["files"]
+                  if entry["organisation"] == "ett-och-tva-vasteras")
+    assert mine == ["organisations/ett-tva-unga-i-vasteras.docx",
+                    "organisations/ett-tva-unga-i-vasteras.pdf"]
+    on_disk = {str(p.relative_to(out / "orebro")) for p in (out / "orebro").rglob("*")
+               if p.is_file()}
+    assert on_disk == {entry["path"] for entry in manifest["files"]} | {"manifest.json"}
+
+
+def test_build_json_output_is_one_json_document(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["summary"]["built"] == [str(tmp_path / "out" / "orebro")]
+
+
+def test_built_files_get_the_usual_permissions(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    old = os.umask(0o022)
+    try:
+        assert run_cli("build", orebro_copy, "--out", tmp_path / "out").exit_code == 0
+    finally:
+        os.umask(old)
+    folder = tmp_path / "out" / "orebro"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert stat.S_IMODE((folder / "manifest.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((folder / "agreement.pdf").stat().st_mode) == 0o644
+
+
+def test_a_very_long_title_builds(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Word's document properties hold 255 characters; the schema allows a longer title."""
+    agreement = orebro_copy / "agreement.yaml"
+    lines = agreement.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[index] = "title: " + "Överenskommelse om samverkan " * 12
+    agreement.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["not a docx", "a folder"])
+def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, kind) -> None:
+    template = orebro_copy / "mall.docx"
+    if kind == "a folder":
+        template.mkdir()
+    else:
+        template.write_text("not a zip", encoding="utf-8")
+    agreement = orebro_copy / "agreement.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    line = len(text.splitlines()) + 2  # the document: line
+    agreement.write_text(text + f"template:\n  document: {template}\n", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("template-unreadable" if kind == "not a docx" else "template-missing", line)]
+    assert findings[0]["file"].endswith("agreement.yaml")
+
+
+def test_a_pdf_from_libreoffice_that_is_not_a_pdf_is_a_finding(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+    original = Conversion.wait
+
+    def garbled(self: Conversion) -> list[Path]:
+        outputs = original(self)
+        outputs[-1].write_bytes(b"%PDF-1.7 garbage")
+        return outputs
+
+    monkeypatch.setattr(Conversion, "wait", garbled)
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and "not a readable PDF" in findings[0]["message"]
+
+
+def _lo_leftovers() -> set[str]:
+    return {path.name for path in Path(tempfile.gettempdir()).iterdir()
+            if path.name.startswith("OSL_PIPE_") or (
+                path.name.startswith("lu") and path.name.endswith(".tmp"))}
+
+
+def test_a_stopped_libreoffice_leaves_nothing_behind(tmp_path: Path, soffice: str) -> None:
+    document = tmp_path / "x.docx"
+    document.write_bytes((Path(__file__).parents[1] / "templates/default/agreement.docx")
+                         .read_bytes())
+    before = _lo_leftovers()
+    with pytest.raises(ConversionError, match="--timeout"):
+        Conversion([document], tmp_path / "out", timeout=0.3).wait()
+    assert _lo_leftovers() <= before
+
+
+def test_the_libreoffice_time_limit_is_an_option(run_cli: Any, orebro_copy: Path,
+                                                 tmp_path: Path) -> None:
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--timeout", "0.2")
+    assert result.exit_code == 3
+    assert "did not finish converting" in result.stderr
+    assert "--timeout SECONDS" in result.stderr
+    with pytest.raises(SystemExit) as usage:  # argparse's own exit for a usage error
+        run_cli("build", orebro_copy, "--timeout", "soon")
+    assert usage.value.code == 2
