@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -153,20 +153,38 @@ def test_a_pdf_from_libreoffice_that_is_not_a_pdf_is_a_finding(  # type: ignore[
     assert findings and "not a readable PDF" in findings[0]["message"]
 
 
-def _lo_leftovers() -> set[str]:
-    return {path.name for path in Path(tempfile.gettempdir()).iterdir()
-            if path.name.startswith("OSL_PIPE_") or (
-                path.name.startswith("lu") and path.name.endswith(".tmp"))}
+def test_a_stopped_libreoffice_leaves_nothing_behind(tmp_path: Path, soffice: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice stopped mid-start leaves lu*.tmp folders in TMPDIR and a socket in /tmp.
+    Its TMPDIR is a private folder that goes away; a socket that appeared while it ran and
+    that nobody listens on any more is removed (checked here in a folder of our own, since
+    other programs may use /tmp meanwhile)."""
+    import socket  # noqa: PLC0415
 
+    from overens_docs import _convert  # noqa: PLC0415
 
-def test_a_stopped_libreoffice_leaves_nothing_behind(tmp_path: Path, soffice: str) -> None:
+    pipes = tmp_path / "pipes"
+    pipes.mkdir()
+    monkeypatch.setattr(_convert, "_PIPES", pipes)
+    started: list[dict[str, str]] = []
+    original_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["env"])
+        with socket.socket(socket.AF_UNIX) as dead:  # as a killed LibreOffice leaves it
+            dead.bind(str(pipes / "OSL_PIPE_0_SingleOfficeIPC_test"))
+        return original_popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
     document = tmp_path / "x.docx"
     document.write_bytes((Path(__file__).parents[1] / "templates/default/agreement.docx")
                          .read_bytes())
-    before = _lo_leftovers()
     with pytest.raises(ConversionError, match="--timeout"):
         Conversion([document], tmp_path / "out", timeout=0.3).wait()
-    assert _lo_leftovers() <= before
+    private = Path(started[0]["TMPDIR"])
+    assert private.name == "tmp" and not private.exists()
+    assert private.parent.name.startswith("overens-lo-profile-")  # its own, not /tmp
+    assert list(pipes.iterdir()) == []
 
 
 def test_the_libreoffice_time_limit_is_an_option(run_cli: Any, orebro_copy: Path,
