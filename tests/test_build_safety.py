@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,61 @@ def test_the_libreoffice_time_limit_is_an_option(run_cli: Any, orebro_copy: Path
     with pytest.raises(SystemExit) as usage:  # argparse's own exit for a usage error
         run_cli("build", orebro_copy, "--timeout", "soon")
     assert usage.value.code == 2
+
+
+def _template_repeating(tmp_path: Path, tag: bytes, times: int) -> Path:
+    """The default template with ``tag`` printed ``times`` times, to fill a page."""
+    source = Path(__file__).parents[1] / "templates/default/agreement.docx"
+    copy = tmp_path / "repeating.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy, "w") as target:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert tag in data
+                data = data.replace(tag, b" ".join([tag] * times), 1)
+            target.writestr(item, data)
+    return copy
+
+
+def _use_template(folder: Path, template: Path) -> None:
+    agreement = folder / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8")
+                         + f"template:\n  document: {template}\n", encoding="utf-8")
+
+
+def test_an_overflowing_signature_page_names_the_organisation_and_its_row(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path) -> None:
+    _use_template(orebro_copy, _template_repeating(
+        tmp_path, b"{{ organisation.representative_title }}", 12))
+    organisations = orebro_copy / "organisations.yaml"
+    text = organisations.read_text(encoding="utf-8")
+    long_title = "Ordförande och kassör samt sekreterare " * 5
+    organisations.write_text(
+        text + f"  - name: Föreningen Lång Titel\n    representative: Eva Ek\n"
+               f"    representative_title: {long_title.strip()}\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["file"].endswith("organisations.yaml"), f["line"])
+            for f in findings] == [("signature-page-overflow", True, line)]
+    assert "Föreningen Lång Titel" in findings[0]["message"]
+
+
+def test_an_overflowing_public_body_side_is_blamed_on_the_signatory_not_the_organisations(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path) -> None:
+    _use_template(orebro_copy, _template_repeating(tmp_path, b"{{ public_signatory.title }}", 40))
+    agreement = orebro_copy / "agreement.yaml"
+    lines = agreement.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines)
+                 if line.strip() == "title: Kommunens ansvariga politiker")
+    lines[index] = lines[index].split("title:")[0] + "title: " + (
+        "Kommunstyrelsens ordförande och ledamot av fullmäktige " * 4).strip()
+    agreement.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in findings] == ["signature-page-overflow"]
+    assert findings[0]["file"].endswith("agreement.yaml")
+    assert index - 2 <= findings[0]["line"] - 1 <= index  # the signatory, or its title
+    assert "public body's signatory" in findings[0]["message"]

@@ -14,14 +14,17 @@ from pathlib import Path
 
 from overens_docs._assemble import Assembler
 from overens_docs._build.organisation_files import SignaturePage
-from overens_docs._build.problems import StageFailed, for_organisation, in_template
+from overens_docs._build.plan import Plan
+from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import page_problems
 from overens_docs._convert import PAGES_FILTER, convert_parallel
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import OverensError
+from overens_docs._findings import Finding
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
 from overens_docs._render.personalise import PAGE_NUMBER_PLACEHOLDER, fill_page_number
+from overens_docs._targets import display
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +65,63 @@ def convert_batches(batches: Sequence[Batch], work: Path, page_number: int,  # n
     return [pdfs[0] for pdfs in converted]
 
 
-def check_batches(batches: Sequence[Batch], assembler: Assembler, template: Path) -> None:
+def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,
+                  plan: Plan) -> None:
     """Raise :class:`StageFailed` unless LibreOffice made one page per organisation, with
     embedded fonts (the batches are not exported as PDF/A, which would have insisted)."""
-    for batch, document, pages in zip(batches, assembler.signatures,
-                                      assembler.signature_counts, strict=True):
+    for batch, pdf, document, pages in zip(batches, pdfs, assembler.signatures,
+                                           assembler.signature_counts, strict=True):
         chunk = batch.organisations
         if pages != len(chunk):
-            raise StageFailed([in_template(
-                template, "signature-page-overflow",
-                f"{len(chunk)} signature pages came out as {pages} pages: one of "
-                f"{chunk[0].name!r} … {chunk[-1].name!r} does not fit on one page.")])
+            raise StageFailed(_overflowing(chunk, pdf, pages, plan))
         for issue in page_problems(document):
             raise StageFailed([in_template(
-                template, "pdf-archival",
+                plan.template, "pdf-archival",
                 f"LibreOffice's signature pages are not fit to archive: {issue}.")])
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
+                 plan: Plan) -> list[Finding]:
+    """The organisations whose signature page runs over onto another page, each at its
+    row; found by where each one's name starts in the converted batch. When every one of
+    several runs over, what is too long is on the public body's side (or the template)."""
+    from pypdf import PdfReader  # noqa: PLC0415 -- text extraction, on this failure path only
+
+    texts = [_normalised(page.extract_text() or "") for page in PdfReader(pdf).pages]
+    starts: list[int] = []
+    for organisation in organisations:
+        marks = [_normalised(mark) for mark in (organisation.name, organisation.org_number)
+                 if mark]
+        first = starts[-1] + 1 if starts else 0
+        found = next((index for index in range(first, len(texts))
+                      if any(mark in texts[index] for mark in marks)), None)
+        if found is None:  # the text could not be matched: say what is known
+            return [in_template(
+                plan.template, "signature-page-overflow",
+                f"{len(organisations)} signature pages came out as {pages} pages: one of "
+                f"{organisations[0].name!r} … {organisations[-1].name!r} does not fit on "
+                "one page.")]
+        starts.append(found)
+    ends = [*starts[1:], pages]
+    over = [end - start > 1 for start, end in zip(starts, ends, strict=True)]
+    if len(organisations) > 1 and all(over):
+        party = plan.agreement.public_party
+        return [at(party.signatory.place if party.signatory else party.place,
+                   "signature-page-overflow",
+                   "No organisation's signature page fits on one page, so what is too long is "
+                   "the public body's signatory (name and title) or the template's signature "
+                   f"section ({display(plan.template)}).")]
+    return [for_organisation(
+        organisation, "signature-page-overflow",
+        f"The signature page of {organisation.name!r} takes {end - start} pages: its name, "
+        "representative or title is too long for one page. Shorten it here, or make the "
+        "template's signature section smaller.")
+        for organisation, start, end in zip(organisations, starts, ends, strict=True)
+        if end - start > 1]
 
 
 def positions(batches: Sequence[Sequence[Organisation]]) -> list[tuple[Organisation,

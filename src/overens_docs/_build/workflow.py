@@ -141,7 +141,7 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             _stage(staging, manifest, "agreement.docx", published, "agreement-docx", None)
             _stage(staging, manifest, "agreement.pdf", agreement_bytes, "agreement-pdf",
                    page_count(agreement_pdf))
-        text_pages = page_count(master_pdf) - 1
+        text_pages = page_count(agreement_pdf)
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
                                                         plan.organisations, work, text_pages + 1)
@@ -159,7 +159,7 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                 plan.template, "pdf-archival",
                 f"LibreOffice's signature pages cannot be used: {error}.")]) from error
         if plan.form is None:
-            signature_pages.check_batches(batches, assembler, plan.template)
+            signature_pages.check_batches(batches, signature_pdfs, assembler, plan)
         docx_made = list(documents.results())  # long done: written during the conversions
         jobs = [PdfJob(organisation, page)
                 for organisation, page in signature_pages.positions(order)]
