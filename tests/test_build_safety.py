@@ -112,7 +112,7 @@ def test_a_very_long_title_builds(run_cli, orebro_copy, tmp_path) -> None:  # ty
     agreement = orebro_copy / "agreement.yaml"
     lines = agreement.read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
-    lines[index] = "title: " + "Överenskommelse om samverkan " * 12
+    lines[index] = "title: " + ("Överenskommelse om samverkan " * 10)[:260]
     agreement.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._build import build_agreement
+from overens_docs._build import Refused, build_agreement
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
 from overens_docs._validate import validate_paths
@@ -58,8 +58,13 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
         read = checked.read()
         assert read is not None  # noqa: S101 -- valid and complete, as checked above
         agreement, organisations = read
-        folder, findings = build_agreement(agreement, organisations, out=Path(out), only=only,
-                                           progress=show_progress, timeout=timeout)
+        try:
+            folder, findings = build_agreement(agreement, organisations, out=Path(out),
+                                               only=only, progress=show_progress,
+                                               timeout=timeout)
+        except Refused as refused:  # the input asks for a build that would mix versions
+            report.extend(refused.findings)
+            continue
         report.extend(findings)
         if any(finding.severity is Severity.ERROR for finding in findings):
             result.build_failed = True

@@ -17,8 +17,10 @@ which printers that cache fonts by name get wrong; the signature pages' subsets 
 renamed.
 
 Each file gets its own permanent identifier (the first ``/ID`` string), derived from the
-master's and the organisation's id; qpdf would otherwise give every file saved in the same
-second the same one.
+master's (itself computed from its content, see :mod:`overens_docs._reproducible`) and the
+organisation's id; qpdf would otherwise give every file saved in the same second the same
+one. The second ``/ID`` string is computed from the file's content, so that the same
+inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -60,12 +62,15 @@ class Assembler:
     """Makes each organisation's PDF (the master's text pages plus its signature page) and
     the ceremony file of all signature pages. Every input is opened once."""
 
-    def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path]) -> None:
+    def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path], *,
+                 salt: str = "") -> None:
+        """``salt`` makes the signature pages' font subset tags differ from those of other
+        assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`)."""
         self.master = _open(master)
         self.text_pages = text_pages
         self.signatures = [_open(path) for path in signatures]
         for index, document in enumerate(self.signatures):
-            _rename_subsets(document, f"{index}")
+            _rename_subsets(document, f"{salt}{index}")
         self._base: pikepdf.Pdf | None = None
         self._master_id = bytes(self.master.trailer.ID[0])
 
@@ -91,6 +96,7 @@ class Assembler:
         # and copy streams as they are: decoding and recompressing them changes nothing.
         # Object streams (PDF 1.5, allowed in PDF/A-2) make the file smaller and quicker.
         pdf.save(buffer, min_version=self.master.pdf_version, fix_metadata_version=False,
+                 deterministic_id=True,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
@@ -123,10 +129,27 @@ class Assembler:
         finally:
             del base.pages[-1]
 
-    def signature_pages_pdf(self) -> tuple[bytes, int]:
+    def signature_pages_pdf(self, earlier: Path | None = None, *, replacing: int = -1,
+                            inserting: int = -1) -> tuple[bytes, int]:
+        """The ceremony file: every signature page, in order. With ``earlier`` (an earlier
+        ceremony file), its pages with this assembly's one page in place of page index
+        ``replacing``, or inserted before page index ``inserting`` (--only)."""
         pdf = pikepdf.new()
-        for document in self.signatures:
-            pdf.pages.extend(document.pages)
+        if earlier is None:
+            for document in self.signatures:
+                pdf.pages.extend(document.pages)
+            return self._ceremony(pdf)
+        with _open(earlier) as previous:
+            pages = list(previous.pages)
+            new = self.signatures[0].pages[0]
+            if 0 <= replacing < len(pages):
+                pages[replacing] = new
+            else:
+                pages.insert(inserting if inserting >= 0 else len(pages), new)
+            pdf.pages.extend(pages)
+            return self._ceremony(pdf)
+
+    def _ceremony(self, pdf: pikepdf.Pdf) -> tuple[bytes, int]:
         for page in pdf.pages:
             _untagged(page)
         self._archival(pdf)

@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help="how long each LibreOffice run may take before it is taken to hang "
                             "and stopped (default: a minute plus 0.1 s per page)")
+    verify = commands.add_parser(
+        "verify", help="check a build folder, or a copy that came back signed",
+        description="Check that BUILD_DIR holds exactly what its manifest lists, that every "
+                    "organisation's PDF is the build's text plus its own signature page, and "
+                    "that every signature page carries the text fingerprint. With --file: "
+                    "whose copy RETURNED.pdf is, and whether it carries this build's text.")
+    verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
+    verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
+                        help="a PDF that came back (signed, or re-saved) to compare")
+    verify.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default), json for programs")
     return parser
 
 
@@ -93,9 +104,35 @@ def _build(arguments: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
 
 
+def _verify(arguments: argparse.Namespace) -> int:
+    import json  # noqa: PLC0415
+
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._verify import verify_build, verify_returned  # noqa: PLC0415
+
+    folder: Path = arguments.folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such build folder.")
+    if arguments.file is None:
+        report = verify_build(folder)
+        render = reporters.as_json if arguments.format == "json" else reporters.as_text
+        print(render(report))
+        return EXIT_FINDINGS if report.fails() else EXIT_OK
+    if not arguments.file.is_file():
+        raise UsageError(f"{arguments.file}: no such file.")
+    returned = verify_returned(folder, arguments.file)
+    if arguments.format == "json":
+        print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
+                         ensure_ascii=False, indent=2))
+    else:
+        owner = f" ({returned.organisation})" if returned.organisation else ""
+        print(f"{arguments.file}{owner}: {returned.message}")
+    return EXIT_OK if returned.holds else EXIT_FINDINGS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "build": _build}
+    handlers = {"validate": _validate, "build": _build, "verify": _verify}
     try:
         return handlers[arguments.command](arguments)
     except ToolMissingError as error:  # before OSError, which it also is

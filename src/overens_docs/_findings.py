@@ -22,7 +22,8 @@ class Finding:
 
     ``line`` and ``column`` are 1-based. For CSV files the column is the number of the
     cell (A = 1), as a spreadsheet counts. ``path`` is a JSON path into the loaded data
-    (``$.parties[0].commitments[2]``), or ``$`` for the file as a whole.
+    (``$.parties[0].commitments[2]``), or ``$`` for the file as a whole. ``page`` is the
+    1-based page of a PDF a finding is about (``overens verify``), else None.
     """
 
     file: str
@@ -32,12 +33,13 @@ class Finding:
     rule: str
     severity: Severity
     message: str
+    page: int | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file, self.line or 0, self.column or 0, self.rule)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.file, self.page or 0, self.line or 0, self.column or 0, self.rule)
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        document: dict[str, object] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -46,6 +48,9 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
         }
+        if self.page is not None:
+            document["page"] = self.page
+        return document
 
 
 @dataclass(slots=True)

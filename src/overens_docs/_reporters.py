@@ -9,6 +9,8 @@ from overens_docs._findings import Finding, Report
 
 def _place(finding: Finding) -> str:
     place = finding.file
+    if finding.page is not None:
+        return f"{place} (page {finding.page})"
     if finding.line is not None:
         place += f":{finding.line}"
         if finding.column is not None:

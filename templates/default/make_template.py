@@ -593,6 +593,7 @@ def section_one() -> list[etree._Element]:
         *party_commitments(),
         *shared_commitments(),
         *optional_section("Uppföljning", "agreement.follow_up"),
+        para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
         tag("if organisations"),
         section_break,
         tag("endif"),
@@ -603,6 +604,10 @@ def section_one() -> list[etree._Element]:
 # --------------------------------------------------------------------------------------------
 # document.xml: section 2, the signature pages
 # --------------------------------------------------------------------------------------------
+
+
+# Which text was signed: the first 12 hex digits of the text fingerprint (see README).
+FINGERPRINT = "Kontrollsumma för avtalstexten: {{ agreement.text_fingerprint }}"
 
 
 def field_pair(value: str, label: str, *, before: int | None = None) -> list[etree._Element]:
@@ -639,6 +644,7 @@ def signature_blocks() -> list[etree._Element]:
         *field_pair("", "Underskrift", before=840),
         *field_pair("{{ organisation.representative }}", "Namnförtydligande", before=240),
         *field_pair("{{ organisation.representative_title }}", "Titel", before=240),
+        para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
     ]
 
 

@@ -254,6 +254,16 @@ def build() -> bytes:
     fields.append(
         add_text_field(
             writer,
+            "text_fingerprint",
+            (LEFT, 30, LEFT + 300, 44),
+            8,
+            multiline=False,
+            tooltip="Kontrollsumma för avtalstexten, t.ex. 3F9A 21C0 77D2",
+        )
+    )
+    fields.append(
+        add_text_field(
+            writer,
             "page_label",
             (RIGHT - 120, 30, RIGHT + 2, 44),
             8,

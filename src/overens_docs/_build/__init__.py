@@ -1,5 +1,6 @@
 """Stage: build the documents of a valid agreement (see :mod:`workflow` for the row of stages)."""
 
+from overens_docs._build.plan import Refused
 from overens_docs._build.workflow import build_agreement
 
-__all__ = ["build_agreement"]
+__all__ = ["Refused", "build_agreement"]

@@ -70,10 +70,24 @@ class FileRecord:
 
 @dataclass
 class Manifest:
-    """``manifest.json``: every file a build wrote, its SHA-256, pages and organisation."""
+    """``manifest.json``: the text fingerprint, the organisations in list order, and every
+    file a build wrote with its SHA-256, pages and organisation."""
 
     agreement: str
+    text_fingerprint: str
+    organisations: list[str] = field(default_factory=list)  # ids, in list order
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest | None:
+        """The manifest at ``path``, or None when there is none that a build wrote."""
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            return cls(str(document["agreement"]), str(document["text_fingerprint"]),
+                       [str(item) for item in document["organisations"]],
+                       {str(entry["path"]): dict(entry) for entry in document["files"]})
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return None
 
     def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
             organisation: str | None = None) -> None:
@@ -86,29 +100,22 @@ class Manifest:
             "bytes": entry.size, "pages": entry.pages, "organisation": entry.organisation,
         }
 
-    def merge_into(self, path: Path, *, replacing: set[str]) -> list[str]:
-        """Update an existing manifest with a build of some organisations (--only): every
-        earlier entry of the organisations in ``replacing`` gives way to this build's.
-        Returns the paths listed before and not now (an organisation renamed since), whose
-        files the caller removes."""
-        existing: dict[str, dict[str, Any]] = {}
-        if path.is_file():
-            existing = {entry["path"]: entry
-                        for entry in json.loads(path.read_text(encoding="utf-8"))["files"]}
-        stale = [name for name, entry in existing.items()
-                 if entry.get("organisation") in replacing and name not in self.files]
-        for name in stale:
-            del existing[name]
-        existing.update(self.files)
-        self._write(path, existing)
-        return stale
+    def updated_with(self, newer: Manifest, *, replacing: set[str]) -> tuple[Manifest, list[str]]:
+        """This manifest after a build of some organisations (--only): every entry of the
+        organisations in ``replacing`` gives way to ``newer``'s, and ``newer``'s other files
+        (the ceremony file) replace their entries. Also returns the paths listed before and
+        not now (an organisation renamed since), whose files the caller removes."""
+        stale = [name for name, entry in self.files.items()
+                 if entry.get("organisation") in replacing and name not in newer.files]
+        files = {name: entry for name, entry in self.files.items() if name not in stale}
+        files.update(newer.files)
+        return Manifest(self.agreement, newer.text_fingerprint, newer.organisations,
+                        files), stale
 
     def write(self, path: Path) -> None:
-        self._write(path, self.files)
-
-    def _write(self, path: Path, files: dict[str, dict[str, Any]]) -> None:
-        document = {"agreement": self.agreement,
-                    "files": [files[name] for name in sorted(files)]}
+        document = {"agreement": self.agreement, "text_fingerprint": self.text_fingerprint,
+                    "organisations": self.organisations,
+                    "files": [self.files[name] for name in sorted(self.files)]}
         write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
 
 

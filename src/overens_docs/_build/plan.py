@@ -8,18 +8,32 @@ holds no manifest of ours): a build never replaces anything it did not write.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from overens_docs._build.output import Manifest
+from overens_docs._build.problems import at
 from overens_docs._domain import Agreement, Organisation
-from overens_docs._errors import UsageError
+from overens_docs._domain.fingerprint import short_form, text_fingerprint
+from overens_docs._errors import OverensError, UsageError
+from overens_docs._findings import Finding
 from overens_docs._package_data import data_dir
+from overens_docs._reproducible import build_date
 from overens_docs._targets import display
 
 DEFAULT_TEMPLATE = "default/agreement.docx"
 MANIFEST = "manifest.json"
+
+
+class Refused(OverensError):
+    """The build is refused as asked, with findings that say why (exit code 1)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(finding.message for finding in findings))
+        self.findings = findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +43,21 @@ class Plan:
     destination: Path
     template: Path
     form: Path | None  # a PDF form for the signature pages, instead of the Word template's
-    complete: bool  # False with --only: only that organisation's files are written
+    text_fingerprint: str
+    listed: tuple[str, ...]  # every organisation's id, in list order
+    previous: Manifest | None = None  # with --only: the build it updates
     timeout: float | None = None  # seconds per LibreOffice run (None: by its pages)
+
+    @property
+    def complete(self) -> bool:
+        """False with --only: only that organisation's files (and the ceremony file's page)
+        are made, into the previous build."""
+        return self.previous is None
+
+    @property
+    def date(self) -> datetime.datetime:
+        """The date every output carries (see :func:`build_date`)."""
+        return build_date(self.agreement.signing.date, self.agreement.adoption.date)
 
     @property
     def organisations_file(self) -> str:
@@ -39,7 +66,9 @@ class Plan:
 
 def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,
          only: str | None, timeout: float | None = None) -> Plan:
-    """The plan for one agreement; :class:`UsageError` when it cannot be built as asked."""
+    """The plan for one agreement; :class:`UsageError` when it cannot be built as asked,
+    :class:`Refused` when building it would leave a build folder mixing versions."""
+    everyone = organisations
     if only is not None:
         organisations = tuple(o for o in organisations if o.id == only)
         if not organisations:
@@ -48,9 +77,40 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     form = agreement.template.signature_form
     destination = out / agreement.id
     check_destination(destination, inputs=(agreement.folder, templates))
+    fingerprint = text_fingerprint(agreement)
+    listed = tuple(organisation.id for organisation in everyone)
+    previous = None
+    if only is not None:
+        previous = _previous_build(agreement, destination, fingerprint, listed, only)
     return Plan(agreement, organisations, destination,
                 templates / (agreement.template.document or DEFAULT_TEMPLATE),
-                templates / form if form else None, complete=only is None, timeout=timeout)
+                templates / form if form else None, fingerprint, listed, previous, timeout)
+
+
+def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
+                    listed: tuple[str, ...], only: str) -> Manifest:
+    """The build that --only updates; :class:`Refused` when updating it would mix two
+    texts, or two lists of organisations, in one build folder."""
+    previous = Manifest.read(destination / MANIFEST)
+    place = agreement.place
+    if previous is None:
+        raise Refused([at(place, "build-only-without-build",
+                          f"--only {only} updates an earlier build, and there is none in "
+                          f"{display(destination)}. Run a full build first (without --only).")])
+    if previous.text_fingerprint != fingerprint:
+        raise Refused([at(place, "build-only-text-changed",
+                          f"The agreement's text has changed since {display(destination)} was "
+                          f"built (text fingerprint {short_form(previous.text_fingerprint)}, "
+                          f"now {short_form(fingerprint)}): --only would mix two texts in one "
+                          "build. Run a full build (without --only), so that every "
+                          "organisation gets the new text.")])
+    others = [identifier for identifier in listed if identifier != only]
+    if [identifier for identifier in previous.organisations if identifier != only] != others:
+        raise Refused([at(place, "build-only-list-changed",
+                          "The list of organisations has changed since the last full build "
+                          "in other ways than this organisation: run a full build (without "
+                          "--only), so that the ceremony file and the manifest list them all.")])
+    return previous
 
 
 def _overlap(first: Path, second: Path) -> bool:

@@ -19,6 +19,7 @@ from overens_docs._build.problems import StageFailed, at, for_organisation, in_t
 from overens_docs._check import page_problems
 from overens_docs._convert import PAGES_FILTER, convert_parallel
 from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
 from overens_docs._render.context import organisation_context
@@ -118,8 +119,8 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
     return [for_organisation(
         organisation, "signature-page-overflow",
         f"The signature page of {organisation.name!r} takes {end - start} pages: its name, "
-        "representative or title is too long for one page. Shorten it here, or make the "
-        "template's signature section smaller.")
+        "representative or title, with the agreement's title above them, is too long for "
+        "one page. Shorten it here, or make the template's signature section smaller.")
         for organisation, start, end in zip(organisations, starts, ends, strict=True)
         if end - start > 1]
 
@@ -158,6 +159,8 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
             "representative": organisation.representative,
             "representative_title": organisation.representative_title,
             "page_label": f"sida {page_number} av {page_number}",
+            "text_fingerprint": "Kontrollsumma för avtalstexten: "
+                                f"{short_form(text_fingerprint(agreement))}",
         }
         try:
             data = form.fill(values)

@@ -63,6 +63,7 @@ from overens_docs._pdf import page_count
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
 from overens_docs._render.personalise import Personaliser
+from overens_docs._reproducible import normalise_pdf
 from overens_docs._targets import display
 
 TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
@@ -112,9 +113,9 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
 def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     """Every file of the build, written into ``staging``; the manifest that lists them."""
     notify = _notify if progress else None
-    manifest = Manifest(plan.destination.name)
+    manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed))
     template = DocumentTemplate(plan.template, agreement_context(plan.agreement),
-                                CoreProperties.of(plan.agreement))
+                                CoreProperties.of(plan.agreement), plan.date)
     personaliser = Personaliser(template)
     published = template.render([], include_text=True)
     master = personaliser.master_document(with_number=True)
@@ -136,6 +137,8 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             parts=processes.cores() if processes.parallel(count) else 1)
         agreement_pdf, master_pdf = text.wait()
         _check_text(plan, agreement_pdf, master_pdf)
+        for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
+            normalise_pdf(pdf, plan.date)
         if plan.complete:
             agreement_bytes = agreement_pdf.read_bytes()
             _stage(staging, manifest, "agreement.docx", published, "agreement-docx", None)
@@ -153,7 +156,8 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                 if batches else None, notify=notify)
             order = [batch.organisations for batch in batches]
         try:
-            assembler = Assembler(master_pdf, text_pages, signature_pdfs)
+            assembler = Assembler(master_pdf, text_pages, signature_pdfs,
+                                  salt="" if plan.complete else f"{plan.organisations[0].id}:")
         except AssemblyError as error:
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
@@ -166,17 +170,16 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs))
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
-            ceremony = assembler.signature_pages_pdf() if plan.complete else None
+            ceremony = _ceremony(plan, assembler)
             pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
     _record(plan, staging, manifest, docx_made + pdf_made)
-    if ceremony is not None:
-        data, pages = ceremony
-        found = problems(data, pages=count)
-        if found:
-            raise StageFailed([in_template(
-                plan.template, "pdf-archival",
-                f"signature-pages.pdf is not fit to deliver: {'; '.join(found)}.")])
-        _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
+    data, pages = ceremony
+    found = problems(data, pages=len(plan.listed))
+    if found:
+        raise StageFailed([in_template(
+            plan.template, "pdf-archival",
+            f"signature-pages.pdf is not fit to deliver: {'; '.join(found)}.")])
+    _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     return manifest
 
 
@@ -238,14 +241,28 @@ def _record(plan: Plan, staging: Path, manifest: Manifest, made: list[Made]) -> 
             for organisation, error in failed.values()])
 
 
+def _ceremony(plan: Plan, assembler: Assembler) -> tuple[bytes, int]:
+    """signature-pages.pdf: every organisation's page in list order; with --only, the
+    earlier one with this organisation's page replaced, or inserted where it is listed."""
+    if plan.previous is None:
+        return assembler.signature_pages_pdf()
+    only = plan.organisations[0].id
+    earlier = plan.destination / "signature-pages.pdf"
+    if only in plan.previous.organisations:
+        return assembler.signature_pages_pdf(earlier,
+                                             replacing=plan.previous.organisations.index(only))
+    return assembler.signature_pages_pdf(earlier, inserting=plan.listed.index(only))
+
+
 def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> None:
-    if plan.complete:
+    if plan.previous is None:
         manifest.write(staging / MANIFEST)
         swap_into_place(staging, plan.destination)
-    else:  # --only: that organisation's files move in, the manifest is updated
+    else:  # --only: that organisation's files and the ceremony file move in
+        updated, stale = plan.previous.updated_with(
+            manifest, replacing={o.id for o in plan.organisations})
         move_files(staging, plan.destination)
-        stale = manifest.merge_into(plan.destination / MANIFEST,
-                                    replacing={o.id for o in plan.organisations})
+        updated.write(plan.destination / MANIFEST)
         for relative in stale:  # its files under an earlier name
             (plan.destination / relative).unlink(missing_ok=True)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from overens_docs._domain import Agreement, Commitment, Organisation, Signatory
+from overens_docs._domain.fingerprint import short_form, text_fingerprint
 
 # A render context: plain data for Jinja (dicts, lists, strings, numbers, None).
 Context = dict[str, Any]
@@ -79,6 +80,7 @@ def agreement_context(agreement: Agreement) -> Context:
         "shared_commitments": [commitment(item) for item in agreement.shared_commitments],
         "signing": {"place": signing.place, "date": _iso(signing.date),
                     "date_text": swedish_date(signing.date)},
+        "text_fingerprint": short_form(text_fingerprint(agreement)),
     }
 
 

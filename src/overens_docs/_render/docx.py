@@ -7,6 +7,7 @@ survives rendering are each a :class:`TemplateError` naming the kind of problem.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
@@ -24,6 +25,7 @@ from overens_docs._domain import Agreement
 from overens_docs._errors import OverensError
 from overens_docs._render.context import Context, render_context
 from overens_docs._render.jinja_env import environment
+from overens_docs._reproducible import FALLBACK, normalise_docx
 
 _TAG = re.compile(r"<[^>]+>")
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
@@ -125,12 +127,13 @@ class DocumentTemplate:
     path: Path
     agreement: Context  # agreement_context(...), made once
     core: CoreProperties
+    when: datetime.datetime = FALLBACK  # the build date: every ZIP entry carries it
 
     def render(self, organisations: Sequence[Context], *, include_text: bool,
                signature_page_number: int | str = 0) -> bytes:
         context = render_context(self.agreement, organisations, include_text=include_text,
                                  signature_page_number=signature_page_number)
-        return render(self.path, context, self.core)
+        return normalise_docx(render(self.path, context, self.core), self.when)
 
 
 def template_sources(template: Path) -> list[tuple[str, str]]:

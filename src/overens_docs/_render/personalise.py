@@ -29,6 +29,7 @@ from overens_docs._domain import Organisation
 from overens_docs._render.context import ORGANISATION_FIELDS, Context, organisation_context
 from overens_docs._render.docx import DocumentTemplate, template_sources, xml_parts
 from overens_docs._render.jinja_env import environment
+from overens_docs._reproducible import zip_info
 
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
@@ -99,18 +100,21 @@ class _Package:
 
     The parts without placeholders are compressed and framed into a zip archive once. Each
     copy appends only the filled parts to that archive (zipfile rewrites the central
-    directory), so a copy costs one compression instead of one per part.
+    directory), so a copy costs one compression instead of one per part. Every entry keeps
+    the date of the rendered document's entries (the build date), never the clock's.
     """
 
     def __init__(self, data: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            self.date = source.infolist()[0].date_time
         parts = xml_parts(data)
         self.filled = {name: segments for name, content in parts.items()
                        if (segments := _split(content)) is not None}
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        with zipfile.ZipFile(buffer, "w") as package:
             for name, content in parts.items():
                 if name not in self.filled:
-                    package.writestr(name, content)
+                    package.writestr(zip_info(name, self.date), content)
         self.fixed = buffer.getvalue()
 
     def copy(self, values: Mapping[str, object]) -> bytes:
@@ -118,7 +122,7 @@ class _Package:
         buffer = io.BytesIO(self.fixed)
         with zipfile.ZipFile(buffer, "a") as package:
             for name, segments in self.filled.items():
-                package.writestr(name, _fill(segments, values), zipfile.ZIP_DEFLATED,
+                package.writestr(zip_info(name, self.date), _fill(segments, values),
                                  compresslevel=1)
         return buffer.getvalue()
 

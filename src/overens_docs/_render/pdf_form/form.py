@@ -38,6 +38,7 @@ FIELDS: tuple[str, ...] = (
     "representative",
     "representative_title",
     "page_label",
+    "text_fingerprint",
 )
 
 _DEFAULT_FONT_SIZE = 10.0  # for a /DA with size 0 (auto)

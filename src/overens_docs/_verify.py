@@ -1,0 +1,285 @@
+"""Verify a build folder, or a copy that came back signed: is it this build's text?
+
+:func:`verify_build` checks a build folder against its ``manifest.json``: every file is
+there with its SHA-256 and nothing else is; every organisation's PDF is exactly the build's
+text pages (compared by their content, so a page swapped in from another build is found
+even in a file whose hash was updated to match) plus that organisation's signature page;
+and every signature page carries the text fingerprint.
+
+:func:`verify_returned` says whose copy a returned PDF is and whether it carries this
+build's text: the same bytes; the built file with incremental updates appended (what
+e-signing services do when they sign); the same text pages saved anew; or another text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from overens_docs._build.output import Manifest
+from overens_docs._domain.fingerprint import short_form
+from overens_docs._findings import Finding, Report, Severity
+from overens_docs._targets import display
+
+MANIFEST = "manifest.json"
+
+
+def _finding(file: str, rule: str, message: str, page: int | None = None) -> Finding:
+    return Finding(file, None, None, "$", rule, Severity.ERROR, message, page)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _same_text(copy: str, agreement: str, pages: int) -> bool:
+    """Whether a page of an organisation's copy reads as the same page of agreement.pdf.
+
+    The copy has one page more (its signature page), so a page count printed on the page
+    ("sida 2 av 6" against "sida 2 av 5") is the one difference allowed."""
+    if copy == agreement:
+        return True
+    mine, theirs = copy.split(" "), agreement.split(" ")
+    matcher = difflib.SequenceMatcher(None, theirs, mine, autojunk=False)
+    return all(tag == "equal" or (tag == "replace" and theirs[i1:i2] == [str(pages)]
+                                  and mine[j1:j2] == [str(pages + 1)])
+               for tag, i1, i2, j1, j2 in matcher.get_opcodes())
+
+
+def _page_hashes(path: Path, pages: range | None = None) -> list[str]:
+    """Per page: a hash of what it draws (its content streams, decoded)."""
+    with pikepdf.open(path) as pdf:
+        chosen = pdf.pages if pages is None else [pdf.pages[i] for i in pages]
+        return [hashlib.sha256(page.obj.Contents.read_bytes() if "/Contents" in page.obj and
+                               not isinstance(page.obj.Contents, pikepdf.Array)
+                               else b"".join(part.read_bytes()
+                                             for part in page.obj.get("/Contents") or []))
+                .hexdigest() for page in chosen]
+
+
+def _texts(path: Path) -> list[str]:
+    """Each page's text, white space folded."""
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+
+def verify_build(folder: Path) -> Report:
+    """Every problem with the build in ``folder``, as findings (none: it holds)."""
+    report = Report()
+    report.files.append(display(folder))
+    manifest = Manifest.read(folder / MANIFEST)
+    if manifest is None:
+        report.extend([_finding(display(folder / MANIFEST), "verify-manifest",
+                                "There is no manifest.json that a build wrote here, so "
+                                "nothing can be verified. Is this a build folder?")])
+        return report
+    report.extend(_files(folder, manifest))
+    report.extend(_organisation_pdfs(folder, manifest))
+    report.extend(_ceremony(folder, manifest))
+    return report
+
+
+def _files(folder: Path, manifest: Manifest) -> Iterator[Finding]:
+    for relative, entry in sorted(manifest.files.items()):
+        path = folder / relative
+        if not path.is_file():
+            yield _finding(display(path), "verify-missing",
+                           "The manifest lists this file, but it is not there.")
+        elif _sha256(path) != entry["sha256"]:
+            yield _finding(display(path), "verify-changed",
+                           "The file has changed since it was built (its SHA-256 differs "
+                           "from the manifest's).")
+    present = {path.relative_to(folder).as_posix() for path in folder.rglob("*")
+               if path.is_file()}
+    for relative in sorted(present - set(manifest.files) - {MANIFEST}):
+        yield _finding(display(folder / relative), "verify-unexpected",
+                       "The manifest does not list this file: it was not written by the build.")
+
+
+@dataclass
+class _Build:
+    """What every organisation's PDF in a build is compared with."""
+
+    manifest: Manifest
+    text: list[str]  # agreement.pdf's pages, as text
+    signature_pages: list[str]  # signature-pages.pdf's pages, as content hashes
+    text_pages: list[str] | None = None  # the text pages' content, as the first copy has it
+
+    @property
+    def fingerprint(self) -> str:
+        return short_form(self.manifest.text_fingerprint)
+
+
+def _organisation_pdfs(folder: Path, manifest: Manifest) -> Iterator[Finding]:
+    agreement = folder / "agreement.pdf"
+    entries = [entry for entry in manifest.files.values()
+               if entry["kind"] == "organisation-pdf" and (folder / entry["path"]).is_file()]
+    if not agreement.is_file() or not entries:
+        return
+    ceremony = folder / "signature-pages.pdf"
+    build = _Build(manifest, _texts(agreement),
+                   _page_hashes(ceremony) if ceremony.is_file() else [])
+    for entry in sorted(entries, key=lambda entry: entry["path"]):
+        yield from _organisation_pdf(folder / entry["path"], entry.get("organisation"), build)
+
+
+def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterator[Finding]:
+    shown = display(path)
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+    except pikepdf.PdfError as error:
+        yield _finding(shown, "verify-unreadable", f"It is not a readable PDF ({error}).")
+        return
+    if pages != len(build.text) + 1:
+        yield _finding(shown, "verify-pages", f"It has {pages} pages; the text has "
+                       f"{len(build.text)} and one signature page follows.")
+        return
+    hashes = _page_hashes(path, range(len(build.text)))
+    if build.text_pages is None:  # the first copy: its text pages read as agreement.pdf
+        build.text_pages = hashes
+        for number, (mine, theirs) in enumerate(zip(_texts(path), build.text, strict=False), 1):
+            if not _same_text(mine, theirs, len(build.text)):
+                yield _finding(shown, "verify-text",
+                               "This page's text differs from agreement.pdf's.", number)
+    for number, (mine, theirs) in enumerate(zip(hashes, build.text_pages, strict=True), 1):
+        if mine != theirs:
+            yield _finding(shown, "verify-text", "This page is not the build's text page: its "
+                           "content differs from the same page of the other copies.", number)
+    text = " ".join((PdfReader(path).pages[pages - 1].extract_text() or "").split())
+    if build.fingerprint not in text:
+        yield _finding(shown, "verify-fingerprint", "The signature page does not carry the "
+                       f"text fingerprint {build.fingerprint}.", pages)
+    listed = build.manifest.organisations
+    if organisation not in listed:
+        yield _finding(shown, "verify-organisation", "The manifest does not say which listed "
+                       "organisation this copy is for.")
+    elif len(build.signature_pages) == len(listed) and (
+            _page_hashes(path, range(pages - 1, pages))[0]
+            != build.signature_pages[listed.index(organisation)]):
+        yield _finding(shown, "verify-signature-page",
+                       f"The signature page is not the one built for {organisation} (it "
+                       "differs from that organisation's page in signature-pages.pdf).", pages)
+
+
+def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
+    path = folder / "signature-pages.pdf"
+    if not path.is_file():
+        return
+    fingerprint = short_form(manifest.text_fingerprint)
+    try:
+        texts = _texts(path)
+    except (PyPdfError, OSError) as error:
+        yield _finding(display(path), "verify-unreadable", f"It is not a readable PDF ({error}).")
+        return
+    if len(texts) != len(manifest.organisations):
+        yield _finding(display(path), "verify-pages",
+                       f"It has {len(texts)} pages for {len(manifest.organisations)} "
+                       "organisations.")
+    for number, text in enumerate(texts, 1):
+        if fingerprint not in text:
+            yield _finding(display(path), "verify-fingerprint",
+                           f"This signature page does not carry the text fingerprint "
+                           f"{fingerprint}.", number)
+
+
+class Verdict(enum.StrEnum):
+    IDENTICAL = "identical"
+    UPDATED = "incremental-updates"
+    RESAVED = "same-text-resaved"
+    DIFFERENT = "different-text"
+    SCANNED = "no-text-layer"
+    UNREADABLE = "unreadable"
+
+
+@dataclass
+class Returned:
+    """What a returned PDF is, compared with a build."""
+
+    verdict: Verdict
+    message: str
+    built_file: str | None = None  # the build's file it is (or was made from)
+    organisation: str | None = None
+    updates: int = 0  # incremental updates appended after the built file
+    differing_pages: list[int] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict in (Verdict.IDENTICAL, Verdict.UPDATED, Verdict.RESAVED)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"verdict": self.verdict.value, "holds": self.holds, "message": self.message,
+                "built_file": self.built_file, "organisation": self.organisation,
+                "updates": self.updates, "differing_pages": self.differing_pages}
+
+
+def verify_returned(folder: Path, returned: Path) -> Returned:
+    """Whose copy ``returned`` is, and whether it carries the text built in ``folder``."""
+    manifest = Manifest.read(folder / MANIFEST)
+    data = returned.read_bytes()
+    built = {} if manifest is None else {
+        relative: entry for relative, entry in manifest.files.items()
+        if relative.endswith(".pdf")}
+    digest = hashlib.sha256(data).hexdigest()
+    for relative, entry in built.items():
+        if entry["sha256"] == digest:
+            return Returned(Verdict.IDENTICAL, f"Identical to {relative}, byte for byte.",
+                            relative, entry.get("organisation"))
+    for relative, entry in built.items():
+        original = folder / relative
+        size = int(entry["bytes"])
+        if len(data) > size and original.is_file() and data[:size] == original.read_bytes():
+            updates = data[size:].count(b"%%EOF")
+            return Returned(
+                Verdict.UPDATED,
+                f"{relative} as built, with {updates} incremental update(s) appended after it "
+                "(as an e-signing service adds a signature); the built bytes are unchanged.",
+                relative, entry.get("organisation"), updates)
+    return _compare_text(folder, manifest, returned)
+
+
+def _compare_text(folder: Path, manifest: Manifest | None, returned: Path) -> Returned:
+    try:
+        texts = _texts(returned)
+    except (PyPdfError, OSError, ValueError) as error:
+        return Returned(Verdict.UNREADABLE, f"It is not a readable PDF ({error}).")
+    if not any(texts):
+        return Returned(Verdict.SCANNED, "It has no text layer (a scanned paper copy?), so its "
+                        "text cannot be checked; compare it with agreement.pdf by eye.")
+    agreement = _texts(folder / "agreement.pdf")
+    organisation = _owner(folder, manifest, texts[len(agreement):]) if manifest else None
+    differing = [number for number, (mine, theirs)
+                 in enumerate(zip(texts, agreement, strict=False), 1)
+                 if not _same_text(mine, theirs, len(agreement))]
+    if len(texts) < len(agreement):
+        differing += list(range(len(texts) + 1, len(agreement) + 1))
+    if differing:
+        return Returned(Verdict.DIFFERENT,
+                        f"Its text differs from this build's on page(s) "
+                        f"{', '.join(map(str, differing))}.", None, organisation,
+                        differing_pages=differing)
+    return Returned(Verdict.RESAVED, "Saved anew (its bytes differ), but its text pages are "
+                    "exactly this build's text.", None, organisation)
+
+
+def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | None:
+    """The organisation whose signature page follows the text: the one whose page in
+    signature-pages.pdf reads the same."""
+    ceremony = folder / "signature-pages.pdf"
+    if not extra_pages or not ceremony.is_file():
+        return None
+    for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
+        if text == extra_pages[0]:
+            return organisation
+    return None
