@@ -117,10 +117,10 @@ def decode_utf8(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        before = raw[: error.start].decode("utf-8", errors="replace").removeprefix(BOM)
+        breaks = list(_EDITOR_BREAK.finditer(before))
+        line = len(breaks) + 1
+        column = len(before) - (breaks[-1].end() if breaks else 0) + 1
         bad = raw[error.start]
         hint = ""
         if 0x80 <= bad <= 0xFF:
