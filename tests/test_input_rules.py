@@ -100,3 +100,9 @@ def test_missing_principles_key_is_reported_once_by_its_rule(tmp_path) -> None: 
     checked = check_target(Target(tmp_path, only=path))
     assert [(f.rule, f.line) for f in checked.findings] == [
         ("commitment-without-principle", 36)]
+
+
+def test_ids_of_the_wrong_type_do_not_break_the_id_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = _organisations(tmp_path, "id: [a, b]\n    name: Föreningen Blåsippan",
+                           "id: {a: 1}\n    name: Nätverket Vitsippan", "name: Gullvivan")
+    assert {rule for rule, _, _ in found} == {"schema-type"}

@@ -48,15 +48,25 @@ class EditorPositions:
 
     def __init__(self, text: str, *, parser_breaks: re.Pattern[str] | None = None) -> None:
         self.text = text
-        self._starts = [0] + [match.end() for match in _EDITOR_BREAK.finditer(text)]
         # Places past the last character that is not white space (the end of the file for
         # a parser) are shown at the end of that character's line.
         self._content_end = len(text.rstrip())
-        self.lines = max(1, bisect.bisect_right(self._starts, max(self._content_end - 1, 0)))
+        last = max(self._content_end - 1, 0)
+        self._starts: list[int] | None = None  # of every line; made when first needed
+        if "\r" in text:
+            self.lines = max(1, bisect.bisect_right(self._line_starts(), last))
+        else:  # the common case, without a list of every line
+            self.lines = text.count("\n", 0, last) + 1
         # Only when the parser breaks lines elsewhere: then its line numbers need mapping.
         self._parser_starts: list[int] | None = None
         if parser_breaks is not None and any(c in text for c in YAML_ONLY_BREAKS):
             self._parser_starts = [0] + [m.end() for m in parser_breaks.finditer(text)]
+        self.parser_agrees = self._parser_starts is None
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0] + [match.end() for match in _EDITOR_BREAK.finditer(self.text)]
+        return self._starts
 
     @classmethod
     def for_yaml(cls, text: str) -> EditorPositions:
@@ -64,14 +74,15 @@ class EditorPositions:
 
     def end(self) -> tuple[int, int]:
         """The place just after the last character of the last line."""
-        return self.lines, self._content_end - self._starts[self.lines - 1] + 1
+        return self.lines, self._content_end - self._line_starts()[self.lines - 1] + 1
 
     def at_index(self, index: int) -> tuple[int, int]:
         """The place of the character at ``index`` in the text."""
         if index >= self._content_end:
             return self.end()
-        line = bisect.bisect_right(self._starts, index) - 1
-        return line + 1, index - self._starts[line] + 1
+        starts = self._line_starts()
+        line = bisect.bisect_right(starts, index) - 1
+        return line + 1, index - starts[line] + 1
 
     def at(self, line: int, column: int) -> tuple[int, int]:
         """The place a parser calls (0-based) ``line``, ``column``."""

@@ -144,10 +144,16 @@ class _Builder:
         self.findings = findings
         self.events = events
         self.positions = positions
+        # Lines the parser numbers as an editor does: their places need no translation.
+        self.direct_lines = positions.lines if positions.parser_agrees else 0
 
     def place(self, event: yaml.Event) -> tuple[int, int]:
         mark = event.start_mark
-        return self.positions.at(mark.line, mark.column) if mark is not None else (1, 1)
+        if mark is None:  # never from either parser; the type allows it
+            return (1, 1)
+        if mark.line < self.direct_lines:
+            return mark.line + 1, mark.column + 1
+        return self.positions.at(mark.line, mark.column)
 
     def error(self, event: yaml.Event, path: JsonPath, rule: str, message: str) -> None:
         line, column = self.place(event)

@@ -119,9 +119,11 @@ def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
     """
     first: dict[str, JsonPath] = {}
     defaults: dict[str, tuple[JsonPath, dict[str, Any]]] = {}
-    for path, organisation in _organisations(rule_input):
-        if not organisation.get("id"):  # as default_ids decides
-            defaults.setdefault(_default_id(organisation), (path, organisation))
+    # With no explicit id no id can clash, and slugging every name is skipped.
+    if any(text(organisation, "id") for _, organisation in _organisations(rule_input)):
+        for path, organisation in _organisations(rule_input):
+            if not organisation.get("id"):  # as default_ids decides
+                defaults.setdefault(_default_id(organisation), (path, organisation))
     for path, organisation in _organisations(rule_input):
         organisation_id = text(organisation, "id")
         if organisation_id is None:
