@@ -120,7 +120,8 @@ def test_characters_yaml_forbids_are_a_finding(tmp_path, yaml_loader) -> None:  
     ("title: Överenskommelse åäö\nname: Fö x\x07y\n", (2, 11), "U+0007 BELL"),
     ("a: ö\x00\n", (1, 5), "U+0000 NULL"),
     ("a: 'ö'\nb: ååå\x1b\n", (2, 7), "U+001B ESCAPE"),
-    ("a: 😀\ufffe\n", (1, 5), "U+FFFE"),
+    ("a: 😀\ufffe\n", (1, 5), "U+FFFE NONCHARACTER"),
+    ("a: x\x9b\n", (1, 5), "U+009B CONTROL CHARACTER"),
 ])
 def test_character_yaml_forbids_is_placed_and_named(tmp_path, yaml_loader, document, place, named) -> None:  # type: ignore[no-untyped-def]
     [finding] = load_yaml(_write(tmp_path, document)).findings

@@ -33,7 +33,9 @@ def describe_character(character: str) -> str:
     """``"\\u200b"`` -> ``U+200B ZERO WIDTH SPACE``: the code point and a readable name."""
     code = ord(character)
     name = _CONTROL_NAMES.get(code) or unicodedata.name(character, "")
-    if not name:
+    if not name and (0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+        name = "NONCHARACTER"
+    elif not name:
         name = "CONTROL CHARACTER" if unicodedata.category(character) == "Cc" else "CHARACTER"
     return f"U+{code:04X} {name}"
 
