@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,6 +124,27 @@ def test_missing_path_is_a_usage_error(run_cli, tmp_path) -> None:  # type: igno
     result = run_cli("validate", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
+
+
+def test_usage_error_with_json_output_is_json(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("validate", "--format", "json", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "error": f"{tmp_path / 'nowhere'}: no such file or folder.", "exit_code": 2}
+
+
+def test_closed_output_pipe_ends_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The reading end is closed before the command has even started, as `| head -0` would.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "overens_docs", "validate", "--format", "json", str(OREBRO)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert stderr == b""
 
 
 def test_folder_without_agreement_is_a_usage_error(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -115,6 +115,110 @@ def test_characters_yaml_forbids_are_a_finding(tmp_path, yaml_loader) -> None:  
     assert finding.line == 1
 
 
+@pytest.mark.parametrize(("document", "place", "named"), [
+    # libyaml's reader reports a byte offset: two-byte letters before it moved the place.
+    ("title: Överenskommelse åäö\nname: Fö x\x07y\n", (2, 11), "U+0007 BELL"),
+    ("a: ö\x00\n", (1, 5), "U+0000 NULL"),
+    ("a: 'ö'\nb: ååå\x1b\n", (2, 7), "U+001B ESCAPE"),
+    ("a: 😀\ufffe\n", (1, 5), "U+FFFE NONCHARACTER"),
+    ("a: x\x9b\n", (1, 5), "U+009B CONTROL CHARACTER"),
+])
+def test_character_yaml_forbids_is_placed_and_named(tmp_path, yaml_loader, document, place, named) -> None:  # type: ignore[no-untyped-def]
+    [finding] = load_yaml(_write(tmp_path, document)).findings
+    assert (finding.rule, (finding.line, finding.column)) == ("yaml-syntax", place)
+    assert named in finding.message
+
+
+@pytest.mark.parametrize("document", [
+    "[a, b]: c\nd: e\n",
+    "{a: 1}: c\nd: e\n",
+    "? [a]\n: b\nd: e\n",
+    "? {a: [1, {b: 2}]}\n: {c: [3]}\nd: e\n",
+    "items:\n  - [a, b]: c\n    name: x\nd: e\n",
+    "items:\n  - ? [a]\n    : c\nd: e\n",
+    "- {[a]: b}\n- c\n",
+])
+def test_list_or_mapping_as_key_is_a_finding(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, document))
+    assert [f.rule for f in loaded.findings] == ["yaml-key"]
+    assert "plain text" in loaded.findings[0].message
+    assert loaded.usable  # the rest of the file is read as usual
+    if isinstance(loaded.data, dict):
+        assert loaded.data["d"] == "e"
+
+
+@pytest.mark.parametrize("document", [
+    "a: " + "[" * 400 + "]" * 400 + "\n",
+    "a: " + "{b: " * 400 + "}" * 400 + "\n",
+    "".join("  " * level + f"k{level}:\n" for level in range(300)) + "  " * 300 + "v\n",
+    "".join("  " * level + "-\n" for level in range(300)) + "  " * 300 + "v\n",
+])
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, document))
+    [finding] = loaded.findings
+    assert finding.rule == "yaml-depth"
+    assert finding.line is not None
+    assert finding.line <= document.count("\n")
+
+
+def test_nesting_up_to_the_limit_loads(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    depth = yaml_file.MAX_DEPTH
+    loaded = load_yaml(_write(tmp_path, "a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1) + "\n"))
+    assert loaded.findings == []
+    value = loaded.data["a"]
+    for _ in range(depth - 1):
+        value = value[0]
+    assert value == "x"
+
+
+@pytest.mark.parametrize(("document", "line", "column"), [
+    ("a: [b, c\n", 1, 9),
+    ("a: [b, c", 1, 9),
+    ("a: b\nc: 'unterminated\n\n\n", 2, 17),
+    ("a:\n  - b\n  - {c: d\n", 3, 10),
+])
+def test_truncated_file_error_points_inside_the_file(tmp_path, yaml_loader, document, line, column) -> None:  # type: ignore[no-untyped-def]
+    [finding] = load_yaml(_write(tmp_path, document)).findings
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", line, column)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_line_separators_are_reported_and_do_not_shift_positions(tmp_path, yaml_loader, separator) -> None:  # type: ignore[no-untyped-def]
+    # YAML ends a line (and so a comment) at these characters; editors show one line.
+    path = _write(tmp_path, f"a: 'ö{separator}y'\nb: \"x{separator}y\"\nc: ö\n")
+    loaded = load_yaml(path)
+    assert [(f.rule, f.line, f.column) for f in loaded.findings] == [
+        ("text-characters", 1, 6), ("text-characters", 2, 6)]
+    assert f"U+{ord(separator):04X}" in loaded.findings[0].message
+    assert loaded.source.values[("b",)] == (2, 4)
+    assert loaded.source.values[("c",)] == (3, 4)
+    assert loaded.source.keys[("c",)] == (3, 1)
+
+
+def test_line_separator_before_a_syntax_error_keeps_its_line(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_yaml(_write(tmp_path, "a: x\u2028y\nb: [\n"))
+    assert ("text-characters", 1, 5) in [(f.rule, f.line, f.column) for f in loaded.findings]
+    syntax = [f for f in loaded.findings if f.rule == "yaml-syntax"]
+    assert syntax
+    assert all(f.line is not None and f.line <= 2 for f in syntax)
+
+
+@pytest.mark.parametrize(("raw", "named"), [
+    ("name: Åsa\n".encode("utf-16"), "UTF-16 (little-endian, with a byte-order mark)"),
+    ("name: Åsa\n".encode("utf-16-be"), "UTF-16 (big-endian)"),
+    ("name: Åsa\n".encode("utf-16-le"), "UTF-16 (little-endian)"),
+    (b"\xfe\xff" + "name: Åsa\n".encode("utf-16-be"), "UTF-16 (big-endian, with a byte-order mark)"),
+])
+def test_utf16_is_named_as_utf16(tmp_path, yaml_loader, raw, named) -> None:  # type: ignore[no-untyped-def]
+    for loaded in (load_yaml(_write(tmp_path, raw)),
+                   load_csv(_write(tmp_path, raw, "organisations.csv"))):
+        [finding] = loaded.findings
+        assert finding.rule == "encoding"
+        assert named in finding.message
+        assert "UTF-8" in finding.message
+        assert "1252" not in finding.message
+
+
 def test_csv_from_excel_with_bom_and_semicolons(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = _write(tmp_path, "\ufeffname;org_number;representative;representative_title\r\n"
                             '"A; B ""C""";802450-1234;Åsa;Ordförande\r\n;;;\r\n',

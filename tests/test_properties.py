@@ -47,28 +47,55 @@ def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
     return data
 
 
+def _related(path: tuple[Any, ...], other: tuple[Any, ...]) -> bool:
+    """One path is the other or lies inside it."""
+    shorter = min(len(path), len(other))
+    return path[:shorter] == other[:shorter]
+
+
 @st.composite
 def broken_agreements(draw: st.DrawFn) -> Any:
-    """The valid example with one change that always makes it invalid, plus random noise."""
+    """The valid example with one change that always makes it invalid, plus random noise.
+
+    The noise never touches what the breakage depends on (its paths are "protected"), so
+    it cannot undo it: e.g. noise that renamed a principle to the id an "unknown" citation
+    uses would make that citation valid again.
+    """
     data = copy.deepcopy(VALID)
     breakage = draw(st.sampled_from(["drop", "retype", "unknown", "duplicate", "empty"]))
+    protected: list[tuple[Any, ...]]
     if breakage == "drop":
-        del data[draw(st.sampled_from(REQUIRED))]
+        key = draw(st.sampled_from(REQUIRED))
+        del data[key]
+        protected = [(key,)]
     elif breakage == "retype":
         key = draw(st.sampled_from(REQUIRED))
         # Scalars are kept as the text written (`false` stays "false"), so only a value
         # of another shape is sure to be wrong here.
         data[key] = draw(junk.filter(lambda value: not isinstance(value, (str, bool, int))
                                      and not isinstance(value, type(data[key]))))
+        protected = [(key,)]
     elif breakage == "unknown":
-        data["parties"][draw(st.integers(0, 1))]["commitments"][0]["principles"].append(
-            draw(st.text(min_size=1, max_size=10).filter(lambda t: t not in {"dialog", "oppenhet"})))
+        party = draw(st.integers(0, 1))
+        cited = data["parties"][party]["commitments"][0]["principles"]
+        cited.append(draw(st.text(min_size=1, max_size=10).filter(
+            lambda t: t not in {"dialog", "oppenhet"})))
+        # The citation, and every principle id it could be made to match.
+        protected = [("parties", party, "commitments", 0, "principles", len(cited) - 1),
+                     ("principles",)]
     elif breakage == "duplicate":
         data["principles"].append(copy.deepcopy(data["principles"][0]))
+        protected = [("principles", 0, "id"), ("principles", len(data["principles"]) - 1, "id")]
     else:
-        data["parties"][draw(st.integers(0, 1))]["commitments"] = []
-    for _ in range(draw(st.integers(0, 3))):  # noise anywhere, valid or not
-        path = draw(st.sampled_from(_paths(data)[1:]))
+        party = draw(st.integers(0, 1))
+        data["parties"][party]["commitments"] = []
+        protected = [("parties", party, "commitments"), ("parties", party, "id")]
+    for _ in range(draw(st.integers(0, 3))):  # noise anywhere else, valid or not
+        free = [path for path in _paths(data)[1:]
+                if not any(_related(path, kept) for kept in protected)]
+        if not free:
+            break
+        path = draw(st.sampled_from(free))
         data = _set(data, path, draw(junk))
     return data
 

@@ -2,12 +2,15 @@
 
 Exit codes: 0 valid/built, 1 findings that fail (errors; warnings too with --strict),
 2 usage error or unreadable input, 3 a build step failed (LibreOffice missing or failing),
-130 interrupted.
+130 interrupted, 141 the output was closed early (``| head``), as for other Unix tools.
+With ``--format json`` an error that ends the run is a JSON object on standard output too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +22,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_BUILD_FAILED = 3
 EXIT_INTERRUPTED = 130
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell shows for `cat | head`
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,24 +134,52 @@ def _verify(arguments: argparse.Namespace) -> int:
     return EXIT_OK if returned.holds else EXIT_FINDINGS
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+def _fail(arguments: argparse.Namespace, message: str, exit_code: int) -> int:
+    """Say why the run ended; as a JSON object too when a program reads the output."""
+    print(f"overens: {message}", file=sys.stderr)
+    if getattr(arguments, "format", "text") == "json":
+        print(json.dumps({"error": message, "exit_code": exit_code}, ensure_ascii=False))
+    return exit_code
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: send what is left to devnull, so that Python's flush at exit
+    does not raise again (as the Python documentation on SIGPIPE recommends)."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (captured by a test)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """Run the command; the one place where errors become messages and exit codes."""
     handlers = {"validate": _validate, "build": _build, "verify": _verify}
     try:
         return handlers[arguments.command](arguments)
+    except BrokenPipeError:  # an OSError, but not about input: main handles it
+        raise
     except ToolMissingError as error:  # before OSError, which it also is
-        print(f"overens: {error}", file=sys.stderr)
-        return EXIT_BUILD_FAILED
+        return _fail(arguments, str(error), EXIT_BUILD_FAILED)
     except UsageError as error:
-        print(f"overens: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(arguments, str(error), EXIT_USAGE)
     except OSError as error:
         # A file that cannot be read or written (permissions, a folder named like a file).
-        print(f"overens: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(arguments, f"{error.filename or ''}: {error.strerror or error}",
+                     EXIT_USAGE)
     except OverensError as error:
-        print(f"overens: {error}", file=sys.stderr)
-        return EXIT_BUILD_FAILED
+        return _fail(arguments, str(error), EXIT_BUILD_FAILED)
     except KeyboardInterrupt:
-        print("overens: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _fail(arguments, "interrupted", EXIT_INTERRUPTED)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        exit_code = _run(arguments)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:  # the reader stopped reading (`| head`): end quietly
+        _silence_stdout()
+        return EXIT_OUTPUT_CLOSED
+    return exit_code

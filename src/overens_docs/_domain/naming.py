@@ -17,7 +17,14 @@ _TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "
 
 
 def normalise_name(name: str) -> str:
-    """The form in which two spellings of one organisation's name compare equal."""
+    """The form in which two spellings of one organisation's name compare equal.
+
+    Invisible format characters (a zero-width space, a soft hyphen, a direction mark) are
+    left out: a name that differs only by them looks the same on paper.
+    """
+    if not name.isprintable():
+        name = "".join(character for character in name
+                       if unicodedata.category(character) != "Cf")
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 

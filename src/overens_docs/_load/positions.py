@@ -37,6 +37,9 @@ class SourceMap:
     # Values the loader refused (an alias, a forbidden tag): already reported, so later
     # checks do not report them again as missing or of the wrong type.
     refused: set[JsonPath] = field(default_factory=set)
+    # Characters the loader reported wherever they occur in the file (U+2028 in YAML):
+    # the text rule does not report them again in the values that hold them.
+    reported_characters: set[str] = field(default_factory=set)
 
     def locate(self, path: JsonPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of ``path``; of its key if asked and known; else of the nearest ancestor."""

@@ -6,14 +6,16 @@ events (libyaml when available) and build the data ourselves:
 
 - every scalar stays the text that was written (``NO`` stays ``"NO"``), except an empty
   value, ``~`` or ``null``, which is ``None``;
-- a duplicate key, an alias, a merge key (``<<``), a non-text key and any tag outside
-  YAML's core set (``!!python/...`` in particular) are findings; an alias is never expanded,
-  so the work done is bounded by the size of the file;
-- every value's line and column is recorded for findings.
+- a duplicate key, an alias, a merge key (``<<``), a non-text key, any tag outside
+  YAML's core set (``!!python/...`` in particular) and nesting deeper than any agreement
+  needs are findings; an alias is never expanded, so the work done is bounded by the size
+  of the file;
+- every value's line and column is recorded for findings, as an editor counts them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,12 @@ import yaml
 
 from overens_docs._findings import Finding, Severity
 from overens_docs._load.positions import JsonPath, Loaded, SourceMap, format_path
-from overens_docs._load.text import decode_utf8
+from overens_docs._load.text import (
+    YAML_ONLY_BREAKS,
+    EditorPositions,
+    decode_utf8,
+    describe_character,
+)
 
 # libyaml is ~10x faster at composing; both report the same marks.
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,6 +40,12 @@ _ALLOWED_SCALAR_TAGS = frozenset(
 )
 _NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})
 _EMPTY = object()
+# An agreement nests about six levels (parties -> commitments -> principles); far deeper
+# data is a mistake, and refusing it keeps the recursive builder within Python's stack.
+MAX_DEPTH = 50
+# What YAML's reader refuses (the YAML 1.1 printable set, as libyaml and PyYAML check it).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                       "\U00010000-\U0010ffff]")
 
 
 def load_yaml(path: Path, display_name: str | None = None) -> Loaded:
@@ -45,14 +58,17 @@ def load_yaml(path: Path, display_name: str | None = None) -> Loaded:
         loaded.findings.append(problem)
         return loaded
     assert text is not None  # noqa: S101 -- decode_utf8 returns one or the other
-    builder = _Builder(source, loaded.findings, iter(yaml.parse(text, Loader=_Loader)))
+    positions = EditorPositions.for_yaml(text)
+    loaded.findings.extend(_line_separators(file, text, positions, source))
+    builder = _Builder(source, loaded.findings, iter(yaml.parse(text, Loader=_Loader)),
+                       positions)
     try:
         data = builder.document()
     except yaml.MarkedYAMLError as error:
-        loaded.findings.append(_syntax_finding(file, error))
+        loaded.findings.append(_syntax_finding(file, error, positions))
         return loaded
-    except yaml.YAMLError as error:  # reader errors: characters YAML does not allow
-        loaded.findings.append(_reader_finding(file, text, error))
+    except yaml.YAMLError:  # reader errors: characters YAML does not allow
+        loaded.findings.append(_reader_finding(file, text, positions))
         return loaded
     if data is _EMPTY:
         loaded.findings.append(
@@ -70,33 +86,49 @@ def load_yaml(path: Path, display_name: str | None = None) -> Loaded:
     return loaded
 
 
-def _syntax_finding(file: str, error: yaml.MarkedYAMLError) -> Finding:
+def _line_separators(file: str, text: str, positions: EditorPositions,
+                     source: SourceMap) -> list[Finding]:
+    """U+2028, U+2029 and U+0085 break lines for YAML but not in an editor: each one is
+    reported where it is, as it can change a value out of sight or cause a syntax error."""
+    findings: list[Finding] = []
+    if not any(character in text for character in YAML_ONLY_BREAKS):
+        return findings
+    for index, character in enumerate(text):
+        if character in YAML_ONLY_BREAKS:
+            line, column = positions.at_index(index)
+            findings.append(Finding(
+                file, line, column, "$", "text-characters", Severity.ERROR,
+                f"The file contains {describe_character(character)}, which editors show "
+                "within the line but YAML and Word take as a line break. Delete it, or use "
+                "an ordinary line break."))
+            source.reported_characters.add(character)
+    return findings
+
+
+def _syntax_finding(file: str, error: yaml.MarkedYAMLError,
+                    positions: EditorPositions) -> Finding:
     mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
+    line, column = positions.at(mark.line, mark.column) if mark is not None else (None, None)
     parts = [part for part in (error.context, error.problem) if part]
     if error.context_mark is not None and error.problem_mark is not None and error.context:
-        parts = [f"{error.context} (line {error.context_mark.line + 1})", str(error.problem)]
+        context_line = positions.at(error.context_mark.line, error.context_mark.column)[0]
+        parts = [f"{error.context} (line {context_line})", str(error.problem)]
     message = "YAML syntax error: " + "; ".join(parts)
     return Finding(file, line, column, "$", "yaml-syntax", Severity.ERROR, message)
 
 
-def _reader_finding(file: str, text: str, error: yaml.YAMLError) -> Finding:
-    position = getattr(error, "position", None)
-    line = column = None
-    if isinstance(position, int):
-        before = text[:position]
-        line = before.count("\n") + 1
-        column = position - (before.rfind("\n") + 1) + 1
-    character = getattr(error, "character", None)
-    shown = f"U+{ord(character):04X}" if isinstance(character, str) else "a character"
-    message = f"The file contains {shown}, which YAML does not allow in a document."
+def _reader_finding(file: str, text: str, positions: EditorPositions) -> Finding:
+    # The reader error's own position is a byte offset for libyaml and a character index
+    # for PyYAML; finding the character again gives the same, right place for both.
+    found = _NOT_YAML.search(text)
+    if found is None:
+        return Finding(file, None, None, "$", "yaml-syntax", Severity.ERROR,
+                       "The file contains a character that YAML does not allow.")
+    line, column = positions.at_index(found.start())
+    message = (f"The file contains {describe_character(found.group())}, which YAML does not "
+               "allow in a document; it is invisible in most editors. Delete it or retype "
+               "the text around it.")
     return Finding(file, line, column, "$", "yaml-syntax", Severity.ERROR, message)
-
-
-def _mark(event: yaml.Event) -> tuple[int, int]:
-    mark = event.start_mark
-    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -107,13 +139,24 @@ class _Builder:
     """
 
     def __init__(self, source: SourceMap, findings: list[Finding],
-                 events: Iterator[yaml.Event]) -> None:
+                 events: Iterator[yaml.Event], positions: EditorPositions) -> None:
         self.source = source
         self.findings = findings
         self.events = events
+        self.positions = positions
+        # Lines the parser numbers as an editor does: their places need no translation.
+        self.direct_lines = positions.lines if positions.parser_agrees else 0
+
+    def place(self, event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        if mark is None:  # never from either parser; the type allows it
+            return (1, 1)
+        if mark.line < self.direct_lines:
+            return mark.line + 1, mark.column + 1
+        return self.positions.at(mark.line, mark.column)
 
     def error(self, event: yaml.Event, path: JsonPath, rule: str, message: str) -> None:
-        line, column = _mark(event)
+        line, column = self.place(event)
         self.findings.append(
             Finding(self.source.file, line, column, format_path(path), rule,
                     Severity.ERROR, message)
@@ -133,20 +176,14 @@ class _Builder:
         return value
 
     def build(self, event: yaml.Event, path: JsonPath) -> Any:
-        self.source.values[path] = _mark(event)
+        self.source.values[path] = self.place(event)
         if isinstance(event, yaml.AliasEvent):
             self.error(event, path, "yaml-alias",
                        f"Aliases (*{event.anchor}) are not supported: write the value out in full.")
             return None
         tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.MappingStartEvent):
-            refused = tag not in (None, _CORE + "map") and self.refuse_tag(event, tag, path)
-            mapping = self.mapping(path)
-            return None if refused else mapping
-        if isinstance(event, yaml.SequenceStartEvent):
-            refused = tag not in (None, _CORE + "seq") and self.refuse_tag(event, tag, path)
-            sequence = self.sequence(path)
-            return None if refused else sequence
+        if isinstance(event, yaml.CollectionStartEvent):
+            return self.collection(event, path, tag)
         if isinstance(event, yaml.ScalarEvent):
             if tag not in (None, "!") and tag not in _ALLOWED_SCALAR_TAGS:
                 self.refuse_tag(event, tag, path)
@@ -157,6 +194,22 @@ class _Builder:
             return value
         raise AssertionError(f"unexpected YAML event {event!r}")  # the parser guarantees
 
+    def collection(self, event: yaml.CollectionStartEvent, path: JsonPath,
+                   tag: str | None) -> list[Any] | dict[str, Any] | None:
+        if len(path) >= MAX_DEPTH:
+            self.error(event, path, "yaml-depth",
+                       f"The data is nested more than {MAX_DEPTH} levels deep here; an "
+                       "agreement needs fewer than ten. Check the indentation and brackets.")
+            self.skip(event)
+            return None
+        if isinstance(event, yaml.MappingStartEvent):
+            refused = tag not in (None, _CORE + "map") and self.refuse_tag(event, tag, path)
+            mapping = self.mapping(path)
+            return None if refused else mapping
+        refused = tag not in (None, _CORE + "seq") and self.refuse_tag(event, tag, path)
+        sequence = self.sequence(path)
+        return None if refused else sequence
+
     def refuse_tag(self, event: yaml.Event, tag: str, path: JsonPath) -> bool:
         if tag.startswith(_CORE + "python/"):
             message = f"The tag !!{tag.removeprefix(_CORE)} is refused: it would run code."
@@ -164,6 +217,22 @@ class _Builder:
             message = f"The tag {tag} is not supported: write plain text, lists and mappings."
         self.error(event, path, "yaml-tag", message)
         return True
+
+    def refuse_key(self, key_event: yaml.Event, path: JsonPath) -> None:
+        if isinstance(key_event, yaml.ScalarEvent) and key_event.value == "<<":
+            self.error(key_event, path, "yaml-alias", "Merge keys (<<) are not supported.")
+            return
+        if isinstance(key_event, yaml.SequenceStartEvent):
+            found = "a list"
+        elif isinstance(key_event, yaml.MappingStartEvent):
+            found = "a mapping"
+        elif isinstance(key_event, yaml.AliasEvent):
+            found = f"an alias (*{key_event.anchor})"
+        else:
+            found = f"text with the tag {getattr(key_event, 'tag', '')}"
+        self.error(key_event, path, "yaml-key",
+                   f"A key must be plain text, but this key is {found}. Write the key as "
+                   "a word followed by ':'.")
 
     def sequence(self, path: JsonPath) -> list[Any]:
         result: list[Any] = []
@@ -179,22 +248,19 @@ class _Builder:
         for key_event in self.events:
             if isinstance(key_event, yaml.MappingEndEvent):
                 break
-            value_event = next(self.events)
             if not isinstance(key_event, yaml.ScalarEvent) or key_event.tag not in (None, "!"):
-                rule, message = "yaml-key", "A key must be plain text."
-                if isinstance(key_event, yaml.ScalarEvent) and key_event.value == "<<":
-                    rule, message = "yaml-alias", "Merge keys (<<) are not supported."
-                self.error(key_event, path, rule, message)
-                self.skip(key_event)
-                self.skip(value_event)
+                self.refuse_key(key_event, path)
+                self.skip(key_event)  # a list or mapping as key: its events come first
+                self.skip(next(self.events))
                 continue
+            value_event = next(self.events)
             key = key_event.value
             if key == "<<" and not key_event.style:
                 self.error(key_event, path, "yaml-alias",
                            "Merge keys (<<) are not supported: write the values out in full.")
                 self.skip(value_event)
                 continue
-            key_line = _mark(key_event)[0]
+            key_line = self.place(key_event)[0]
             if key in first_seen:
                 self.error(
                     key_event, (*path, key), "yaml-duplicate-key",
@@ -205,10 +271,10 @@ class _Builder:
                 continue
             first_seen[key] = key_line
             value_path = (*path, key)
-            self.source.keys[value_path] = _mark(key_event)
+            self.source.keys[value_path] = self.place(key_event)
             if type(value_event) is yaml.ScalarEvent and value_event.tag is None:
                 # The common case, inlined: large organisation lists are mostly this.
-                self.source.values[value_path] = _mark(value_event)
+                self.source.values[value_path] = self.place(value_event)
                 value = value_event.value
                 plain_null = not value_event.style and value in _NULL_SPELLINGS
                 result[key] = None if plain_null else value

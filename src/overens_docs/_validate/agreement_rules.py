@@ -33,7 +33,12 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
     if not isinstance(rule_input.data, dict):
         return
     for path, commitment in _commitments(rule_input.data):
-        if commitment.get("principles") == []:
+        if "principles" not in commitment:  # the schema leaves this to the rule
+            yield rule_input.error(
+                path, "commitment-without-principle",
+                f"Commitment '{commitment.get('id')}' has no 'principles' key: add "
+                "'principles: [...]' with the id of at least one principle it serves.")
+        elif commitment["principles"] == []:
             yield rule_input.error(
                 (*path, "principles"), "commitment-without-principle",
                 f"Commitment '{commitment.get('id')}' cites no principle: list the id of at "

@@ -7,6 +7,7 @@ from typing import Any
 
 from overens_docs._domain import orgnr
 from overens_docs._domain.naming import normalise_name
+from overens_docs._domain.reading import default_ids
 from overens_docs._findings import Finding
 from overens_docs._load import JsonPath
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
@@ -18,6 +19,16 @@ def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, 
     if isinstance(rule_input.data, dict):
         for index, organisation in items(rule_input.data.get("organisations")):
             yield ("organisations", index), organisation
+
+
+@rule("no-organisations", ORGANISATION_RULES)
+def no_organisations(rule_input: RuleInput) -> Iterator[Finding]:
+    """The list names at least one organisation: with none there is nothing to sign."""
+    if isinstance(rule_input.data, dict) and rule_input.data.get("organisations") == []:
+        yield rule_input.error(
+            ("organisations",), "no-organisations",
+            "The list of organisations is empty: add at least one organisation that signs "
+            "the agreement.")
 
 
 @rule("org-number", ORGANISATION_RULES)
@@ -69,7 +80,7 @@ def missing_representative(rule_input: RuleInput) -> Iterator[Finding]:
 def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
     """The same organisation is listed once: same number, or same name however spelled."""
     by_number: dict[str, JsonPath] = {}
-    by_name: dict[str, JsonPath] = {}
+    by_name: dict[str, tuple[JsonPath, str]] = {}
     for path, organisation in _organisations(rule_input):
         number = text(organisation, "org_number")
         digits = orgnr.check(number).digits if number else None
@@ -80,20 +91,39 @@ def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
                 f"The organisation number {number} is listed twice; the first is on line "
                 f"{rule_input.line_of(by_number[digits])}.")
         elif name and normalise_name(name) in by_name:
+            first_path, first_name = by_name[normalise_name(name)]
+            spelled = ("" if name == first_name else " (written differently only in case, "
+                       "spacing, Unicode form or invisible characters)")
             yield rule_input.error(
                 (*path, "name"), "duplicate-organisation",
-                f"'{name}' is listed twice; the first is on line "
-                f"{rule_input.line_of(by_name[normalise_name(name)])}.")
+                f"'{first_name}' is listed twice{spelled}; the first is on line "
+                f"{rule_input.line_of(first_path)}.")
         if digits:
             by_number.setdefault(digits, path)
         if name:
-            by_name.setdefault(normalise_name(name), path)
+            by_name.setdefault(normalise_name(name), (path, name))
+
+
+def _default_id(organisation: dict[str, Any]) -> str:
+    """The id an organisation without one gets (before any ``-2`` suffix)."""
+    name, number = text(organisation, "name"), text(organisation, "org_number")
+    return default_ids([{"name": name or "", "org_number": number}])[0]
 
 
 @rule("duplicate-id", ORGANISATION_RULES)
 def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
-    """Explicit organisation ids are unique."""
+    """Organisation ids are unique, counting the default ids of those that have none.
+
+    An explicit id equal to another organisation's default id would silently give that
+    other organisation a changed id (``...-2``) and so other file names.
+    """
     first: dict[str, JsonPath] = {}
+    defaults: dict[str, tuple[JsonPath, dict[str, Any]]] = {}
+    # With no explicit id no id can clash, and slugging every name is skipped.
+    if any(text(organisation, "id") for _, organisation in _organisations(rule_input)):
+        for path, organisation in _organisations(rule_input):
+            if not organisation.get("id"):  # as default_ids decides
+                defaults.setdefault(_default_id(organisation), (path, organisation))
     for path, organisation in _organisations(rule_input):
         organisation_id = text(organisation, "id")
         if organisation_id is None:
@@ -103,5 +133,14 @@ def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
                 (*path, "id"), "duplicate-id",
                 f"The organisation id '{organisation_id}' is used twice; the first is on line "
                 f"{rule_input.line_of(first[organisation_id])}.")
-        else:
-            first[organisation_id] = path
+            continue
+        first[organisation_id] = path
+        if organisation_id in defaults:
+            other_path, other = defaults[organisation_id]
+            yield rule_input.error(
+                (*path, "id"), "duplicate-id",
+                f"The organisation id '{organisation_id}' is also the id that "
+                f"'{other.get('name', 'the organisation')}' (line "
+                f"{rule_input.line_of(other_path)}) gets from its "
+                f"{'organisation number' if text(other, 'org_number') else 'name'}, as it has "
+                "no id of its own. Choose another id, or give that organisation an id.")

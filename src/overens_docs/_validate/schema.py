@@ -15,6 +15,11 @@ from overens_docs._findings import Finding
 from overens_docs._load import JsonPath, Loaded, SourceMap
 from overens_docs._package_data import schema
 
+# Required keys whose absence a semantic rule reports with a better message, by the
+# schema's "title" of the object that lacks them. The schema still requires them, so
+# editors flag them; validation reports each missing key once.
+_REQUIRED_REPORTED_BY_RULES = {("Commitment", "principles")}  # commitment-without-principle
+
 _KIND_NAMES = {
     "object": "a mapping (key: value)",
     "array": "a list",
@@ -83,7 +88,9 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
     schema_part: Any = error.schema if isinstance(error.schema, dict) else {}
     description = schema_part.get("description", "")
     if kind == "required":
-        missing = [name for name in expected if name not in value]
+        title = schema_part.get("title")
+        missing = [name for name in expected if name not in value
+                   and (title, name) not in _REQUIRED_REPORTED_BY_RULES]
         return [source.finding(path, rule, f"The key '{name}' is missing here.")
                 for name in missing]
     if kind == "additionalProperties":

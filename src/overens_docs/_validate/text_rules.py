@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from overens_docs._findings import Finding
 from overens_docs._load import JsonPath
+from overens_docs._load.text import describe_character
 from overens_docs._validate.framework import Rule, RuleInput, rule
 
 TEXT_RULES: dict[str, Rule] = {}
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\ufeff\ufffe\u2028\u2029]")
+# Refused: control characters (Cc) but the line feed, format characters (Cf: zero-width
+# characters, bidirectional controls, a byte-order mark inside text), and the line and
+# paragraph separators. Allowed: the soft hyphen (U+00AD), which marks where Word may
+# break a long compound word ("samverkans\u00adöverenskommelse") and is invisible otherwise.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_ALLOWED = frozenset({"\n", "\u00ad"})
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
 # Values printed on one line: a line break in them would split a name or a heading.
 _ONE_LINE_KEYS = frozenset({
     "title", "name", "short_name", "term", "heading", "body", "diarienummer", "place", "kind",
@@ -33,14 +42,43 @@ def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
             yield from _strings(item, (*path, index))
 
 
+def _refused_character(value: str, already_reported: set[str]) -> tuple[int, str] | None:
+    """The first character of ``value`` that the documents would hide or misplace."""
+    for index, character in enumerate(value):
+        if (not character.isprintable() and character not in _ALLOWED
+                and character not in already_reported
+                and unicodedata.category(character) in _REFUSED_CATEGORIES):
+            return index, character
+    return None
+
+
+def _why(character: str) -> str:
+    if character == "\ufeff":
+        return ("a byte-order mark, probably pasted from another file; it is invisible but "
+                "makes this text differ from the same text typed")
+    if character in _BIDI_CONTROLS:
+        return ("a bidirectional control: it is invisible, but prints the text after it in "
+                "another order (or backwards) in the documents")
+    category = unicodedata.category(character)
+    if category == "Cf":
+        return ("an invisible format character: it cannot be seen, but makes this text "
+                "differ from the same text typed without it")
+    if category in ("Zl", "Zp"):
+        return "a line or paragraph separator: it breaks the line in the documents"
+    return "an invisible control character: it would vanish or change the layout"
+
+
 @rule("text-characters", TEXT_RULES)
 def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
-    """No invisible control characters, and no template syntax, in any text.
+    """No invisible control or format characters, and no template syntax, in any text.
 
     Word and docxtpl turn a tab, form feed or vertical tab into layout or drop it, so
-    the document would not show what was written; ``{{``/``{%`` in data would look
-    like a template tag that survived rendering.
+    the document would not show what was written; a zero-width space makes two names
+    look alike that compare differently, and a right-to-left override prints the rest of
+    a line backwards. ``{{``/``{%`` in data would look like a template tag that survived
+    rendering.
     """
+    already_reported = rule_input.source.reported_characters
     for path, value in _strings(rule_input.data, ()):
         if value.isprintable():
             if (match := _TEMPLATE_SYNTAX.search(value)) is not None:
@@ -50,14 +88,12 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 path, "text-characters",
                 "This value must be one line, but it contains a line break.")
-        elif (match := _CONTROL.search(value)) is not None:
-            character = match.group()
-            name = ("a byte-order mark" if character == "\ufeff"
-                    else "an invisible control character")
+        elif (found := _refused_character(value, already_reported)) is not None:
+            index, character = found
             yield rule_input.error(
                 path, "text-characters",
-                f"The text contains {name} (U+{ord(character):04X}) at position "
-                f"{match.start() + 1}; it would vanish or change the layout. Retype the text.")
+                f"The text contains {describe_character(character)} at position {index + 1}, "
+                f"{_why(character)}. Delete it, or retype the text.")
         elif (match := _TEMPLATE_SYNTAX.search(value)) is not None:
             yield _template_syntax(rule_input, path, match.group())
 
