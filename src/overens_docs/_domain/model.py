@@ -16,11 +16,13 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where something is written: a file as findings show it, and a 1-based line/column."""
+    """Where something is written: a file as findings show it, and a 1-based line/column
+    (in a workbook: the row and column number in ``sheet``)."""
 
     file: str
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
 
 
 Paragraphs = tuple[str, ...]

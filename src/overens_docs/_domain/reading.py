@@ -54,7 +54,7 @@ class _Reader:
 
     def place(self, path: JsonPath) -> Place:
         line, column = self.source.locate(path)
-        return Place(self.source.file, line, column)
+        return Place(self.source.file, line, column, self.source.sheet)
 
     def commitments(self, items: list[dict[str, Any]] | None, path: JsonPath,
                     ) -> tuple[Commitment, ...]:
