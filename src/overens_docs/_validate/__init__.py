@@ -8,7 +8,7 @@ from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
 from overens_docs._findings import Finding, Report, Severity
-from overens_docs._load import Loaded, load_csv, load_yaml
+from overens_docs._load import Loaded, load_csv, load_xlsx, load_yaml
 from overens_docs._targets import (
     AGREEMENT_FILE,
     ORGANISATION_FILES,
@@ -49,13 +49,17 @@ class CheckedAgreement:
 
 
 def _is_organisation_file(path: Path) -> bool:
-    """``organisations.yaml``, ``*.organisations.yaml`` or any CSV file."""
-    return path.suffix.lower() == ".csv" or "organisations" in path.name.lower().split(".")
+    """``organisations.yaml``, ``*.organisations.yaml`` or any CSV or Excel file."""
+    return (path.suffix.lower() in (".csv", ".xlsx")
+            or "organisations" in path.name.lower().split("."))
 
 
 def _load(path: Path) -> Loaded:
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return load_csv(path, display(path))
+    if suffix == ".xlsx":
+        return load_xlsx(path, display(path))
     return load_yaml(path, display(path))
 
 
@@ -105,12 +109,12 @@ def check_target(target: Target) -> CheckedAgreement:
     if not lists:
         checked.findings.append(_missing(
             target.folder / ORGANISATION_FILES[0],
-            f"The agreement folder lists no organisations: add {ORGANISATION_FILES[0]} "
-            f"or {ORGANISATION_FILES[1]}."))
+            "The agreement folder lists no organisations: add one of "
+            f"{', '.join(ORGANISATION_FILES)}."))
     elif len(lists) > 1:
         checked.findings.append(Finding(
             display(lists[1]), None, None, "$", "two-organisation-lists", Severity.ERROR,
-            f"Both {ORGANISATION_FILES[0]} and {ORGANISATION_FILES[1]} exist; keep one, so "
+            f"{' and '.join(path.name for path in lists)} each list organisations; keep one, so "
             "that nobody edits a list that is not used."))
     else:
         checked.organisations = _check_file(lists[0], organisations=True)
