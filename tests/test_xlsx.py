@@ -96,6 +96,18 @@ def test_a_title_above_the_header_is_skipped(tmp_path: Path) -> None:
     assert loaded.source.values[("organisations", 0, "name")] == (4, 1)
 
 
+def test_bad_values_are_findings_at_their_cells(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "organisations.xlsx", [
+        SWEDISH,
+        ["A", "802002-8711", "B", "C", "kanske", None],
+        ["D", 8020028712, "E", "F", "undertecknat", None],
+    ])
+    checked = check_target(Target(tmp_path, only=path))
+    assert _places(checked.findings) == {
+        "schema-enum@Organisationer!2:5", "org-number-checksum@Organisationer!3:2",
+        "register-missing-date@Organisationer!3:5"}
+
+
 def test_merged_and_empty_header_cells_are_findings(tmp_path: Path) -> None:
     def merge(sheet: Any) -> None:
         sheet.merge_cells("C1:D1")

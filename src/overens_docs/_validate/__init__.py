@@ -19,6 +19,7 @@ from overens_docs._targets import (
 from overens_docs._validate.agreement_rules import AGREEMENT_RULES
 from overens_docs._validate.framework import run_rules
 from overens_docs._validate.organisation_rules import ORGANISATION_RULES
+from overens_docs._validate.register_rules import REGISTER_RULES, run_folder_rules
 from overens_docs._validate.schema import check_schema
 from overens_docs._validate.text_rules import TEXT_RULES
 
@@ -68,7 +69,7 @@ def _check_file(path: Path, *, organisations: bool) -> Loaded:
     if loaded.usable:
         schema_name = "organisations" if organisations else "agreement"
         loaded.findings.extend(check_schema(loaded, schema_name))
-        rules = ORGANISATION_RULES if organisations else AGREEMENT_RULES
+        rules = ORGANISATION_RULES | REGISTER_RULES if organisations else AGREEMENT_RULES
         loaded.findings.extend(run_rules(rules, loaded))
         loaded.findings.extend(run_rules(TEXT_RULES, loaded))
     return loaded
@@ -120,7 +121,21 @@ def check_target(target: Target) -> CheckedAgreement:
         checked.organisations = _check_file(lists[0], organisations=True)
         checked.files.append(checked.organisations.source.file)
         checked.findings.extend(checked.organisations.findings)
+        checked.findings.extend(_check_both(checked))
     return checked
+
+
+def _check_both(checked: CheckedAgreement) -> list[Finding]:
+    """The rules that need the agreement and its organisations together (the signed
+    versions against the text's fingerprint); they run once the agreement is valid."""
+    agreement, organisations = checked.agreement, checked.organisations
+    if (agreement is None or organisations is None or not organisations.usable
+            or not agreement.usable
+            or any(f.severity is Severity.ERROR for f in agreement.findings)):
+        return []
+    findings = run_folder_rules(read_agreement(agreement, checked.target.folder), organisations)
+    organisations.findings.extend(findings)
+    return findings
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[Report, list[CheckedAgreement]]:
