@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
+import overens_docs
 from conftest import EXAMPLES, OREBRO
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
@@ -73,3 +75,79 @@ def test_no_version_check_when_the_agreement_is_invalid(tmp_path: Path) -> None:
         "principles: [kvalitet]", "principles: []", 1), encoding="utf-8")
     rules = {finding.rule for finding in check_target(Target(folder)).findings}
     assert rules == {"commitment-without-principle"}
+
+
+def _signed(name: str, version: str | None, signed_on: str = "2020-01-01") -> str:
+    extra = f'    status: signed\n    signed_on: "{signed_on}"\n'
+    if version is not None:
+        extra += f'    signed_version: "{version}"\n'
+    return _organisation(name, extra)
+
+
+def _mixed_register(folder: Path) -> Path:
+    current = orebro_fingerprint()
+    return write_register(folder, "".join([
+        _signed("Aktuell förening", current),
+        _signed("Kort form", short_form(current).lower()),
+        _signed("Äldre förening", "0000 1111 2222", "2018-04-20"),
+        _signed("Utan version", None),
+        _organisation("Utträdd förening", '    status: utträtt\n    signed_on: "2018-01-01"\n'
+                                          '    left_on: "2019-01-01"\n'),
+        _organisation("Inbjuden förening"),
+        _organisation("Också inbjuden", "    status: inbjuden\n"),
+    ]))
+
+
+def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    folder = _mixed_register(tmp_path / "orebro")
+    result = run_cli("status", "--format", "json", folder)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    [agreement] = json.loads(result.stdout)["agreements"]
+    assert set(agreement) == {"id", "text_fingerprint", "summary", "organisations"}
+    assert agreement["id"] == "orebro"
+    assert agreement["text_fingerprint"] == orebro_fingerprint()
+    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1}
+    by_name = {entry["name"]: entry for entry in agreement["organisations"]}
+    assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current"}
+    assert [name for name, entry in by_name.items() if entry["current"]] == [
+        "Aktuell förening", "Kort form"]
+    assert by_name["Äldre förening"]["signed_on"] == "2018-04-20"
+    assert by_name["Utträdd förening"]["status"] == "withdrawn"
+    assert by_name["Inbjuden förening"] == {
+        "id": "inbjuden-forening", "name": "Inbjuden förening", "status": "invited",
+        "signed_on": None, "current": False}
+    assert "register-unknown-version" in result.stderr  # the warning, beside the status
+
+
+def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("status", _mixed_register(tmp_path / "orebro"))
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith("orebro: Överenskommelse om samverkan i Örebro")
+    assert f"text fingerprint {short_form(orebro_fingerprint())}" in text
+    assert "4 signed (1 an older version, 1 without a recorded version), 2 invited, " \
+           "1 withdrawn" in text
+    again = text.split("must sign again:\n")[1].splitlines()[0]
+    assert again == "    Äldre förening (aldre-forening), signed 2018-04-20, version 0000 1111 2222"
+    invited = text.split("Invited, not yet signed:\n")[1].splitlines()
+    assert invited == ["    Inbjuden förening (inbjuden-forening)",
+                       "    Också inbjuden (ocksa-inbjuden)"]
+
+
+def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    folder = write_register(tmp_path / "orebro", _organisation("A", "    status: signed\n"))
+    result = run_cli("status", "--format", "json", folder)
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "register-missing-date"
+
+
+def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("status", OREBRO / "organisations.yaml").exit_code == 2
+    assert run_cli("status", tmp_path / "nowhere").exit_code == 2
+
+
+def test_status_from_python(tmp_path: Path) -> None:
+    result = overens_docs.status([_mixed_register(tmp_path / "orebro")])
+    [agreement] = result.agreements
+    assert [s.organisation.name for s in agreement.outdated] == ["Äldre förening"]

@@ -1,6 +1,6 @@
 """The ``overens`` command: parse arguments, call the library, map the result to an exit code.
 
-Exit codes: 0 valid/built, 1 findings that fail (errors; warnings too with --strict),
+Exit codes: 0 valid/built/status given, 1 findings that fail (errors; warnings too with --strict),
 2 usage error or unreadable input, 3 a build step failed (LibreOffice missing or failing),
 130 interrupted.
 """
@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="build only this organisation's documents")
     build.add_argument("--format", choices=("text", "json"), default="text",
                        help="how to report findings")
+
+    status = commands.add_parser(
+        "status", help="who has signed which version of each agreement, and who has not",
+        description="Validate agreement folders (default: all under agreements/), then list "
+                    "for each its text fingerprint, how many organisations signed, are "
+                    "invited or withdrew, who signed an older version and who has not signed.")
+    status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    status.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default), json for programs")
     return parser
 
 
@@ -79,9 +88,24 @@ def _build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _status(arguments: argparse.Namespace) -> int:
+    from overens_docs import _register as register  # noqa: PLC0415
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+
+    result = register.register_status(arguments.paths)
+    if result.report.fails():
+        render = reporters.as_json if arguments.format == "json" else reporters.as_text
+        print(render(result.report))
+        return EXIT_FINDINGS
+    if result.report.findings:  # warnings: beside the status, not in it
+        print(reporters.as_text(result.report), file=sys.stderr)
+    print(register.as_json(result) if arguments.format == "json" else register.as_text(result))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "build": _build}
+    handlers = {"validate": _validate, "build": _build, "status": _status}
     try:
         return handlers[arguments.command](arguments)
     except ToolMissingError as error:  # before OSError, which it also is
