@@ -2,10 +2,11 @@
 
 Rendering a docxtpl template costs tens of milliseconds (it re-parses the package each
 time), too slow for thousands of organisations. :class:`Personaliser` therefore renders
-the template once per *shape* of organisation (with or without an organisation number)
-with placeholder values, then writes each organisation's copy by replacing the
-placeholders with the escaped real values. It proves itself first: the first
-organisation of each shape is also rendered the slow way, and the two must be identical.
+the template once per *shape* of organisation (with or without an organisation number,
+with or without its own signing date) with placeholder values, then writes each
+organisation's copy by replacing the placeholders with the escaped real values. It proves
+itself first: the first organisation of each shape is also rendered the slow way, and the
+two must be identical.
 """
 
 from __future__ import annotations
@@ -31,10 +32,21 @@ PAGE_NUMBER_PLACEHOLDER = _PLACEHOLDER.format("page")
 _Segments = list[bytes | str]
 
 
-def placeholder_organisation(*, with_number: bool) -> Context:
+# What a template may test an organisation for (``{% if organisation.org_number %}``):
+# whether it has a number, whether it has its own signing date.
+_Shape = tuple[bool, bool]
+
+
+def _shape(organisation: Organisation) -> _Shape:
+    return (organisation.org_number is not None, organisation.signed_on is not None)
+
+
+def placeholder_organisation(*, with_number: bool, with_signed_on: bool = False) -> Context:
     values: Context = {field: _PLACEHOLDER.format(field) for field in ORGANISATION_FIELDS}
     if not with_number:
         values["org_number"] = None
+    if not with_signed_on:
+        values["signed_on"] = values["signed_on_text"] = None
     return values
 
 
@@ -96,36 +108,39 @@ class Personaliser:
 
     def __init__(self, template: DocumentTemplate) -> None:
         self.template = template
-        self._documents: dict[bool, bytes] = {}
-        self._masters: dict[bool, _Package] = {}
-        self._proven: set[bool] = set()
+        self._documents: dict[_Shape, bytes] = {}
+        self._masters: dict[_Shape, _Package] = {}
+        self._proven: set[_Shape] = set()
         self.fast = True
 
     def _render_for(self, organisation: Context) -> bytes:
         return self.template.render([organisation], include_text=True)
 
-    def master_document(self, *, with_number: bool) -> bytes:
+    def master_document(self, *, with_number: bool, with_signed_on: bool = False) -> bytes:
         """The template rendered with placeholders for one organisation (its signature page)."""
-        if with_number not in self._documents:
-            self._documents[with_number] = self._render_for(
-                placeholder_organisation(with_number=with_number))
-        return self._documents[with_number]
+        shape = (with_number, with_signed_on)
+        if shape not in self._documents:
+            self._documents[shape] = self._render_for(
+                placeholder_organisation(with_number=with_number, with_signed_on=with_signed_on))
+        return self._documents[shape]
 
-    def _master(self, with_number: bool) -> _Package:
-        if with_number not in self._masters:
-            self._masters[with_number] = _Package(self.master_document(with_number=with_number))
-        return self._masters[with_number]
+    def _master(self, shape: _Shape) -> _Package:
+        if shape not in self._masters:
+            with_number, with_signed_on = shape
+            self._masters[shape] = _Package(self.master_document(
+                with_number=with_number, with_signed_on=with_signed_on))
+        return self._masters[shape]
 
     def prove(self, organisations: Iterable[Organisation]) -> None:
         """Prove the fast path for each shape now, before other processes copy this one."""
         for organisation in organisations:
             if not self.fast:
                 return
-            if (organisation.org_number is not None) not in self._proven:
+            if _shape(organisation) not in self._proven:
                 self.document(organisation)
 
     def document(self, organisation: Organisation) -> bytes:
-        shape = organisation.org_number is not None
+        shape = _shape(organisation)
         values = organisation_context(organisation)
         if not self.fast:
             return self._render_for(values)
