@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import zipfile
 from pathlib import Path
 
 import overens_docs
@@ -11,6 +12,7 @@ from conftest import EXAMPLES, OREBRO
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._load import load_yaml
+from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._targets import Target
 from overens_docs._validate import check_target
 
@@ -151,3 +153,38 @@ def test_status_from_python(tmp_path: Path) -> None:
     result = overens_docs.status([_mixed_register(tmp_path / "orebro")])
     [agreement] = result.agreements
     assert [s.organisation.name for s in agreement.outdated] == ["Äldre förening"]
+
+
+EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
+
+
+def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:  # type: ignore[no-untyped-def]
+    workbook = EXEMPELKOMMUN / "organisations.xlsx"
+    with zipfile.ZipFile(workbook) as archive:
+        assert b"<Application>LibreOffice" in archive.read("docProps/app.xml")
+    result = run_cli("status", "--format", "json", EXEMPELKOMMUN)
+    assert result.exit_code == 0, result.stdout
+    [agreement] = json.loads(result.stdout)["agreements"]
+    # If this fails after a change to agreement.yaml: python tests/make_register_sample.py
+    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1}
+    assert sum(entry["current"] for entry in agreement["organisations"]) == 4
+
+
+def test_the_excel_samples_public_list(tmp_path: Path) -> None:
+    checked = check_target(Target(EXEMPELKOMMUN))
+    read = checked.read()
+    assert read is not None
+    agreement, organisations = read
+    assert organisations[1].org_number == "802461-3575"  # typed as a number in Excel
+    listed = signatories_csv(organisations).decode("utf-8-sig").splitlines()
+    assert listed == [
+        "Namn;Organisationsnummer;Typ;Undertecknad",
+        "Exempelstads Idrottsallians;802460-0119;paraplyorganisation;2022-04-20",
+        "Exempelstads Pingstförsamling;252001-1228;trossamfund;2018-04-20",
+        '"Föreningen ""Grannar & Vänner"" i Norrby";802461-3575;förening;2022-04-20',
+        "Kulturföreningen Ängen;802470-0224;förening;2022-09-14",
+        "Stiftelsen Öppna Händer;802480-0339;stiftelse;2023-02-01",
+    ]
+    page = signatories_html(agreement, organisations).decode()
+    for personal in ("Maria Lind", "Ordförande", "070-123", "example.org", "Syjuntan", "Solrosen"):
+        assert personal not in page
