@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from conftest import OREBRO
 from overens_docs._findings import Finding
@@ -214,3 +215,18 @@ def test_an_xlsx_beside_another_list_is_an_error(tmp_path: Path) -> None:
     checked = check_target(Target(folder))
     assert [f.rule for f in checked.findings] == ["two-organisation-lists"]
     assert re.search(r"organisations\.yaml and organisations\.xlsx", checked.findings[0].message)
+
+
+@pytest.mark.parametrize("keep", [0, 10, 200, 2000, 6000, -30])
+def test_a_damaged_workbook_is_a_finding_not_a_crash(tmp_path: Path, keep: int) -> None:
+    sample = (OREBRO.parent / "exempelkommun" / "organisations.xlsx").read_bytes()
+    path = tmp_path / "organisations.xlsx"
+    path.write_bytes(sample[:keep])
+    loaded = load_xlsx(path)
+    assert [f.rule for f in loaded.findings] == ["xlsx-unreadable"]
+
+
+def test_a_sheet_with_broken_xml_is_a_finding(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "o.xlsx", [["Namn", "Företrädare", "Titel"], ["A", "B", "C"]])
+    _patch_sheet(path, "</sheetData>", "</sheetDat>")
+    assert [f.rule for f in load_xlsx(path).findings] == ["xlsx-unreadable"]
