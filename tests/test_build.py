@@ -224,8 +224,8 @@ def test_build_refuses_invalid_input_with_validation_findings(run_cli, orebro_co
 
 
 def test_only_one_organisation(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """--only rewrites that organisation's two files (and its page of the ceremony file and
-    the manifest) in an earlier build, and nothing else."""
+    """--only rewrites that organisation's two files (and its page of the ceremony file, the
+    public list and the manifest) in an earlier build, and nothing else."""
     alone = run_cli("build", orebro_copy, "--out", tmp_path / "out",
                     "--only", "ett-och-tva-vasteras")
     assert alone.exit_code == 1 and "build-only-without-build" in alone.stderr
@@ -239,7 +239,7 @@ def test_only_one_organisation(run_cli, orebro_copy, tmp_path) -> None:  # type:
                        if p.is_file() and p.stat().st_mtime_ns != before.get(p))
     assert rewritten == ["foreningen-ett-tva-unga-i-vasteras.docx",
                          "foreningen-ett-tva-unga-i-vasteras.pdf", "manifest.json",
-                         "signature-pages.pdf"]
+                         "signatories.csv", "signatories.html", "signature-pages.pdf"]
     unknown = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--only", "nobody")
     assert unknown.exit_code == 2
 

@@ -32,8 +32,15 @@ def test_orebro_sample_is_valid(run_cli) -> None:  # type: ignore[no-untyped-def
 
 def test_validate_without_paths_checks_agreements_folder(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(ROOT)
-    result = run_cli("validate", "--strict")
+    result = run_cli("validate", "--format", "json")
     assert result.exit_code == 0, result.stdout
+    document = json.loads(result.stdout)
+    assert len(document["summary"]["files"]) == 4
+    # The one warning is on purpose: in the Exempelkommun sample one organisation signed
+    # the text before its revision, and must sign again.
+    [warning] = document["findings"]
+    assert (warning["file"], warning["rule"], warning["cell"]) == (
+        "agreements/exempelkommun/organisations.xlsx", "register-unknown-version", "H8")
 
 
 def _break_unknown_principle(folder: Path) -> tuple[str, int]:

@@ -46,11 +46,13 @@ def test_invalid_example_produces_exactly_its_findings(path: Path) -> None:
 def test_every_rule_has_an_invalid_example() -> None:
     from overens_docs._validate.agreement_rules import AGREEMENT_RULES  # noqa: PLC0415
     from overens_docs._validate.organisation_rules import ORGANISATION_RULES  # noqa: PLC0415
+    from overens_docs._validate.register_rules import REGISTER_RULES  # noqa: PLC0415
     from overens_docs._validate.text_rules import TEXT_RULES  # noqa: PLC0415
 
     produced = {item.split("@")[0] for path in INVALID for item in _expected(path)}
     # A rule function may produce several codes (org-number -> -format, -checksum, ...).
-    registered = set(AGREEMENT_RULES) | set(TEXT_RULES) | set(ORGANISATION_RULES)
+    registered = (set(AGREEMENT_RULES) | set(TEXT_RULES) | set(ORGANISATION_RULES)
+                  | set(REGISTER_RULES))
     registered = {code for code in registered if code != "org-number"}
     registered |= {"org-number-format", "org-number-checksum", "org-number-personal",
                    "org-number-group"}

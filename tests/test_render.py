@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import OREBRO, ROOT
-from overens_docs._domain import Organisation
+from overens_docs._domain import Organisation, Place, Status, read_agreement
+from overens_docs._load import load_yaml
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._render.personalise import (
@@ -103,3 +107,44 @@ def test_a_filter_on_an_organisation_value_also_leaves_the_fast_path(tmp_path: P
     assert not personaliser.fast
     assert organisations[3].representative_title.upper() in _text(
         personaliser.document(organisations[3]))
+
+
+SIGNING_LINE = (
+    "{% for organisation in organisations %}{{ organisation.name }}: "
+    "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
+    "{% if organisation.signed_on_text %}{{ organisation.signed_on_text }}"
+    "{% elif agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}."
+    "{% endfor %}")
+
+
+def _xml_text(document: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(document)) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+
+
+@pytest.mark.parametrize(("signing", "expected_without"), [
+    ('signing: {place: Örebro, date: "2018-04-20"}\n', "Örebro den 20 april 2018."),
+    ("signing: {place: Örebro}\n", "Örebro den ."),
+])
+def test_a_signature_page_prints_the_organisations_own_date_fast(  # type: ignore[no-untyped-def]
+        tmp_path, signing, expected_without) -> None:
+    docx = pytest.importorskip("docx")
+    template = tmp_path / "template.docx"
+    document = docx.Document()
+    document.add_paragraph(SIGNING_LINE)
+    document.save(str(template))
+    text = (OREBRO / "agreement.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^signing:.*\n(?:  .*\n)*", "", text) + signing
+    (tmp_path / "agreement.yaml").write_text(text, encoding="utf-8")
+    agreement = read_agreement(load_yaml(tmp_path / "agreement.yaml"), tmp_path)
+    personaliser = Personaliser(DocumentTemplate(template, agreement_context(agreement),
+                                                 CoreProperties.of(agreement)))
+    later = Organisation("a", "Föreningen A & B", "802002-8711", "X", "Y", "a", Place("f"),
+                         Status.SIGNED, signed_on=datetime.date(2018, 6, 13))
+    at_ceremony = Organisation("b", "Föreningen C", None, "X", "Y", "b", Place("f"))
+    for _ in range(2):  # the second time from the proven fast copies
+        assert _xml_text(personaliser.document(later)) == (
+            "Föreningen A &amp; B: Örebro den 13 juni 2018.")
+        assert _xml_text(personaliser.document(at_ceremony)) == f"Föreningen C: {expected_without}"
+    assert personaliser.fast

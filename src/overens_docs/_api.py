@@ -1,8 +1,9 @@
-"""What a Python user calls: validate agreements, and build their documents.
+"""What a Python user calls: validate agreements, build their documents, and say where
+their registers of signatories stand.
 
-Both take the paths a user gives (agreement folders, a folder of them, or single files;
-none means every folder under ``agreements/``) and return findings as data; neither prints
-nor exits. :mod:`overens_docs` re-exports these.
+All three take the paths a user gives (agreement folders, a folder of them, or single files;
+none means every folder under ``agreements/``) and return findings as data; none prints
+or exits. :mod:`overens_docs` re-exports these.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from overens_docs._build import Refused, build_agreement
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
+from overens_docs._register import StatusResult, register_status
 from overens_docs._validate import validate_paths
 
 
@@ -22,6 +24,14 @@ def validate(paths: Iterable[Path | str] = ()) -> Report:
     """Validate every agreement the paths name; the report holds every finding."""
     report, _ = validate_paths(Path(path) for path in paths)
     return report
+
+
+def status(paths: Iterable[Path | str] = ()) -> StatusResult:
+    """Validate, then say for each agreement who has signed which version of its text.
+
+    Invalid input gives the findings and no status (``result.agreements`` is empty).
+    """
+    return register_status(Path(path) for path in paths)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The ``overens`` command: parse arguments, call the library, map the result to an exit code.
 
-Exit codes: 0 valid/built, 1 findings that fail (errors; warnings too with --strict),
+Exit codes: 0 valid/built/status given, 1 findings that fail (errors; warnings too with --strict),
 2 usage error or unreadable input, 3 a build step failed (LibreOffice missing or failing),
 130 interrupted, 141 the output was closed early (``| head``), as for other Unix tools.
 With ``--format json`` an error that ends the run is a JSON object on standard output too.
@@ -66,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
                         help="a PDF that came back (signed, or re-saved) to compare")
     verify.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default), json for programs")
+
+    status = commands.add_parser(
+        "status", help="who has signed which version of each agreement, and who has not",
+        description="Validate agreement folders (default: all under agreements/), then list "
+                    "for each its text fingerprint, how many organisations signed, are "
+                    "invited or withdrew, who signed an older version and who has not signed.")
+    status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    status.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people (default), json for programs")
     return parser
 
@@ -155,7 +164,8 @@ def _silence_stdout() -> None:
 
 def _run(arguments: argparse.Namespace) -> int:
     """Run the command; the one place where errors become messages and exit codes."""
-    handlers = {"validate": _validate, "build": _build, "verify": _verify}
+    handlers = {"validate": _validate, "build": _build, "verify": _verify,
+                "status": _status}
     try:
         return handlers[arguments.command](arguments)
     except BrokenPipeError:  # an OSError, but not about input: main handles it
@@ -172,6 +182,21 @@ def _run(arguments: argparse.Namespace) -> int:
         return _fail(arguments, str(error), EXIT_BUILD_FAILED)
     except KeyboardInterrupt:
         return _fail(arguments, "interrupted", EXIT_INTERRUPTED)
+
+
+def _status(arguments: argparse.Namespace) -> int:
+    from overens_docs import _register as register  # noqa: PLC0415
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+
+    result = register.register_status(arguments.paths)
+    if result.report.fails():
+        render = reporters.as_json if arguments.format == "json" else reporters.as_text
+        print(render(result.report))
+        return EXIT_FINDINGS
+    if result.report.findings:  # warnings: beside the status, not in it
+        print(reporters.as_text(result.report), file=sys.stderr)
+    print(register.as_json(result) if arguments.format == "json" else register.as_text(result))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

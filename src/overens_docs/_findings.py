@@ -21,7 +21,9 @@ class Finding:
     """One problem, pointing at the place in a source file that causes it.
 
     ``line`` and ``column`` are 1-based. For CSV files the column is the number of the
-    cell (A = 1), as a spreadsheet counts. ``path`` is a JSON path into the loaded data
+    cell (A = 1), as a spreadsheet counts. For an Excel workbook ``sheet`` names the
+    worksheet, ``line`` is the row and ``column`` the column number (C7: line 7, column 3);
+    it is None for every other file. ``path`` is a JSON path into the loaded data
     (``$.parties[0].commitments[2]``), or ``$`` for the file as a whole. ``page`` is the
     1-based page of a PDF a finding is about (``overens verify``), else None.
     """
@@ -33,10 +35,18 @@ class Finding:
     rule: str
     severity: Severity
     message: str
+    sheet: str | None = None
     page: int | None = None
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.file, self.page or 0, self.line or 0, self.column or 0, self.rule)
+
+    @property
+    def cell(self) -> str | None:
+        """The spreadsheet cell (``C7``) of a finding in a workbook, when it has one."""
+        if self.sheet is None or self.line is None or self.column is None:
+            return None
+        return f"{column_letters(self.column)}{self.line}"
 
     def as_dict(self) -> dict[str, object]:
         document: dict[str, object] = {
@@ -50,7 +60,20 @@ class Finding:
         }
         if self.page is not None:
             document["page"] = self.page
+        if self.sheet is not None:
+            # Spreadsheet users think in sheets, rows and cells; "line" stays for programs
+            # that read every finding alike.
+            document.update(sheet=self.sheet, row=self.line, cell=self.cell)
         return document
+
+
+def column_letters(number: int) -> str:
+    """1 -> ``A``, 27 -> ``AA``: a column number as a spreadsheet names it."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 @dataclass(slots=True)

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 
 from overens_docs._findings import Finding, Report
 
+_PLAIN_SHEET_NAME = re.compile(r"\w+\Z")
+
+
+def _sheet(name: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted unless a plain word."""
+    if _PLAIN_SHEET_NAME.match(name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
 
 def _place(finding: Finding) -> str:
+    if finding.sheet is not None:
+        # organisations.xlsx:Organisationer!C7, as Excel names a cell; a whole row as 7:7.
+        place = f"{finding.file}:{_sheet(finding.sheet)}"
+        if finding.line is not None:
+            place += "!" + (finding.cell or f"{finding.line}:{finding.line}")
+        return place
     place = finding.file
     if finding.page is not None:
         return f"{place} (page {finding.page})"

@@ -1,7 +1,8 @@
 """Which files make up an agreement, and finding them from the paths a user gives.
 
 An agreement is a folder holding ``agreement.yaml`` and the signing organisations in
-``organisations.yaml`` or ``organisations.csv``. The folder's name is the agreement's id.
+``organisations.yaml``, ``organisations.csv`` or ``organisations.xlsx`` (one of them). The
+folder's name is the agreement's id.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from overens_docs._errors import UsageError
 
 AGREEMENT_FILE = "agreement.yaml"
-ORGANISATION_FILES = ("organisations.yaml", "organisations.csv")
+ORGANISATION_FILES = ("organisations.yaml", "organisations.csv", "organisations.xlsx")
 DEFAULT_ROOT = Path("agreements")
 
 

@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 
 
 def _finding(file: str, rule: str, message: str, page: int | None = None) -> Finding:
-    return Finding(file, None, None, "$", rule, Severity.ERROR, message, page)
+    return Finding(file, None, None, "$", rule, Severity.ERROR, message, page=page)
 
 
 def _sha256(path: Path) -> str:

@@ -628,6 +628,12 @@ def signature_blocks() -> list[etree._Element]:
         "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
         "{% if agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
     )
+    # An organisation that joins later signs on its own date (signed_on in the register).
+    organisation_place_date = (
+        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
+        "{% if organisation.signed_on_text %}{{ organisation.signed_on_text }}"
+        "{% elif agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
+    )
     public_name = "{% if public_signatory.name %}{{ public_signatory.name }}{% endif %}"
     return [
         line("SignatureParty", "För {{ agreement.public_body.name }}"),
@@ -640,7 +646,7 @@ def signature_blocks() -> list[etree._Element]:
         tag("if organisation.org_number"),
         line("SignatureLabel", "Organisationsnummer {{ organisation.org_number }}"),
         tag("endif"),
-        *field_pair(place_date, "Ort och datum", before=360),
+        *field_pair(organisation_place_date, "Ort och datum", before=360),
         *field_pair("", "Underskrift", before=840),
         *field_pair("{{ organisation.representative }}", "Namnförtydligande", before=240),
         *field_pair("{{ organisation.representative_title }}", "Titel", before=240),

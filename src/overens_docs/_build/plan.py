@@ -44,9 +44,14 @@ class Plan:
     template: Path
     form: Path | None  # a PDF form for the signature pages, instead of the Word template's
     text_fingerprint: str
-    listed: tuple[str, ...]  # every organisation's id, in list order
+    everyone: tuple[Organisation, ...]  # every listed organisation, in list order
     previous: Manifest | None = None  # with --only: the build it updates
     timeout: float | None = None  # seconds per LibreOffice run (None: by its pages)
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        """Every organisation's id, in list order."""
+        return tuple(organisation.id for organisation in self.everyone)
 
     @property
     def complete(self) -> bool:
@@ -84,7 +89,7 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
         previous = _previous_build(agreement, destination, fingerprint, listed, only)
     return Plan(agreement, organisations, destination,
                 templates / (agreement.template.document or DEFAULT_TEMPLATE),
-                templates / form if form else None, fingerprint, listed, previous, timeout)
+                templates / form if form else None, fingerprint, everyone, previous, timeout)
 
 
 def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,

@@ -13,7 +13,8 @@ from overens_docs._targets import display
 
 
 def at(place: Place, rule: str, message: str) -> Finding:
-    return Finding(place.file, place.line, place.column, "$", rule, Severity.ERROR, message)
+    return Finding(place.file, place.line, place.column, "$", rule, Severity.ERROR, message,
+                   sheet=place.sheet)
 
 
 def in_template(template: Path, rule: str, message: str) -> Finding:

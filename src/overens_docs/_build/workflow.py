@@ -63,6 +63,7 @@ from overens_docs._pdf import page_count
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
 from overens_docs._render.personalise import Personaliser
+from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._reproducible import normalise_pdf
 from overens_docs._targets import display
 
@@ -180,6 +181,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             plan.template, "pdf-archival",
             f"signature-pages.pdf is not fit to deliver: {'; '.join(found)}.")])
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
+    # The public list of signatories: who has signed and not withdrawn, nothing personal.
+    _stage(staging, manifest, "signatories.html",
+           signatories_html(plan.agreement, plan.everyone), "signatories-html", None)
+    _stage(staging, manifest, "signatories.csv", signatories_csv(plan.everyone),
+           "signatories-csv", None)
     return manifest
 
 

@@ -17,6 +17,7 @@ from overens_docs._domain.model import (
     Role,
     Signatory,
     Signing,
+    Status,
     TemplateChoice,
 )
 from overens_docs._domain.reading import read_agreement, read_organisations
@@ -36,6 +37,7 @@ __all__ = [
     "Role",
     "Signatory",
     "Signing",
+    "Status",
     "TemplateChoice",
     "read_agreement",
     "read_organisations",

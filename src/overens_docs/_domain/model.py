@@ -16,11 +16,13 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where something is written: a file as findings show it, and a 1-based line/column."""
+    """Where something is written: a file as findings show it, and a 1-based line/column
+    (in a workbook: the row and column number in ``sheet``)."""
 
     file: str
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
 
 
 Paragraphs = tuple[str, ...]
@@ -142,9 +144,21 @@ class Agreement:
         return next(p for p in self.principles if p.id == principle_id)
 
 
+class Status(enum.StrEnum):
+    """Where an organisation stands in the register."""
+
+    INVITED = "invited"  # asked to join; has not signed (the default)
+    SIGNED = "signed"
+    WITHDRAWN = "withdrawn"  # signed once, has left the agreement
+
+
 @dataclass(frozen=True, slots=True)
 class Organisation:
-    """One signing organisation, as the documents print it."""
+    """One organisation invited to sign, as the documents print it, and where it stands.
+
+    Its e-mail address and contact are deliberately not here: they are never printed or
+    published, so nothing after validation can print them by mistake.
+    """
 
     id: str  # unique within the agreement: given, or derived from the number or the name
     name: str
@@ -153,3 +167,14 @@ class Organisation:
     representative_title: str
     file_stem: str  # unique within the agreement; the name of its output files
     place: Place  # its row or list item
+    status: Status = Status.INVITED
+    signed_on: datetime.date | None = None
+    left_on: datetime.date | None = None
+    signed_version: str | None = None  # a text fingerprint or its start: hex digits, lower case
+    kind: str | None = None  # "förening", "paraplyorganisation", "nätverk", ...
+    decision: str | None = None  # its own decision to join: body, date, paragraph
+
+    @property
+    def is_signatory(self) -> bool:
+        """Signed and not withdrawn: on the public list of signatories."""
+        return self.status is Status.SIGNED

@@ -27,10 +27,12 @@ from overens_docs._domain.model import (
     Role,
     Signatory,
     Signing,
+    Status,
     TemplateChoice,
 )
 from overens_docs._domain.naming import slugify, unique_slugs
 from overens_docs._load import JsonPath, Loaded
+from overens_docs._load.columns import status_value
 
 
 def paragraphs(text: str | None) -> Paragraphs:
@@ -54,7 +56,7 @@ class _Reader:
 
     def place(self, path: JsonPath) -> Place:
         line, column = self.source.locate(path)
-        return Place(self.source.file, line, column)
+        return Place(self.source.file, line, column, self.source.sheet)
 
     def commitments(self, items: list[dict[str, Any]] | None, path: JsonPath,
                     ) -> tuple[Commitment, ...]:
@@ -153,5 +155,10 @@ def read_organisations(loaded: Loaded) -> tuple[Organisation, ...]:
             else None,
             representative=row["representative"],
             representative_title=row["representative_title"],
-            file_stem=stem, place=reader.place(("organisations", index)))
+            file_stem=stem, place=reader.place(("organisations", index)),
+            status=Status(status_value(row.get("status") or Status.INVITED.value)),
+            signed_on=_date(row.get("signed_on")), left_on=_date(row.get("left_on")),
+            signed_version="".join(row["signed_version"].split()).lower()
+            if row.get("signed_version") else None,
+            kind=row.get("kind"), decision=row.get("decision"))
         for index, (row, identifier, stem) in enumerate(zip(rows, ids, stems, strict=True)))

@@ -3,7 +3,8 @@
 Excel writes UTF-8 with a byte-order mark ("CSV UTF-8") and, with Swedish settings, ``;``
 as the separator. Rows become the same shape as ``organisations.yaml``
 (``{"organisations": [{column: value}, ...]}``) so one schema and one set of rules check
-both; each cell's position is its line and its column number (A = 1).
+both; each cell's position is its line and its column number (A = 1). Columns are named
+in English or Swedish (:mod:`overens_docs._load.columns`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from overens_docs._findings import Finding, Severity
+from overens_docs._load.columns import REQUIRED_COLUMNS, read_header, status_value
 from overens_docs._load.positions import Loaded, SourceMap
 from overens_docs._load.text import BOM, decode_utf8
 
-COLUMNS = ("id", "name", "org_number", "representative", "representative_title", "email")
-REQUIRED_COLUMNS = ("name", "representative", "representative_title")
 _SEPARATORS = (";", ",", "\t")
 
 
@@ -50,33 +50,20 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
                 f"the columns {', '.join(REQUIRED_COLUMNS)}.")
         return loaded
 
-    columns: list[str | None] = []
+    cells = []
     for number, cell in enumerate(header, start=1):
-        name = cell.strip()
-        if BOM in name:
+        if BOM in cell:
             finding(1, number, "$", "csv-bom",
                     "The header cell contains a stray byte-order mark (U+FEFF); it was "
                     "probably pasted from another file. Retype the column name.")
-            name = name.replace(BOM, "")
-        name = name.lower()
-        if name and name not in COLUMNS:
-            finding(1, number, "$", "csv-unknown-column",
-                    f"The column '{cell.strip()}' is not one overens-docs reads; it is "
-                    f"ignored. Known columns: {', '.join(COLUMNS)}.", Severity.WARNING)
-            columns.append(None)
-        elif name in columns:
-            finding(1, number, "$", "csv-duplicate-column",
-                    f"The column '{name}' appears twice in the header.")
-            columns.append(None)
-        else:
-            columns.append(name or None)
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    for column in missing:
-        finding(1, None, "$", "csv-missing-column",
-                f"The header has no column '{column}'. Required columns: "
-                f"{', '.join(REQUIRED_COLUMNS)}.")
-    if missing:
+        cells.append(cell.replace(BOM, ""))
+    read = read_header(cells)
+    for header_problem in read.problems:
+        finding(1, header_problem.column, "$", f"csv-{header_problem.kind}",
+                header_problem.message, header_problem.severity)
+    if not read.complete:
         return loaded
+    columns = read.keys
 
     rows: list[dict[str, Any]] = []
     source.values[()] = (1, 1)
@@ -99,6 +86,8 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
                 if key is None:
                     continue
                 value = cell.strip()
+                if key == "status":
+                    value = status_value(value)
                 if value:
                     row[key] = value
                     source.values[("organisations", index, key)] = (line, number)

@@ -32,6 +32,8 @@ class SourceMap:
     """1-based (line, column) of every value, and of every mapping key, by JSON path."""
 
     file: str
+    # The worksheet of an Excel workbook; then a position is (row, column number).
+    sheet: str | None = None
     values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     # Values the loader refused (an alias, a forbidden tag): already reported, so later
@@ -63,7 +65,8 @@ class SourceMap:
         key: bool = False,
     ) -> Finding:
         line, column = self.locate(path, key=key)
-        return Finding(self.file, line, column, format_path(path), rule, severity, message)
+        return Finding(self.file, line, column, format_path(path), rule, severity, message,
+                       self.sheet)
 
 
 @dataclass(slots=True)

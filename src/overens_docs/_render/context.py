@@ -85,17 +85,24 @@ def agreement_context(agreement: Agreement) -> Context:
 
 
 def organisation_context(organisation: Organisation) -> Context:
-    """One organisation as templates see it (the fields :data:`ORGANISATION_FIELDS` name)."""
+    """One organisation as templates see it (the fields :data:`ORGANISATION_FIELDS` name).
+
+    ``signed_on_text`` ("13 juni 2018") is the date an organisation that joins later signed
+    on, for its signature page; None when the register gives none.
+    """
     return {
         "id": organisation.id,
         "name": organisation.name,
         "org_number": organisation.org_number,
         "representative": organisation.representative,
         "representative_title": organisation.representative_title,
+        "signed_on": _iso(organisation.signed_on),
+        "signed_on_text": swedish_date(organisation.signed_on),
     }
 
 
-ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title")
+ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title",
+                       "signed_on", "signed_on_text")
 
 
 def render_context(agreement: Context, organisations: Sequence[Context], *,

@@ -2,9 +2,9 @@
 
 Rendering a docxtpl template costs tens of milliseconds (it re-parses the package each
 time), too slow for thousands of organisations. :class:`Personaliser` therefore renders
-the template once per *shape* of organisation (with or without an organisation number)
-with placeholder values, then writes each organisation's copy by replacing the
-placeholders with the escaped real values.
+the template once per *shape* of organisation (with or without an organisation number,
+with or without its own signing date) with placeholder values, then writes each
+organisation's copy by replacing the placeholders with the escaped real values.
 
 That is only right when the template prints an organisation's values as they are. A
 template that branches on them (``{% if organisation.name|length > 60 %}``) or transforms
@@ -41,10 +41,20 @@ PAGE_NUMBER_PLACEHOLDER = _PLACEHOLDER.format("page")
 _Segments = list[bytes | str]
 
 
+# What a template may test an organisation for (``{% if organisation.org_number %}``):
+# whether it has a number, whether it has its own signing date.
+_Shape = tuple[bool, bool]
+_SHAPE_FIELDS = frozenset({"org_number", "signed_on", "signed_on_text"})
+
+
+def _shape(organisation: Organisation) -> _Shape:
+    return (organisation.org_number is not None, organisation.signed_on is not None)
+
+
 def _uses_outside_printing(node: nodes.Node, names: set[str],
                             parent: nodes.Node | None) -> bool:
     """Whether ``node`` (under ``parent``) uses an organisation's values other than by
-    printing them as they are, or by testing whether it has an organisation number."""
+    printing them as they are, or by testing whether it has a number or its own date."""
     if isinstance(node, nodes.For) and isinstance(node.iter, nodes.Name) and (
             node.iter.name == "organisations") and isinstance(node.target, nodes.Name):
         inner = names | {node.target.name}
@@ -57,7 +67,7 @@ def _uses_outside_printing(node: nodes.Node, names: set[str],
             node.node.name in names):
         printed = isinstance(parent, nodes.Output)
         shape_test = isinstance(parent, nodes.If) and parent.test is node and (
-            node.attr == "org_number")
+            node.attr in _SHAPE_FIELDS)
         return not (printed or shape_test)
     return any(_uses_outside_printing(child, names, node) for child in node.iter_child_nodes())
 
@@ -72,10 +82,12 @@ def prints_organisation_values_only(template: DocumentTemplate) -> bool:
     return True
 
 
-def placeholder_organisation(*, with_number: bool) -> Context:
+def placeholder_organisation(*, with_number: bool, with_signed_on: bool = False) -> Context:
     values: Context = {field: _PLACEHOLDER.format(field) for field in ORGANISATION_FIELDS}
     if not with_number:
         values["org_number"] = None
+    if not with_signed_on:
+        values["signed_on"] = values["signed_on_text"] = None
     return values
 
 
@@ -140,25 +152,28 @@ class Personaliser:
 
     def __init__(self, template: DocumentTemplate) -> None:
         self.template = template
-        self._documents: dict[bool, bytes] = {}
-        self._masters: dict[bool, _Package] = {}
-        self._proven: set[bool] = set()
+        self._documents: dict[_Shape, bytes] = {}
+        self._masters: dict[_Shape, _Package] = {}
+        self._proven: set[_Shape] = set()
         self.fast = True
 
     def _render_for(self, organisation: Context) -> bytes:
         return self.template.render([organisation], include_text=True)
 
-    def master_document(self, *, with_number: bool) -> bytes:
+    def master_document(self, *, with_number: bool, with_signed_on: bool = False) -> bytes:
         """The template rendered with placeholders for one organisation (its signature page)."""
-        if with_number not in self._documents:
-            self._documents[with_number] = self._render_for(
-                placeholder_organisation(with_number=with_number))
-        return self._documents[with_number]
+        shape = (with_number, with_signed_on)
+        if shape not in self._documents:
+            self._documents[shape] = self._render_for(
+                placeholder_organisation(with_number=with_number, with_signed_on=with_signed_on))
+        return self._documents[shape]
 
-    def _master(self, with_number: bool) -> _Package:
-        if with_number not in self._masters:
-            self._masters[with_number] = _Package(self.master_document(with_number=with_number))
-        return self._masters[with_number]
+    def _master(self, shape: _Shape) -> _Package:
+        if shape not in self._masters:
+            with_number, with_signed_on = shape
+            self._masters[shape] = _Package(self.master_document(
+                with_number=with_number, with_signed_on=with_signed_on))
+        return self._masters[shape]
 
     def prove(self, organisations: Iterable[Organisation]) -> None:
         """Decide on the fast path and prove it for each shape now, before other processes
@@ -168,11 +183,11 @@ class Personaliser:
         for organisation in organisations:
             if not self.fast:
                 return
-            if (organisation.org_number is not None) not in self._proven:
+            if _shape(organisation) not in self._proven:
                 self.document(organisation)
 
     def document(self, organisation: Organisation) -> bytes:
-        shape = organisation.org_number is not None
+        shape = _shape(organisation)
         values = organisation_context(organisation)
         if not self.fast:
             return self._render_for(values)

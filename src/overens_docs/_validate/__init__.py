@@ -8,7 +8,7 @@ from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
 from overens_docs._findings import Finding, Report, Severity
-from overens_docs._load import Loaded, load_csv, load_yaml
+from overens_docs._load import Loaded, load_csv, load_xlsx, load_yaml
 from overens_docs._targets import (
     AGREEMENT_FILE,
     ORGANISATION_FILES,
@@ -19,6 +19,7 @@ from overens_docs._targets import (
 from overens_docs._validate.agreement_rules import AGREEMENT_RULES
 from overens_docs._validate.framework import run_rules
 from overens_docs._validate.organisation_rules import ORGANISATION_RULES
+from overens_docs._validate.register_rules import REGISTER_RULES, run_folder_rules
 from overens_docs._validate.schema import check_schema
 from overens_docs._validate.text_rules import TEXT_RULES
 
@@ -49,13 +50,17 @@ class CheckedAgreement:
 
 
 def _is_organisation_file(path: Path) -> bool:
-    """``organisations.yaml``, ``*.organisations.yaml`` or any CSV file."""
-    return path.suffix.lower() == ".csv" or "organisations" in path.name.lower().split(".")
+    """``organisations.yaml``, ``*.organisations.yaml`` or any CSV or Excel file."""
+    return (path.suffix.lower() in (".csv", ".xlsx")
+            or "organisations" in path.name.lower().split("."))
 
 
 def _load(path: Path) -> Loaded:
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return load_csv(path, display(path))
+    if suffix == ".xlsx":
+        return load_xlsx(path, display(path))
     return load_yaml(path, display(path))
 
 
@@ -64,7 +69,7 @@ def _check_file(path: Path, *, organisations: bool) -> Loaded:
     if loaded.usable:
         schema_name = "organisations" if organisations else "agreement"
         loaded.findings.extend(check_schema(loaded, schema_name))
-        rules = ORGANISATION_RULES if organisations else AGREEMENT_RULES
+        rules = ORGANISATION_RULES | REGISTER_RULES if organisations else AGREEMENT_RULES
         loaded.findings.extend(run_rules(rules, loaded))
         loaded.findings.extend(run_rules(TEXT_RULES, loaded))
     return loaded
@@ -105,18 +110,32 @@ def check_target(target: Target) -> CheckedAgreement:
     if not lists:
         checked.findings.append(_missing(
             target.folder / ORGANISATION_FILES[0],
-            f"The agreement folder lists no organisations: add {ORGANISATION_FILES[0]} "
-            f"or {ORGANISATION_FILES[1]}."))
+            "The agreement folder lists no organisations: add one of "
+            f"{', '.join(ORGANISATION_FILES)}."))
     elif len(lists) > 1:
         checked.findings.append(Finding(
             display(lists[1]), None, None, "$", "two-organisation-lists", Severity.ERROR,
-            f"Both {ORGANISATION_FILES[0]} and {ORGANISATION_FILES[1]} exist; keep one, so "
+            f"{' and '.join(path.name for path in lists)} each list organisations; keep one, so "
             "that nobody edits a list that is not used."))
     else:
         checked.organisations = _check_file(lists[0], organisations=True)
         checked.files.append(checked.organisations.source.file)
         checked.findings.extend(checked.organisations.findings)
+        checked.findings.extend(_check_both(checked))
     return checked
+
+
+def _check_both(checked: CheckedAgreement) -> list[Finding]:
+    """The rules that need the agreement and its organisations together (the signed
+    versions against the text's fingerprint); they run once the agreement is valid."""
+    agreement, organisations = checked.agreement, checked.organisations
+    if (agreement is None or organisations is None or not organisations.usable
+            or not agreement.usable
+            or any(f.severity is Severity.ERROR for f in agreement.findings)):
+        return []
+    findings = run_folder_rules(read_agreement(agreement, checked.target.folder), organisations)
+    organisations.findings.extend(findings)
+    return findings
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[Report, list[CheckedAgreement]]:

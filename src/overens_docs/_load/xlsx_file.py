@@ -1,0 +1,302 @@
+"""Organisation lists kept in Excel: ``organisations.xlsx``, read with openpyxl.
+
+The sheet named ``Organisationer`` is read, else the first sheet. Its header row is the
+first row that names a known column (rows above it, such as a title, are skipped), else
+its first row that is not empty. Rows become the same shape as ``organisations.yaml``
+(``{"organisations": [{column: value}, ...]}``), so one schema and one set of rules check
+every format; a value's position is its row and column number in that sheet, and findings
+name the cell (``organisations.xlsx:Organisationer!C7``).
+
+Cells are read as Excel stores them: a date cell is a date (written ``YYYY-MM-DD``), a
+number is a number (an organisation number typed as ``8020028711`` is ``802002-8711``),
+and a formula cell is the value Excel or LibreOffice saved with it. What openpyxl cannot
+say in read-only mode (which formula cells have no saved value, which cells are merged)
+is read from the sheet's XML (:func:`_sheet_extras`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.exceptions import InvalidFileException
+
+from overens_docs._findings import Finding, Severity, column_letters
+from overens_docs._load.columns import column_key, read_header, status_value
+from overens_docs._load.positions import Loaded, SourceMap
+
+SHEET_NAME = "Organisationer"
+_HEADER_SEARCH_ROWS = 20
+# What Excel shows for a formula that failed; never a value anyone meant to type.
+_EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
+# A workbook that is damaged, or not a workbook at all, fails in one of these ways.
+_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
+               ElementTree.ParseError, EOFError)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+Row = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class _Sheet:
+    """What one worksheet holds: its rows of values and what the XML adds."""
+
+    title: str
+    rows: list[Row]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # col, row, col, row
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)  # (row, col)
+
+
+def load_xlsx(path: Path, display_name: str | None = None) -> Loaded:
+    """Read an organisation list from a workbook; never raises for bad content."""
+    file = display_name or str(path)
+    loaded = Loaded(SourceMap(file))
+    try:
+        sheet = _read_sheet(path)
+    except _UNREADABLE as error:
+        loaded.findings.append(Finding(
+            file, None, None, "$", "xlsx-unreadable", Severity.ERROR,
+            f"The file cannot be read as an Excel workbook (.xlsx): {error or type(error)}. "
+            "If it is an old .xls file or a LibreOffice .ods, open it and save it as "
+            "'Excel-arbetsbok (*.xlsx)'; a password-protected workbook must be saved "
+            "without a password."))
+        return loaded
+    if sheet is None:
+        loaded.findings.append(Finding(
+            file, None, None, "$", "xlsx-empty", Severity.ERROR,
+            "The workbook has no worksheet to read."))
+        return loaded
+    _Reader(loaded, sheet).read()
+    return loaded
+
+
+def _read_sheet(path: Path) -> _Sheet | None:
+    # openpyxl warns about workbook features it does not read (data validation, slicers,
+    # conditional formatting extensions); none of them changes a cell's value.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                return None
+            chosen: Any = next(
+                (sheet for sheet in sheets if sheet.title.strip().casefold()
+                 == SHEET_NAME.casefold()), sheets[0])
+            # Some programs write a wrong <dimension>; read the rows that are there.
+            chosen.reset_dimensions()
+            rows: list[Row] = [tuple(row) for row in chosen.iter_rows(values_only=True)]
+            # openpyxl's read-only sheet keeps the path of its XML part only privately;
+            # tests/test_xlsx.py fails if that ever changes.
+            part: str = chosen._worksheet_path
+            title: str = chosen.title
+        finally:
+            workbook.close()
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(part)
+    return _Sheet(title, rows, *_sheet_extras(xml))
+
+
+def _sheet_extras(xml: bytes) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """The merged ranges of a sheet, and its formula cells that have no saved value.
+
+    openpyxl reads neither in read-only mode: merged cells are listed after the rows, and
+    with ``data_only`` a formula without a value reads as an empty cell. A formula has a
+    saved value when its cell has a ``<v>``; only a text result (``t="str"``) may be empty.
+    """
+    merged = []
+    for reference in _MERGED.findall(xml):
+        first, _, last = reference.decode("ascii").partition(":")
+        first_row, first_column = coordinate_to_tuple(first)
+        last_row, last_column = coordinate_to_tuple(last or first)
+        merged.append((first_column, first_row, last_column, last_row))
+    missing: set[tuple[int, int]] = set()
+    if _FORMULA.search(xml) is None:
+        return merged, missing  # the common case: typed values only; no second parse
+    row = column = 0
+    # openpyxl has just parsed this same part with the same parser (expat, which refuses
+    # entity expansion bombs), so this parse adds no exposure.
+    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):  # noqa: S314
+        name = element.tag.rpartition("}")[2]
+        if event == "start" and name == "row":
+            row = int(element.get("r") or row + 1)
+            column = 0
+        elif event == "end" and name == "c":
+            reference = element.get("r")
+            row, column = coordinate_to_tuple(reference) if reference else (row, column + 1)
+            children = {child.tag.rpartition("}")[2]: child for child in element}
+            value = children.get("v")
+            if "f" in children and (value is None or (
+                    not value.text and element.get("t") != "str")):
+                missing.add((row, column))
+            element.clear()
+    return merged, missing
+
+
+def _cell_text(value: Any, key: str | None) -> str | None:  # noqa: PLR0911 -- a case per type
+    """A cell's value as text, as the same value would be written in YAML."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and key == "org_number" and len(str(value)) == 10:
+        digits = str(value)
+        return f"{digits[:6]}-{digits[6:]}"
+    return str(value)
+
+
+class _Reader:
+    """One pass over a sheet's rows, keeping each value's cell."""
+
+    def __init__(self, loaded: Loaded, sheet: _Sheet) -> None:
+        self.loaded = loaded
+        self.source = loaded.source
+        self.source.sheet = sheet.title
+        self.sheet = sheet
+        self.header_cells: list[str | None] = []
+        self.unnamed_columns: dict[int, int] = {}  # column without a header -> first row used
+
+    def finding(self, row: int | None, column: int | None, rule: str, message: str,
+                severity: Severity = Severity.ERROR) -> None:
+        self.loaded.findings.append(Finding(self.source.file, row, column, "$", rule, severity,
+                                            message, self.sheet.title))
+
+    def _header_index(self) -> int | None:
+        rows = self.sheet.rows
+        for index, cells in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+            if any(isinstance(cell, str) and column_key(cell) for cell in cells):
+                return index
+        return next((index for index, cells in enumerate(rows)
+                     if any(_cell_text(cell, None) for cell in cells)), None)
+
+    def read(self) -> None:
+        index = self._header_index()
+        if index is None:
+            self.finding(None, None, "xlsx-empty",
+                         f"The sheet '{self.sheet.title}' is empty: it needs a header row "
+                         "with the columns name, representative and representative_title "
+                         "(or namn, företrädare and titel).")
+            return
+        header_row = index + 1
+        self.header_cells = header_cells = [_cell_text(cell, None)
+                                            for cell in self.sheet.rows[index]]
+        header = read_header(header_cells)
+        for problem in header.problems:
+            self.finding(header_row, problem.column, f"xlsx-{problem.kind}", problem.message,
+                         problem.severity)
+        covered = self._merged(header_row)
+        for row, column in sorted(self.sheet.formulas_without_value):
+            if row == header_row:
+                self._formula_without_value(row, column)
+        rows = self._rows(header_row, header.keys)
+        self._empty_headers(header_row, covered)
+        if header.complete:
+            self.source.values[()] = (header_row, 1)
+            self.source.values[("organisations",)] = (header_row, 1)
+            self.loaded.data = {"organisations": rows}
+
+    def _merged(self, header_row: int) -> set[int]:
+        """Report merged cells in or below the header; the header columns they cover."""
+        covered: set[int] = set()
+        for first_column, first_row, last_column, last_row in self.sheet.merged:
+            if last_row < header_row:
+                continue  # a title above the header, merged across the columns: harmless
+            cells = (f"{column_letters(first_column)}{first_row}:"
+                     f"{column_letters(last_column)}{last_row}")
+            if first_row <= header_row:
+                covered.update(range(first_column + 1, last_column + 1))
+                self.finding(header_row, first_column, "xlsx-merged-header",
+                             f"The header cells {cells} are merged: unmerge them ('Dela upp "
+                             "celler') and give each column its own name.")
+            else:
+                self.finding(first_row, first_column, "xlsx-merged-cells",
+                             f"The cells {cells} are merged, so only the first holds a value "
+                             "and the others read as empty: unmerge them and fill each cell.")
+        return covered
+
+    def _formula_without_value(self, row: int, column: int) -> None:
+        self.finding(row, column, "xlsx-formula-without-value",
+                     f"The formula in {column_letters(column)}{row} has no saved value (the "
+                     "file was written by a program that does not calculate): open and save "
+                     "it in Excel or LibreOffice Calc, or type the value.")
+
+    def _rows(self, header_row: int, keys: list[str | None]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        formulas: dict[int, list[int]] = {}
+        for row, column in sorted(self.sheet.formulas_without_value):
+            formulas.setdefault(row, []).append(column)
+        for row_number, cells in enumerate(self.sheet.rows[header_row:], start=header_row + 1):
+            path: tuple[str | int, ...] = ("organisations", len(rows))
+            record: dict[str, Any] = {}
+            values: dict[tuple[str | int, ...], tuple[int, int]] = {}
+            unknown: set[tuple[str | int, ...]] = set()  # reported here; rules skip them
+            for column in formulas.get(row_number, ()):
+                if column <= len(keys) and (key := keys[column - 1]) is not None:
+                    self._formula_without_value(row_number, column)
+                    unknown.add((*path, key))
+            for number, cell in enumerate(cells, start=1):
+                key = keys[number - 1] if number <= len(keys) else None
+                text = _cell_text(cell, key)
+                if text is None:
+                    continue
+                if key is None:
+                    if not self._named(number):
+                        self.unnamed_columns.setdefault(number, row_number)
+                    continue
+                if text in _EXCEL_ERRORS:
+                    self.finding(row_number, number, "xlsx-error-value",
+                                 f"{column_letters(number)}{row_number} holds the Excel "
+                                 f"error {text}: correct the formula or type the value.")
+                    unknown.add((*path, key))
+                    continue
+                record[key] = status_value(text) if key == "status" else text
+                values[(*path, key)] = (row_number, number)
+            if record or unknown:
+                self.source.values[path] = (row_number, 1)
+                self.source.values.update(values)
+                self.source.refused.update(unknown)
+                rows.append(record)
+        return rows
+
+    def _named(self, column: int) -> bool:
+        return column <= len(self.header_cells) and bool(self.header_cells[column - 1])
+
+    def _empty_headers(self, header_row: int, covered: set[int]) -> None:
+        """An empty header cell is a finding: an error when its column holds values."""
+        last_named = max((number for number, cell in enumerate(self.header_cells, start=1)
+                          if cell), default=0)
+        columns = set(range(1, last_named)) | set(self.unnamed_columns)
+        for column in sorted(columns - covered):
+            if self._named(column):
+                continue
+            letters = column_letters(column)
+            if column in self.unnamed_columns:
+                self.finding(header_row, column, "xlsx-empty-header",
+                             f"Column {letters} has values (the first in {letters}"
+                             f"{self.unnamed_columns[column]}) but no name in the header "
+                             "row: name it, or delete the column.")
+            else:
+                self.finding(header_row, column, "xlsx-empty-header",
+                             f"The header cell {letters}{header_row} is empty: name the "
+                             "column or delete it.", Severity.WARNING)

@@ -1,0 +1,153 @@
+"""Where the register stands: for each agreement, who has signed which version of its text.
+
+``overens status`` prints this. An organisation's signature is *current* when its
+``signed_version`` matches the text fingerprint of the agreement as it is now; a signed
+organisation whose version matches another text signed an older version (it is
+*outdated*) and must sign again. One that signed without a recorded version is neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from overens_docs._domain import Agreement, Organisation, Status
+from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
+from overens_docs._errors import UsageError
+from overens_docs._findings import Report
+from overens_docs._validate import validate_paths
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One organisation, and whether it signed the current text."""
+
+    organisation: Organisation
+    current: bool  # its signed_version matches the current text
+
+    @property
+    def outdated(self) -> bool:
+        """Signed, not withdrawn, but a version that is not the current text."""
+        organisation = self.organisation
+        return (organisation.status is Status.SIGNED and organisation.signed_version is not None
+                and not self.current)
+
+    def as_dict(self) -> dict[str, object]:
+        organisation = self.organisation
+        return {"id": organisation.id, "name": organisation.name,
+                "status": organisation.status.value,
+                "signed_on": organisation.signed_on.isoformat() if organisation.signed_on
+                else None,
+                "current": self.current}
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementStatus:
+    agreement: Agreement
+    text_fingerprint: str
+    standings: tuple[Standing, ...]
+
+    def with_status(self, status: Status) -> list[Standing]:
+        return [s for s in self.standings if s.organisation.status is status]
+
+    @property
+    def outdated(self) -> list[Standing]:
+        return [standing for standing in self.standings if standing.outdated]
+
+    def summary(self) -> dict[str, int]:
+        return {"signed": len(self.with_status(Status.SIGNED)),
+                "invited": len(self.with_status(Status.INVITED)),
+                "withdrawn": len(self.with_status(Status.WITHDRAWN)),
+                "outdated": len(self.outdated)}
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.agreement.id, "text_fingerprint": self.text_fingerprint,
+                "summary": self.summary(),
+                "organisations": [standing.as_dict() for standing in self.standings]}
+
+
+def agreement_status(agreement: Agreement,
+                     organisations: Iterable[Organisation]) -> AgreementStatus:
+    fingerprint = text_fingerprint(agreement)
+    return AgreementStatus(agreement, fingerprint, tuple(
+        Standing(organisation, organisation.signed_version is not None
+                 and matches(fingerprint, organisation.signed_version))
+        for organisation in organisations))
+
+
+@dataclass(slots=True)
+class StatusResult:
+    """Every finding of validating the agreements, and their status when they are valid."""
+
+    report: Report
+    agreements: list[AgreementStatus] = field(default_factory=list)
+
+
+def register_status(paths: Iterable[Path]) -> StatusResult:
+    """Validate the agreement folders ``paths`` names, then say where each register stands.
+
+    Invalid input gives the findings and no status. Raises :class:`UsageError` for a path
+    that names a single file: the status needs the agreement and its organisations.
+    """
+    report, checked_all = validate_paths(paths)
+    result = StatusResult(report)
+    for checked in checked_all:
+        if checked.target.only is not None:
+            raise UsageError(f"{checked.target.only}: status takes agreement folders, not "
+                             "files; give the folder that holds it.")
+    if report.fails():
+        return result
+    for checked in checked_all:
+        read = checked.read()
+        assert read is not None  # noqa: S101 -- valid and complete, as checked above
+        result.agreements.append(agreement_status(*read))
+    return result
+
+
+def as_json(result: StatusResult) -> str:
+    return json.dumps({"agreements": [status.as_dict() for status in result.agreements]},
+                      ensure_ascii=False, indent=2)
+
+
+def _names(standings: Iterable[Standing], *, details: bool = False) -> list[str]:
+    lines = []
+    for standing in standings:
+        organisation = standing.organisation
+        line = f"    {organisation.name} ({organisation.id})"
+        if details:
+            version = organisation.signed_version or ""
+            line += (f", signed {organisation.signed_on}, version "
+                     f"{short_form(version) if len(version) >= 12 else version}")
+        lines.append(line)
+    return lines
+
+
+def as_text(result: StatusResult) -> str:
+    """Per agreement: its fingerprint, the counts, who must sign again, who has not signed."""
+    blocks = []
+    for status in result.agreements:
+        counts = status.summary()
+        unrecorded = [s for s in status.with_status(Status.SIGNED)
+                      if s.organisation.signed_version is None]
+        lines = [
+            f"{status.agreement.id}: {status.agreement.title}",
+            f"  text fingerprint {short_form(status.text_fingerprint)} "
+            f"({status.text_fingerprint})",
+            f"  {counts['signed']} signed ({counts['outdated']} an older version, "
+            f"{len(unrecorded)} without a recorded version), {counts['invited']} invited, "
+            f"{counts['withdrawn']} withdrawn",
+        ]
+        if status.outdated:
+            lines.append("  Signed an older version and must sign again:")
+            lines += _names(status.outdated, details=True)
+        if unrecorded:
+            lines.append("  Signed, but which version is not recorded (signed_version):")
+            lines += _names(unrecorded)
+        invited = status.with_status(Status.INVITED)
+        if invited:
+            lines.append("  Invited, not yet signed:")
+            lines += _names(invited)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

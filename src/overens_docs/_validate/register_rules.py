@@ -1,0 +1,158 @@
+"""Rules for the register: where each organisation stands (status, dates, signed version).
+
+:data:`REGISTER_RULES` check one organisation list on its own, like the other rules.
+:data:`FOLDER_RULES` need the agreement too, so they run where both files of a folder are
+known and the agreement is valid (:func:`overens_docs._validate.check_target`): whether a
+``signed_version`` names a version of the text that overens-docs can compute. Without a
+version history that is the current text's fingerprint only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from overens_docs._domain import Agreement
+from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
+from overens_docs._findings import Finding
+from overens_docs._load import JsonPath, Loaded
+from overens_docs._load.columns import status_value
+from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
+
+REGISTER_RULES: dict[str, Rule] = {}
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_VERSION = re.compile(r"\s*([0-9A-Fa-f]\s*){12,64}\Z")
+
+
+def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    if isinstance(rule_input.data, dict):
+        for index, organisation in items(rule_input.data.get("organisations")):
+            yield ("organisations", index), organisation
+
+
+def _status(organisation: dict[str, Any]) -> str:
+    written = text(organisation, "status")
+    return "invited" if written is None else status_value(written)
+
+
+def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
+    """The date under ``key`` if it is a real one; None if absent or wrong (the schema and
+    :func:`invalid_date` report those)."""
+    value = text(organisation, key)
+    if value is None or not _DATE.match(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _name(organisation: dict[str, Any]) -> str:
+    return text(organisation, "name") or "This organisation"
+
+
+@rule("invalid-date", REGISTER_RULES)
+def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
+    """``signed_on`` and ``left_on`` are real dates (not 2018-02-30)."""
+    for path, organisation in _organisations(rule_input):
+        for key in ("signed_on", "left_on"):
+            value = text(organisation, key)
+            if value is not None and _DATE.match(value) and _date(organisation, key) is None:
+                yield rule_input.error((*path, key), "invalid-date", f"'{value}' is not a date.")
+
+
+@rule("register-missing-date", REGISTER_RULES)
+def missing_date(rule_input: RuleInput) -> Iterator[Finding]:
+    """A signed organisation says when it signed; a withdrawn one when it left."""
+    refused = rule_input.source.refused
+    for path, organisation in _organisations(rule_input):
+        status = _status(organisation)
+        needed = {"signed": ("signed_on", "signed", "undertecknad"),
+                  "withdrawn": ("left_on", "withdrew", "utträdd")}.get(status)
+        if needed is None:
+            continue
+        key, verb, swedish = needed
+        if key not in organisation and (*path, key) not in refused:
+            yield rule_input.error(
+                (*path, "status"), "register-missing-date",
+                f"'{_name(organisation)}' has status {status} but no {key} ({swedish}): add "
+                f"the date it {verb}, YYYY-MM-DD.")
+
+
+@rule("register-date-order", REGISTER_RULES)
+def date_order(rule_input: RuleInput) -> Iterator[Finding]:
+    """An organisation leaves after it signed."""
+    for path, organisation in _organisations(rule_input):
+        signed_on, left_on = _date(organisation, "signed_on"), _date(organisation, "left_on")
+        if signed_on is not None and left_on is not None and left_on <= signed_on:
+            yield rule_input.error(
+                (*path, "left_on"), "register-date-order",
+                f"'{_name(organisation)}' left on {left_on}, not after it signed on "
+                f"{signed_on}.")
+
+
+@rule("register-status", REGISTER_RULES)
+def status_agrees(rule_input: RuleInput) -> Iterator[Finding]:
+    """Dates and a version that say more than the status: probably a status not updated."""
+    for path, organisation in _organisations(rule_input):
+        status = _status(organisation)
+        for key in ("signed_on", "signed_version"):
+            if key in organisation and status == "invited":
+                yield rule_input.warning(
+                    (*path, key), "register-status",
+                    f"'{_name(organisation)}' has a {key} but its status is invited (the "
+                    "default): set its status to signed, or remove the value.")
+        if "left_on" in organisation and status != "withdrawn":
+            yield rule_input.warning(
+                (*path, "left_on"), "register-status",
+                f"'{_name(organisation)}' has a left_on date but its status is {status}: set "
+                "its status to withdrawn, or remove the date.")
+
+
+@dataclass(frozen=True, slots=True)
+class FolderInput:
+    """What a rule about both files of a folder sees: the agreement as the domain reads it
+    (it is valid), its text fingerprint, and the organisation list as loaded."""
+
+    agreement: Agreement
+    fingerprint: str
+    organisations: RuleInput
+
+
+FolderRule = Callable[[FolderInput], Iterator[Finding]]
+FOLDER_RULES: dict[str, FolderRule] = {}
+
+
+def folder_rule(code: str) -> Callable[[FolderRule], FolderRule]:
+    def register(function: FolderRule) -> FolderRule:
+        FOLDER_RULES[code] = function
+        return function
+
+    return register
+
+
+def run_folder_rules(agreement: Agreement, organisations: Loaded) -> list[Finding]:
+    folder_input = FolderInput(agreement, text_fingerprint(agreement),
+                               RuleInput(organisations.data, organisations.source))
+    return [finding for check in FOLDER_RULES.values() for finding in check(folder_input)]
+
+
+@folder_rule("register-unknown-version")
+def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
+    """A ``signed_version`` names a version overens-docs can compute (the current text)."""
+    organisations = folder_input.organisations
+    current = short_form(folder_input.fingerprint)
+    for path, organisation in _organisations(organisations):
+        version = text(organisation, "signed_version")
+        if (version is None or not _VERSION.match(version) or _status(organisation) == "withdrawn"
+                or matches(folder_input.fingerprint, version)):
+            continue
+        yield organisations.warning(
+            (*path, "signed_version"), "register-unknown-version",
+            f"'{_name(organisation)}' signed the version {version.strip()}, which is not the "
+            f"current text ({current}). If it signed an older version, it must sign the "
+            "current one again (`overens status` lists it); else correct the fingerprint.")
