@@ -26,6 +26,7 @@ inputs give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -42,6 +43,9 @@ from overens_docs._pdf import fonts
 _PRINT = 4
 _NOT_SHOWN = 1 | 2 | 32 | 256
 _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")  # "/BAAAAA+LiberationSans"
+
+# The first title in XMP's dc:title (LibreOffice writes one, x-default).
+_DC_TITLE = re.compile(rb"(<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>)[^<]*(</rdf:li>)")
 
 # Inspects a document as it is about to be saved; returns the problems found.
 Check = Callable[[pikepdf.Pdf], list[str]]
@@ -86,6 +90,19 @@ class Assembler:
         pdf.Root.OutputIntents = pdf.copy_foreign(master.make_indirect(master.Root.OutputIntents))
         pdf.Root.Lang = master.Root.Lang
         pdf.docinfo = pdf.copy_foreign(master.docinfo)  # type: ignore[assignment]
+        # The title, not the file name, in the viewer's title bar (as in the master).
+        pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+
+    def _title(self, pdf: pikepdf.Pdf, title: str) -> None:
+        """Give ``pdf`` its own title, in the Info dictionary and the XMP ``dc:title`` alike
+        (PDF/A wants the two to agree)."""
+        pdf.docinfo.Title = pikepdf.String(title)
+        xmp = self.master.Root.Metadata.read_bytes()
+        escaped = html.escape(title, quote=False).encode()
+        pdf.Root.Metadata = pdf.make_stream(_DC_TITLE.sub(
+            lambda match: match.group(1) + escaped + match.group(2), xmp, count=1))
+        pdf.Root.Metadata.Type = pikepdf.Name.Metadata
+        pdf.Root.Metadata.Subtype = pikepdf.Name.XML
 
     def _save(self, pdf: pikepdf.Pdf, identity: str) -> bytes:
         permanent = hashlib.md5(  # noqa: S324 -- an identifier, as the PDF standard does
@@ -117,20 +134,25 @@ class Assembler:
         return self._text()
 
     def organisation_pdf(self, signature_file: int, signature_page: int, identity: str,
-                         check: Check | None = None) -> tuple[bytes, int, list[str]]:
+                         check: Check | None = None, title: str | None = None,
+                         ) -> tuple[bytes, int, list[str]]:
         """One organisation's PDF, its page count, and what ``check`` found in the document
-        as it is saved; ``identity`` (its id) makes the file identifier unique."""
+        as it is saved; ``identity`` (its id) makes the file identifier unique, ``title``
+        (the agreement's and the organisation's name) is its document title."""
         base = self._text()
         base.pages.append(self.signatures[signature_file].pages[signature_page])
         try:
             _untagged(base.pages[-1])
+            if title is not None:
+                self._title(base, title)
             found = check(base) if check is not None else []
             return self._save(base, identity), len(base.pages), found
         finally:
             del base.pages[-1]
 
     def signature_pages_pdf(self, earlier: Path | None = None, *, replacing: int = -1,
-                            inserting: int = -1) -> tuple[bytes, int]:
+                            inserting: int = -1, title: str | None = None,
+                            ) -> tuple[bytes, int]:
         """The ceremony file: every signature page, in order. With ``earlier`` (an earlier
         ceremony file), its pages with this assembly's one page in place of page index
         ``replacing``, or inserted before page index ``inserting`` (--only)."""
@@ -138,7 +160,7 @@ class Assembler:
         if earlier is None:
             for document in self.signatures:
                 pdf.pages.extend(document.pages)
-            return self._ceremony(pdf)
+            return self._ceremony(pdf, title)
         with _open(earlier) as previous:
             pages = list(previous.pages)
             new = self.signatures[0].pages[0]
@@ -147,12 +169,14 @@ class Assembler:
             else:
                 pages.insert(inserting if inserting >= 0 else len(pages), new)
             pdf.pages.extend(pages)
-            return self._ceremony(pdf)
+            return self._ceremony(pdf, title)
 
-    def _ceremony(self, pdf: pikepdf.Pdf) -> tuple[bytes, int]:
+    def _ceremony(self, pdf: pikepdf.Pdf, title: str | None) -> tuple[bytes, int]:
         for page in pdf.pages:
             _untagged(page)
         self._archival(pdf)
+        if title is not None:
+            self._title(pdf, title)
         return self._save(pdf, "signature-pages"), len(pdf.pages)
 
 

@@ -5,11 +5,20 @@ word, and assembly could drop what makes a file archival, so the PDFs themselves
 checked: PDF/A-2b identification, an output intent, Swedish language, every font embedded.
 The build checks LibreOffice's output before building on it, and then every file it
 delivers (each organisation's PDF and the ceremony file) before anything moves into place.
+
+What PDF/A-2b and PDF/UA-1 ask that can be checked without a full validator is checked
+too (:func:`accessibility_problems`): fonts with a ToUnicode map, the title shown in the
+title bar and equal in Info and XMP, no encryption, no JavaScript, no links out of the
+document; for a tagged file, ``MarkInfo/Marked``, a structure tree whose ``ParentTree``
+covers every marked-content id on every page, and the PDF/UA identification. A full
+validator (veraPDF) would add the checks of the content itself: reading order, alternative
+texts, table structure, colour contrast, the meaning of each structure element.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pikepdf
@@ -41,10 +50,11 @@ def delivered_organisation_pdf(document: pikepdf.Pdf, *, pages: int) -> list[str
     the catalog, the page count and the fonts of the last page, a tenth of a millisecond
     where parsing the saved file again would cost ten times as much.
     """
-    found = archival_problems(document)
+    last = len(document.pages) - 1
+    found = archival_problems(document) + catalog_problems(document)
     if len(document.pages) != pages:
         found.append(f"it has {len(document.pages)} pages, not {pages}")
-    return found + page_problems(document, first=len(document.pages) - 1)
+    return found + page_problems(document, first=last) + _page_accessibility(document, last)
 
 
 def archival_problems(document: pikepdf.Pdf) -> list[str]:
@@ -82,3 +92,139 @@ def expected_fonts_missing(pdf: Path, families: tuple[str, ...]) -> list[str]:
     compact = {name.split("+")[-1].replace(" ", "").lower() for name in names}
     return [family for family in families
             if not any(name.startswith(family.replace(" ", "").lower()) for name in compact)]
+
+
+_UA_PART = re.compile(r'pdfuaid:part(?:>|=")1')
+_XMP_TITLE = re.compile(r"<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>([^<]*)</rdf:li>", re.S)
+_OUTWARD = frozenset({"/URI", "/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm"})
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
+def _flag(holder: pikepdf.Object, dictionary: str, key: str) -> bool:
+    """Whether ``holder[dictionary][key]`` is true."""
+    inner = holder.get(dictionary)
+    return isinstance(inner, pikepdf.Dictionary) and bool(inner.get(key, False))
+
+
+def catalog_problems(document: pikepdf.Pdf) -> list[str]:
+    """What in the catalog keeps ``document`` from being an accessible, safe PDF: its title
+    not shown or not agreeing between Info and XMP, encryption, JavaScript."""
+    found = []
+    root = document.Root
+    if not _flag(root, "/ViewerPreferences", "/DisplayDocTitle"):
+        found.append("the viewer shows its file name, not its title (no DisplayDocTitle)")
+    title = str(document.docinfo.get("/Title", ""))
+    metadata = root.get("/Metadata")
+    xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
+    match = _XMP_TITLE.search(xmp)
+    if not title:
+        found.append("it has no title")
+    elif match is None or _unescape(match.group(1)) != title:
+        found.append("its XMP dc:title differs from its title")
+    if document.is_encrypted:
+        found.append("it is encrypted")
+    names = root.get("/Names")
+    action = root.get("/OpenAction")
+    scripted = isinstance(names, pikepdf.Dictionary) and "/JavaScript" in names
+    on_open = isinstance(action, pikepdf.Dictionary) and str(action.get("/S", "")) == (
+        "/JavaScript")
+    if scripted or on_open or "/AA" in root:
+        found.append("it runs JavaScript or actions when opened")
+    return found
+
+
+def _page_accessibility(document: pikepdf.Pdf, index: int) -> list[str]:
+    """What on page ``index`` is not allowed: links out of the document, JavaScript, fonts
+    without a ToUnicode map (their text cannot be read aloud or searched)."""
+    found = []
+    page = document.pages[index]
+    for annotation in page.obj.get("/Annots") or []:
+        action = annotation.get("/A")
+        kind = str(action.get("/S", "")) if isinstance(action, pikepdf.Dictionary) else ""
+        if kind in _OUTWARD:
+            found.append(f"page {index + 1} links outside the document ({kind[1:]})")
+        elif kind == "/JavaScript" or "/AA" in annotation:
+            found.append(f"page {index + 1} has JavaScript")
+    unmapped = sorted({str(font.get("/BaseFont", "?")) for font in fonts(document, index + 1,
+                                                                         first=index)
+                       if font.get("/Subtype") not in ("/Type3", "/CIDFontType0",
+                                                       "/CIDFontType2")
+                       and "/ToUnicode" not in font})
+    if unmapped:
+        found.append(f"page {index + 1} has fonts without a ToUnicode map: "
+                     f"{', '.join(unmapped)}")
+    return found
+
+
+def _marked_content_ids(page: pikepdf.Page) -> set[int]:
+    ids = set()
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands
+        if len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) and (
+                "/MCID" in operands[1]):
+            ids.add(int(operands[1].MCID))
+    return ids
+
+
+def _parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """The ParentTree number tree, flattened."""
+    entries: dict[int, pikepdf.Object] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        numbers = node.get("/Nums", pikepdf.Array())
+        for position in range(0, len(numbers) - 1, 2):
+            entries[int(numbers[position])] = numbers[position + 1]
+        stack.extend(node.get("/Kids", pikepdf.Array()))
+    return entries
+
+
+def structure_problems(document: pikepdf.Pdf, *, ua: bool) -> list[str]:
+    """What keeps a tagged ``document`` from being a well-formed tagged PDF (PDF/UA-1 too
+    with ``ua``): MarkInfo, the structure tree, and a ParentTree entry for every
+    marked-content id on every page."""
+    root = document.Root
+    found = []
+    if not _flag(root, "/MarkInfo", "/Marked"):
+        found.append("it is not marked as tagged (MarkInfo/Marked)")
+    tree = root.get("/StructTreeRoot")
+    if tree is None:
+        return [*found, "it has no structure tree"]
+    metadata = root.get("/Metadata")
+    xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
+    if ua and not _UA_PART.search(xmp):
+        found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
+    parents = _parent_tree(tree.ParentTree) if "/ParentTree" in tree else {}
+    for number, page in enumerate(document.pages, 1):
+        ids = _marked_content_ids(page)
+        if not ids:
+            continue
+        if "/StructParents" not in page.obj:
+            found.append(f"page {number} has tagged content but no /StructParents")
+            continue
+        entry = parents.get(int(page.obj.StructParents))
+        covered = len(entry) if isinstance(entry, pikepdf.Array) else 0
+        if max(ids) >= covered:
+            found.append(f"page {number}: the structure tree does not cover all of its "
+                         "tagged content (ParentTree)")
+    return found
+
+
+def pages_accessibility(document: pikepdf.Pdf) -> list[str]:
+    """What on any page of ``document`` is not allowed (see :func:`_page_accessibility`)."""
+    return [problem for index in range(len(document.pages))
+            for problem in _page_accessibility(document, index)]
+
+
+def accessibility_problems(pdf: Path | bytes, *, tagged: bool, ua: bool = False) -> list[str]:
+    """Everything :func:`catalog_problems`, the pages and (``tagged``)
+    :func:`structure_problems` find in ``pdf`` (a file, or a file's bytes)."""
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        found = catalog_problems(document) + pages_accessibility(document)
+        if tagged:
+            found += structure_problems(document, ua=ua)
+        return found

@@ -47,10 +47,11 @@ def _pdf_filter(**options: bool | int) -> str:
 # so verify.py checks the results.
 _COMMON = {"UseLosslessCompression": True, "ExportFormFields": False}
 
-# PDF/A-2b (which makes LibreOffice tag the PDF and embed every font), bookmarks from
-# headings, the title (not the file name) in the viewer's title bar.
-PDF_FILTER = _pdf_filter(SelectPdfVersion=2, UseTaggedPDF=True, ExportBookmarks=True,
-                         DisplayPDFDocumentTitle=True, **_COMMON)
+# PDF/A-2b (which makes LibreOffice tag the PDF and embed every font) and PDF/UA-1 (the
+# accessible PDF that DOS-lagen points to: a structure tree, headers and footers as
+# artifacts), bookmarks from headings, the title (not the file name) in the title bar.
+PDF_FILTER = _pdf_filter(SelectPdfVersion=2, PDFUACompliance=True, UseTaggedPDF=True,
+                         ExportBookmarks=True, DisplayPDFDocumentTitle=True, **_COMMON)
 
 # For pages that assemble.py copies into files which take their PDF/A identification,
 # output intent and language from a PDF/A master. PDF/A mode forces tagging, which gives

@@ -299,8 +299,7 @@ def text_styles() -> list[etree._Element]:
             ppr=heading_ppr(240, 80, 1),
             rpr=run_props(SANS, 24, bold=True),
         ),
-        # Numbers are typed as "{{ loop.index }}." plus a tab, so each party's list restarts
-        # at 1 without one Word numbering definition per party.
+        # Numbered through numbering.xml (see commitment_list); the indent is the list's.
         style(
             "paragraph",
             "Commitment",
@@ -440,6 +439,29 @@ def default_styles() -> list[etree._Element]:
     return [para_font, table, no_list]
 
 
+def numbering_xml() -> etree._Element:
+    """One decimal list format ("1." and a tab, hanging) and LISTS instances of it, each
+    starting at 1: commitment_list gives each party's commitments an instance of their own."""
+    hanging = str(NUMBER_INDENT)
+    level = w(
+        "lvl",
+        w("start", val="1"),
+        w("numFmt", val="decimal"),
+        w("lvlText", val="%1."),
+        w("lvlJc", val="left"),
+        w("pPr", w("tabs", w("tab", val="num", pos=hanging)), w("ind", left=hanging,
+                                                                  hanging=hanging)),
+        ilvl="0",
+    )
+    abstract = w("abstractNum", w("multiLevelType", val="singleLevel"), level, abstractNumId="0")
+    instances = [
+        w("num", w("abstractNumId", val="0"),
+          w("lvlOverride", w("startOverride", val="1"), ilvl="0"), numId=str(number))
+        for number in range(1, LISTS + 1)
+    ]
+    return w("numbering", abstract, *instances)
+
+
 def styles_xml() -> etree._Element:
     return w("styles", doc_defaults(), *default_styles(), *text_styles(), *page_styles())
 
@@ -517,17 +539,23 @@ def principles() -> list[etree._Element]:
     ]
 
 
-def commitment_list(expression: str) -> list[etree._Element]:
+# Commitments are a real Word list (so that they are a list in the tagged PDF too), one
+# list per party so that each restarts at 1: numbering.xml defines LISTS numbering
+# instances of one list format, and each party's commitments use instance number
+# {{ list_id }} (the party's place; the shared commitments use the last one).
+LISTS = 20
+
+
+def commitment_list(expression: str, list_id: str) -> list[etree._Element]:
     """Numbered commitments; the citation follows on its own line in the Citation style."""
     item = para(
         "Commitment",
-        run("{{ loop.index }}."),
-        tab_run(),
         # The {% if %} opens in this run and closes in the citation run, so the line break
         # disappears together with an empty citation.
         run("{{ commitment.text }}{% if commitment.citation %}"),
         break_run(),
         run("{{ commitment.citation }}{% endif %}", style="Citation"),
+        ppr=[w("numPr", w("ilvl", val="0"), w("numId", val="{{ " + list_id + " }}"))],
     )
     return [tag(f"for commitment in {expression}"), item, tag("endfor")]
 
@@ -535,9 +563,10 @@ def commitment_list(expression: str) -> list[etree._Element]:
 def party_commitments() -> list[etree._Element]:
     return [
         tag("for party in agreement.parties"),
+        tag("set list_id = loop.index"),
         tag("if party.commitments"),
         line("Heading1", "{{ party.heading }}"),
-        *commitment_list("party.commitments"),
+        *commitment_list("party.commitments", "list_id"),
         tag("endif"),
         tag("endfor"),
     ]
@@ -547,7 +576,7 @@ def shared_commitments() -> list[etree._Element]:
     return [
         tag("if agreement.shared_commitments"),
         line("Heading1", "Gemensamma åtaganden"),
-        *commitment_list("agreement.shared_commitments"),
+        *commitment_list("agreement.shared_commitments", str(LISTS)),
         tag("endif"),
     ]
 
@@ -780,6 +809,7 @@ def document_rels() -> etree._Element:
             ("rIdStyles", "styles", "styles.xml"),
             ("rIdSettings", "settings", "settings.xml"),
             ("rIdFontTable", "fontTable", "fontTable.xml"),
+            ("rIdNumbering", "numbering", "numbering.xml"),
             ("rIdHeader1", "header", "header1.xml"),
             ("rIdFooter1", "footer", "footer1.xml"),
             ("rIdHeader2", "header", "header2.xml"),
@@ -820,6 +850,7 @@ def content_types() -> etree._Element:
         "/word/styles.xml": f"{WML_CT}.styles+xml",
         "/word/settings.xml": f"{WML_CT}.settings+xml",
         "/word/fontTable.xml": f"{WML_CT}.fontTable+xml",
+        "/word/numbering.xml": f"{WML_CT}.numbering+xml",
         "/word/header1.xml": f"{WML_CT}.header+xml",
         "/word/header2.xml": f"{WML_CT}.header+xml",
         "/word/footer1.xml": f"{WML_CT}.footer+xml",
@@ -874,6 +905,7 @@ def parts() -> dict[str, bytes]:
         "word/styles.xml": serialise(styles_xml()),
         "word/settings.xml": serialise(settings_xml()),
         "word/fontTable.xml": serialise(font_table_xml()),
+        "word/numbering.xml": serialise(numbering_xml()),
         "word/header1.xml": serialise(header_xml()),
         "word/header2.xml": serialise(header_xml()),
         "word/footer1.xml": serialise(footer_xml(signature_section=False)),

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from overens_docs._assemble import Assembler
 from overens_docs._build.output import FileRecord, write_staged
-from overens_docs._check import archival_problems, delivered_organisation_pdf, page_problems
+from overens_docs._check import (
+    archival_problems,
+    delivered_organisation_pdf,
+    page_problems,
+    pages_accessibility,
+)
 from overens_docs._domain import Organisation
 from overens_docs._render.personalise import Personaliser
 
@@ -62,6 +67,7 @@ class PdfState:
     master: Path
     text_pages: int
     signature_pdfs: tuple[Path, ...]
+    title: str  # the agreement's; each copy's is "<title> – <organisation>"
     assembler: Assembler | None = field(default=None, repr=False)
     text_problems: list[str] = field(default_factory=list, repr=False)
 
@@ -70,7 +76,8 @@ class PdfState:
         # position with the parent.
         self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
         text = self.assembler.text_document()  # the same pages in every organisation's PDF
-        self.text_problems = archival_problems(text) + page_problems(text)
+        self.text_problems = (archival_problems(text) + page_problems(text)
+                              + pages_accessibility(text))
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "assembler": None}  # opened again by start()
@@ -100,7 +107,8 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
     try:
         data, pages, found = state.assembler.organisation_pdf(
             job.signature.batch, job.signature.page, organisation.id,
-            check=lambda document: delivered_organisation_pdf(document, pages=expected))
+            check=lambda document: delivered_organisation_pdf(document, pages=expected),
+            title=f"{state.title} – {organisation.name}")
         found = state.text_problems + found
         if found:
             return Made(organisation, None, f"its PDF is not fit to deliver: {'; '.join(found)}")

@@ -54,12 +54,13 @@ from overens_docs._build.output import (
 )
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
-from overens_docs._check import expected_fonts_missing, problems
+from overens_docs._check import accessibility_problems, expected_fonts_missing, problems
 from overens_docs._convert import Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._pdf import page_count
+from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
 from overens_docs._render.personalise import Personaliser
@@ -140,11 +141,15 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
             normalise_pdf(pdf, plan.date)
+        _check_delivered(plan, "agreement.pdf",
+                         accessibility_problems(agreement_pdf, tagged=True, ua=True))
         if plan.complete:
             agreement_bytes = agreement_pdf.read_bytes()
             _stage(staging, manifest, "agreement.docx", published, "agreement-docx", None)
             _stage(staging, manifest, "agreement.pdf", agreement_bytes, "agreement-pdf",
                    page_count(agreement_pdf))
+            _stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
+                   "agreement-html", None)
         text_pages = page_count(agreement_pdf)
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
@@ -168,18 +173,16 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         docx_made = list(documents.results())  # long done: written during the conversions
         jobs = [PdfJob(organisation, page)
                 for organisation, page in signature_pages.positions(order)]
-        state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs))
+        state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs),
+                         plan.agreement.title)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
             ceremony = _ceremony(plan, assembler)
             pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
     _record(plan, staging, manifest, docx_made + pdf_made)
     data, pages = ceremony
-    found = problems(data, pages=len(plan.listed))
-    if found:
-        raise StageFailed([in_template(
-            plan.template, "pdf-archival",
-            f"signature-pages.pdf is not fit to deliver: {'; '.join(found)}.")])
+    _check_delivered(plan, "signature-pages.pdf", problems(data, pages=len(plan.listed))
+                     + accessibility_problems(data, tagged=False))
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     # The public list of signatories: who has signed and not withdrawn, nothing personal.
     _stage(staging, manifest, "signatories.html",
@@ -220,6 +223,12 @@ def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
         raise StageFailed(findings)
 
 
+def _check_delivered(plan: Plan, name: str, found: list[str]) -> None:
+    if found:
+        raise StageFailed([in_template(plan.template, "pdf-archival",
+                                       f"{name} is not fit to deliver: {'; '.join(found)}.")])
+
+
 def _stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
            pages: int | None) -> None:
     write_staged(staging / relative, data)
@@ -250,14 +259,16 @@ def _record(plan: Plan, staging: Path, manifest: Manifest, made: list[Made]) -> 
 def _ceremony(plan: Plan, assembler: Assembler) -> tuple[bytes, int]:
     """signature-pages.pdf: every organisation's page in list order; with --only, the
     earlier one with this organisation's page replaced, or inserted where it is listed."""
+    title = f"{plan.agreement.title} – underskriftssidor"
     if plan.previous is None:
-        return assembler.signature_pages_pdf()
+        return assembler.signature_pages_pdf(title=title)
     only = plan.organisations[0].id
     earlier = plan.destination / "signature-pages.pdf"
     if only in plan.previous.organisations:
-        return assembler.signature_pages_pdf(earlier,
-                                             replacing=plan.previous.organisations.index(only))
-    return assembler.signature_pages_pdf(earlier, inserting=plan.listed.index(only))
+        return assembler.signature_pages_pdf(
+            earlier, replacing=plan.previous.organisations.index(only), title=title)
+    return assembler.signature_pages_pdf(earlier, inserting=plan.listed.index(only),
+                                         title=title)
 
 
 def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> None:

@@ -1,0 +1,144 @@
+"""Accessible and archival outputs: PDF/UA agreement with real lists, organisation copies
+with their own titles, checks of what is delivered, and agreement.html."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+
+from conftest import OREBRO
+from overens_docs import build
+from overens_docs._check import accessibility_problems, structure_problems
+from overens_docs._render.agreement_html import agreement_html
+from overens_docs._render.context import cite
+from overens_docs._targets import Target
+from overens_docs._validate import check_target
+
+
+def _agreement() -> Any:
+    read = check_target(Target(OREBRO)).read()
+    assert read is not None
+    return read[0]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    out = tmp_path_factory.mktemp("accessible")
+    result = build([OREBRO], out=out, progress=False)
+    assert not result.report.fails() and not result.build_failed, result.report.findings
+    return out / "orebro"
+
+
+def _structure_types(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:
+    """(structure type, depth) in document order, role-mapped to standard types."""
+    role_map = {str(k): str(v) for k, v in (pdf.Root.StructTreeRoot.get("/RoleMap") or {}).items()}
+    found: list[tuple[str, int]] = []
+
+    def walk(element: Any, depth: int) -> None:
+        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            kind = str(element.S)
+            found.append((role_map.get(kind, kind), depth))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid, depth + 1)
+
+    kids = pdf.Root.StructTreeRoot.K
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        walk(kid, 0)
+    return found
+
+
+@pytest.mark.libreoffice
+def test_the_agreement_is_pdf_ua_and_pdf_a_with_lists_and_headings(built: Path) -> None:
+    with pikepdf.open(built / "agreement.pdf") as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert re.search(r"pdfuaid:part(>|=\")1", xmp)
+        assert re.search(r"pdfaid:part(>|=\")2", xmp)
+        types = _structure_types(pdf)
+        kinds = [kind for kind, _ in types]
+        assert kinds.count("/L") == 2  # one list per party
+        assert kinds.count("/LI") == sum(len(p.commitments) for p in _agreement().parties)
+        assert "/H1" in kinds and "/H2" in kinds
+        assert str(pdf.Root.Lang) == "sv-SE"
+        assert structure_problems(pdf, ua=True) == []
+    assert accessibility_problems(built / "agreement.pdf", tagged=True, ua=True) == []
+
+
+@pytest.mark.libreoffice
+def test_each_organisation_copy_has_its_own_title_shown_in_the_title_bar(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    title = _agreement().title
+    names = {o.id: o.name for o in check_target(Target(OREBRO)).read()[1]}  # type: ignore[index]
+    for entry in manifest["files"]:
+        if entry["kind"] != "organisation-pdf":
+            continue
+        with pikepdf.open(built / entry["path"]) as pdf:
+            expected = f"{title} – {names[entry['organisation']]}"
+            assert str(pdf.docinfo.Title) == expected
+            assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert accessibility_problems(built / entry["path"], tagged=False) == []
+    with pikepdf.open(built / "signature-pages.pdf") as pdf:
+        assert str(pdf.docinfo.Title) == f"{title} – underskriftssidor"
+
+
+@pytest.mark.libreoffice
+def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+    from overens_docs._assemble import Assembler  # noqa: PLC0415
+
+    original = Assembler._archival
+
+    def forgetful(self: Assembler, pdf: Any) -> None:
+        original(self, pdf)
+        del pdf.Root["/ViewerPreferences"]
+
+    monkeypatch.setattr(Assembler, "_archival", forgetful)
+    out = tmp_path / "out"
+    result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and all("DisplayDocTitle" in f["message"] for f in findings)
+    assert not out.exists() or not any(out.iterdir())
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_agreement_html_holds_every_principle_and_commitment_verbatim() -> None:
+    agreement = _agreement()
+    page = agreement_html(agreement).decode("utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
+    parser = _Page()
+    parser.feed(page)
+    text = "".join(parser.text)
+    assert parser.tags.count("h1") == 1 and "script" not in parser.tags
+    headings = [tag for tag in parser.tags if re.fullmatch(r"h\d", tag)]
+    assert all(int(b[1]) - int(a[1]) <= 1 for a, b in itertools.pairwise(headings))
+    short_names = {p.id: p.short_name for p in agreement.principles}
+    for principle in agreement.principles:
+        assert principle.name in text
+        for paragraph in principle.paragraphs:
+            assert paragraph in text
+    for party in agreement.parties:
+        for commitment in party.commitments:
+            assert commitment.text in text
+            assert cite([short_names[p] for p in commitment.principles]) in text
+    assert parser.tags.count("ol") == sum(1 for p in agreement.parties if p.commitments)
+    assert agreement_html(agreement) == agreement_html(agreement)
