@@ -45,11 +45,16 @@ def unique_slugs(names: Sequence[str], fallback: str = "organisation") -> list[s
     taken: set[str] = set()
     result = []
     for name in names:
-        base = slugify(name) or fallback
-        candidate, number = base, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{base}-{number}"
+        candidate = first_free(slugify(name) or fallback, taken)
         taken.add(candidate)
         result.append(candidate)
     return result
+
+
+def first_free(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is first not in ``taken``."""
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate

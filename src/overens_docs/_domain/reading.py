@@ -30,7 +30,7 @@ from overens_docs._domain.model import (
     Status,
     TemplateChoice,
 )
-from overens_docs._domain.naming import slugify, unique_slugs
+from overens_docs._domain.naming import first_free, slugify, unique_slugs
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
 
@@ -132,11 +132,7 @@ def default_ids(rows: list[dict[str, Any]]) -> list[str]:
         if not identifier:
             number = row.get("org_number")
             formatted = orgnr.check(number).formatted if number else None
-            base = formatted or slugify(row["name"]) or "organisation"
-            identifier, suffix = base, 1
-            while identifier in taken:
-                suffix += 1
-                identifier = f"{base}-{suffix}"
+            identifier = first_free(formatted or slugify(row["name"]) or "organisation", taken)
         taken.add(identifier)
         result.append(identifier)
     return result
