@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -122,7 +122,7 @@ def _commitment_text(commitment: Commitment, agreement: Agreement) -> str:
     return f"{commitment.text} (principen {joined})"
 
 
-def _matched(section: Section, party: str | None, old: Sequence[T], new: Sequence[T],
+def _matched(section: Section, party: str | None, old: Sequence[T], new: Sequence[T], *,
                 key: Callable[[T], str], same: Callable[[T, T], bool],
                 old_text: Callable[[T], str], new_text: Callable[[T], str]) -> Iterator[Change]:
     """Items matched by ``key``: removed and changed in the old order, then added in the new
@@ -156,40 +156,44 @@ def _field_changes(old: Agreement, new: Agreement) -> Iterator[Change]:
         yield Change(kind, Section.FIELDS, None, name, before, after)
 
 
-def _commitments(section: Section, party: str | None, old: Agreement, new: Agreement,
+def _commitments(section: Section, party: str | None, old: Agreement, new: Agreement, *,
                  old_items: Sequence[Commitment], new_items: Sequence[Commitment],
                  ) -> Iterator[Change]:
-    return _matched(section, party, old_items, new_items, lambda item: item.id,
-                    lambda a, b: (a.text, a.principles) == (b.text, b.principles),
-                    lambda item: _commitment_text(item, old),
-                    lambda item: _commitment_text(item, new))
+    return _matched(section, party, old_items, new_items, key=lambda item: item.id,
+                    same=lambda a, b: (a.text, a.principles) == (b.text, b.principles),
+                    old_text=lambda item: _commitment_text(item, old),
+                    new_text=lambda item: _commitment_text(item, new))
 
 
 def compare(old: Agreement, new: Agreement) -> Comparison:
     """Every change from ``old`` to ``new``, section by section in the document's order."""
     changes: list[Change] = list(_field_changes(old, new))
     changes += _matched(Section.DEFINITIONS, None, old.definitions, new.definitions,
-                        lambda item: item.term, lambda a, b: a.paragraphs == b.paragraphs,
-                        lambda item: "\n".join(item.paragraphs),
-                        lambda item: "\n".join(item.paragraphs))
+                        key=lambda item: item.term,
+                        same=lambda a, b: a.paragraphs == b.paragraphs,
+                        old_text=lambda item: "\n".join(item.paragraphs),
+                        new_text=lambda item: "\n".join(item.paragraphs))
     changes += _matched(Section.PRINCIPLES, None, old.principles, new.principles,
-                        lambda item: item.id,
-                        lambda a, b: _principle_text(a) == _principle_text(b),
-                        _principle_text, _principle_text)
+                        key=lambda item: item.id,
+                        same=lambda a, b: _principle_text(a) == _principle_text(b),
+                        old_text=_principle_text, new_text=_principle_text)
     changes += _matched(Section.PARTIES, None, old.parties, new.parties,
-                        lambda item: item.id, lambda a, b: _party_text(a) == _party_text(b),
-                        _party_text, _party_text)
+                        key=lambda item: item.id,
+                        same=lambda a, b: _party_text(a) == _party_text(b),
+                        old_text=_party_text, new_text=_party_text)
     new_parties = {party.id: party for party in new.parties}
     for party in old.parties:
         other = new_parties.get(party.id)
-        changes += _commitments(Section.COMMITMENTS, party.id, old, new, party.commitments,
-                                () if other is None else other.commitments)
+        changes += _commitments(Section.COMMITMENTS, party.id, old, new,
+                                old_items=party.commitments,
+                                new_items=() if other is None else other.commitments)
     old_ids = {party.id for party in old.parties}
     for party in new.parties:
         if party.id not in old_ids:
-            changes += _commitments(Section.COMMITMENTS, party.id, old, new, (),
-                                    party.commitments)
+            changes += _commitments(Section.COMMITMENTS, party.id, old, new,
+                                    old_items=(), new_items=party.commitments)
     changes += _commitments(Section.SHARED_COMMITMENTS, None, old, new,
-                            old.shared_commitments, new.shared_commitments)
+                            old_items=old.shared_commitments,
+                            new_items=new.shared_commitments)
     return Comparison(text_fingerprint(old), text_fingerprint(new), tuple(changes))
 
