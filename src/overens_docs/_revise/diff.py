@@ -84,7 +84,9 @@ def diff(old: Path, new: Path) -> DiffResult:
     return result
 
 
-def _render(agreement: Agreement, template: Path) -> bytes:
+def render_version(agreement: Agreement, template: Path) -> bytes:
+    """``agreement`` through ``template`` as ``agreement.docx`` is built: text, no
+    organisations, dated as its build is."""
     when = build_date(agreement.signing.date, agreement.adoption.date)
     return DocumentTemplate(template, agreement_context(agreement), CoreProperties.of(agreement),
                             when).render([], include_text=True)
@@ -97,7 +99,8 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
     template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
     template = data_dir("templates") / (new.template.document or DEFAULT_TEMPLATE)
     when = build_date(new.signing.date, new.adoption.date)
-    tracked = tracked_docx(_render(old, template), _render(new, template), when)
+    tracked = tracked_docx(render_version(old, template),
+                           render_version(new, template), when)
     out.mkdir(parents=True, exist_ok=True)
     docx_path = out / DOCX_NAME
     docx_path.write_bytes(tracked)
