@@ -12,6 +12,8 @@ import subprocess
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import EXAMPLES, OREBRO
@@ -199,3 +201,32 @@ def test_diff_out_writes_the_comparison_documents(run_cli, tmp_path, soffice) ->
                           capture_output=True, text=True).stdout
     assert "sträva efter att upphandla tjänster" in text and "dela upp upphandlingar" in text
     assert "Principen om tillgänglighet" in text
+
+
+_WORDS = st.text(alphabet="abcåäöÅÄÖ&<>\"'.,0123 ", min_size=1, max_size=40).map(str.strip) \
+    .filter(bool)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_edit_of_the_commitments_is_accepted_and_rejected_exactly(data: st.DataObject) -> None:
+    old, _ = _versions()
+    party = old.parties[0]
+    commitments = list(party.commitments)
+    for _ in range(data.draw(st.integers(0, 4))):
+        action = data.draw(st.sampled_from(["reword", "add", "remove"]))
+        index = data.draw(st.integers(0, len(commitments) - 1))
+        if action == "reword":
+            commitments[index] = dataclasses.replace(
+                commitments[index], text=data.draw(_WORDS) + " " + commitments[index].text)
+        elif action == "add":
+            commitments.insert(index, dataclasses.replace(
+                commitments[index], id=f"x{len(commitments)}", text=data.draw(_WORDS)))
+        elif len(commitments) > 1:
+            del commitments[index]
+    new = dataclasses.replace(old, parties=(
+        dataclasses.replace(party, commitments=tuple(commitments)), *old.parties[1:]))
+    before, after = _rendered(old), _rendered(new)
+    tracked = xml_parts(tracked_docx(before, after, WHEN))[DOCUMENT]
+    assert accept_all(tracked) == _texts(after)
+    assert reject_all(tracked) == _texts(before)
