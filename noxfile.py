@@ -57,3 +57,4 @@ def bench(session: nox.Session) -> None:
     count = session.posargs[0] if session.posargs else "1000,10000"
     session.run("python", "benchmarks/validate_bench.py", "10000", "bench/validate.json")
     session.run("python", "benchmarks/build_bench.py", count, "bench/build.json")
+    session.run("python", "benchmarks/diff_bench.py", "300", "bench/diff.json")

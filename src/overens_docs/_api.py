@@ -1,5 +1,5 @@
-"""What a Python user calls: validate agreements, build their documents, and say where
-their registers of signatories stand.
+"""What a Python user calls: validate agreements, build their documents, say where
+their registers of signatories stand, and compare two versions of an agreement.
 
 All three take the paths a user gives (agreement folders, a folder of them, or single files;
 none means every folder under ``agreements/``) and return findings as data; none prints
@@ -17,6 +17,8 @@ from overens_docs._build import Refused, build_agreement
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
 from overens_docs._register import StatusResult, register_status
+from overens_docs._revise.diff import DiffResult, write_comparison
+from overens_docs._revise.diff import diff as _diff
 from overens_docs._validate import validate_paths
 
 
@@ -80,4 +82,18 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
             result.build_failed = True
         else:
             result.folders.append(folder)
+    return result
+
+
+def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
+         timeout: float | None = None) -> DiffResult:
+    """Validate two versions of an agreement (folders or ``agreement.yaml`` files) and
+    compare them: ``result.revision`` holds the changes and who must sign again, or is None
+    when the input is invalid (``result.report`` says why). With ``out``, also write
+    ``jamforelsedokument.docx`` and ``.pdf`` there (``result.written``); that needs
+    LibreOffice and raises :class:`~overens_docs.OverensError` when it fails."""
+    result = _diff(Path(old), Path(new))
+    if out is not None and result.old is not None and result.new is not None \
+            and result.revision is not None:
+        result.written = write_comparison(result.old, result.new, Path(out), timeout=timeout)
     return result

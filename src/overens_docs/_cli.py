@@ -1,6 +1,7 @@
 """The ``overens`` command: parse arguments, call the library, map the result to an exit code.
 
-Exit codes: 0 valid/built/status given, 1 findings that fail (errors; warnings too with --strict),
+Exit codes: 0 valid/built/status given (diff: the same text), 1 findings that fail (errors;
+warnings too with --strict; diff: the texts differ),
 2 usage error or unreadable input, 3 a build step failed (LibreOffice missing or failing),
 130 interrupted, 141 the output was closed early (``| head``), as for other Unix tools.
 With ``--format json`` an error that ends the run is a JSON object on standard output too.
@@ -76,6 +77,22 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     status.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people (default), json for programs")
+
+    diff = commands.add_parser(
+        "diff", help="what changed between two versions of an agreement, and who must sign again",
+        description="Validate OLD and NEW (agreement folders or agreement.yaml files) and list "
+                    "what changed, by id: principles, definitions, parties, commitments and "
+                    "fields. Exit 0 when the texts are the same, 1 when they differ, 2 on "
+                    "invalid input. With --out: jamforelsedokument.docx (Word tracked "
+                    "changes) and jamforelsedokument.pdf.")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default, a Swedish summary), json for programs")
+    diff.add_argument("--out", type=Path, metavar="DIR",
+                      help="write the jämförelsedokument (.docx and .pdf) into DIR")
+    diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                      help="how long LibreOffice may take for the PDF (default: a minute)")
     return parser
 
 
@@ -165,7 +182,7 @@ def _silence_stdout() -> None:
 def _run(arguments: argparse.Namespace) -> int:
     """Run the command; the one place where errors become messages and exit codes."""
     handlers = {"validate": _validate, "build": _build, "verify": _verify,
-                "status": _status}
+                "status": _status, "diff": _diff}
     try:
         return handlers[arguments.command](arguments)
     except BrokenPipeError:  # an OSError, but not about input: main handles it
@@ -197,6 +214,27 @@ def _status(arguments: argparse.Namespace) -> int:
         print(reporters.as_text(result.report), file=sys.stderr)
     print(register.as_json(result) if arguments.format == "json" else register.as_text(result))
     return EXIT_OK
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._revise import diff, summary  # noqa: PLC0415
+
+    result = diff.diff(arguments.old, arguments.new)
+    if result.revision is None or result.old is None or result.new is None:
+        render = reporters.as_json if arguments.format == "json" else reporters.as_text
+        print(render(result.report))
+        return EXIT_USAGE  # invalid input: the findings say why
+    if result.report.findings:  # warnings: beside the comparison, not in it
+        print(reporters.as_text(result.report), file=sys.stderr)
+    if arguments.out is not None:
+        written = diff.write_comparison(result.old, result.new, arguments.out,
+                                        timeout=arguments.timeout)
+        for path in written:
+            print(f"Wrote {path}", file=sys.stderr)
+    revision = result.revision
+    print(summary.as_json(revision) if arguments.format == "json" else summary.as_text(revision))
+    return EXIT_OK if revision.comparison.same_text else EXIT_FINDINGS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,127 @@
+"""``overens diff``: validate two versions of an agreement, compare them, say who must sign
+again, and (asked for) write the jämförelsedokument as Word with tracked changes and PDF.
+
+Either version may be an agreement folder or its ``agreement.yaml``. A folder without an
+organisation list is checked as its ``agreement.yaml`` alone: the register is optional,
+and only the new version's is used (for who must sign again).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from overens_docs._convert import convert
+from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
+from overens_docs._errors import UsageError
+from overens_docs._findings import Report
+from overens_docs._package_data import data_dir
+from overens_docs._render.context import agreement_context
+from overens_docs._render.docx import CoreProperties, DocumentTemplate
+from overens_docs._reproducible import build_date, normalise_pdf, zip_info
+from overens_docs._revise.compare import compare
+from overens_docs._revise.redline import DOCUMENT, tracked_docx
+from overens_docs._revise.review import marked_up
+from overens_docs._revise.summary import Revision, must_sign_again
+from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target
+from overens_docs._validate import check_target
+
+DEFAULT_TEMPLATE = "default/agreement.docx"  # as a build uses (overens_docs._build.plan)
+DOCX_NAME = "jamforelsedokument.docx"
+PDF_NAME = "jamforelsedokument.pdf"
+
+
+@dataclass
+class DiffResult:
+    """Every finding of validating both versions; the revision when both are valid."""
+
+    report: Report
+    revision: Revision | None = None
+    old: Agreement | None = None
+    new: Agreement | None = None
+    written: list[Path] = field(default_factory=list)
+
+
+def _target(path: Path) -> Target:
+    if path.is_file():
+        if path.suffix.lower() not in (".yaml", ".yml") or "organisations" in path.name:
+            raise UsageError(f"{path}: diff compares agreements: give an agreement folder or "
+                             f"its {AGREEMENT_FILE}.")
+        return Target(path.parent, only=path)
+    if path.is_dir() and (path / AGREEMENT_FILE).is_file():
+        if any((path / name).is_file() for name in ORGANISATION_FILES):
+            return Target(path)
+        return Target(path, only=path / AGREEMENT_FILE)
+    raise UsageError(f"{path}: no such agreement folder or {AGREEMENT_FILE}.")
+
+
+def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisation, ...]]:
+    checked = check_target(_target(path))
+    report.extend(checked.findings)
+    report.files.extend(checked.files)
+    if not checked.valid or checked.agreement is None:
+        return None, ()
+    agreement = read_agreement(checked.agreement, checked.target.folder)
+    organisations = (read_organisations(checked.organisations)
+                     if checked.organisations is not None else ())
+    return agreement, organisations
+
+
+def diff(old: Path, new: Path) -> DiffResult:
+    """Validate ``old`` and ``new`` and compare them; invalid input gives findings only."""
+    result = DiffResult(Report())
+    result.old, _ = _read(old, result.report)
+    result.new, organisations = _read(new, result.report)
+    if result.old is None or result.new is None or result.report.fails():
+        return result
+    comparison = compare(result.old, result.new)
+    names = {party.id: party.name for party in (*result.old.parties, *result.new.parties)}
+    result.revision = Revision(str(old), str(new), comparison, names,
+                               tuple(must_sign_again(comparison, organisations)))
+    return result
+
+
+def render_version(agreement: Agreement, template: Path) -> bytes:
+    """``agreement`` through ``template`` as ``agreement.docx`` is built: text, no
+    organisations, dated as its build is."""
+    when = build_date(agreement.signing.date, agreement.adoption.date)
+    return DocumentTemplate(template, agreement_context(agreement), CoreProperties.of(agreement),
+                            when).render([], include_text=True)
+
+
+def write_comparison(old: Agreement, new: Agreement, out: Path, *,
+                     timeout: float | None = None) -> list[Path]:
+    """Write ``jamforelsedokument.docx`` (tracked changes) and ``.pdf`` (the changes as
+    underlining and strike-through) into ``out``; both versions through the new one's
+    template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    template = data_dir("templates") / (new.template.document or DEFAULT_TEMPLATE)
+    when = build_date(new.signing.date, new.adoption.date)
+    tracked = tracked_docx(render_version(old, template),
+                           render_version(new, template), when)
+    out.mkdir(parents=True, exist_ok=True)
+    docx_path = out / DOCX_NAME
+    docx_path.write_bytes(tracked)
+    with tempfile.TemporaryDirectory(prefix="overens-diff-") as folder:
+        printable = Path(folder) / DOCX_NAME
+        printable.write_bytes(_printable(tracked))
+        [pdf] = convert([printable], Path(folder), timeout=timeout)
+        normalise_pdf(pdf, when)
+        pdf_path = out / PDF_NAME
+        pdf_path.write_bytes(pdf.read_bytes())
+    return [docx_path, pdf_path]
+
+
+def _printable(tracked: bytes) -> bytes:
+    """The tracked .docx with its revisions shown as formatting: LibreOffice prints tracked
+    changes in the author's colour (a pale yellow here), which fades in black and white."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(tracked)) as source, zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == DOCUMENT:
+                data = marked_up(data)
+            out.writestr(zip_info(item.filename, item.date_time), data)
+    return buffer.getvalue()
