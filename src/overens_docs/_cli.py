@@ -15,7 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from overens_docs import _i18n
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
+from overens_docs._i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -30,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="overens",
         description="Validate överenskommelser and build signature-ready documents.",
     )
+    parser.add_argument("--lang", choices=_i18n.LANGUAGES, default=None,
+                        help="language of messages: en or sv (default: from the locale, "
+                             "LC_ALL, LC_MESSAGES or LANG)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -76,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     status.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people (default), json for programs")
+    for command in (validate, build, verify, status):  # also after the command, where users put it
+        command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
+                             help="language of messages: en or sv")
     return parser
 
 
@@ -85,7 +93,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a number of seconds above 0").format(text=text))
     return value
 
 
@@ -111,10 +120,28 @@ def _build(arguments: argparse.Namespace) -> int:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
         for folder in result.folders:
-            print(f"Built {folder}")
+            print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
+
+
+def _built(folder: Path, seconds: float, *, only: str | None) -> str:
+    """What a build wrote into ``folder``, from its manifest: organisations, files, pages."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        files = [entry for entry in manifest["files"]
+                 if only is None or entry.get("organisation") == only]
+        organisations = 1 if only is not None else len(manifest["organisations"])
+    except (OSError, ValueError, KeyError, TypeError):  # no readable manifest: say the least
+        return _("Built {folder} in {seconds:.1f} s").format(folder=folder, seconds=seconds)
+    pages = sum(entry.get("pages") or 0 for entry in files)
+    return _("Built {folder}: {organisations}, {files}, {pages} in {seconds:.1f} s").format(
+        folder=folder, seconds=seconds,
+        organisations=ngettext("{count} organisation", "{count} organisations",
+                               organisations).format(count=organisations),
+        files=ngettext("{count} file", "{count} files", len(files)).format(count=len(files)),
+        pages=ngettext("{count} page", "{count} pages", pages).format(count=pages))
 
 
 def _verify(arguments: argparse.Namespace) -> int:
@@ -125,14 +152,14 @@ def _verify(arguments: argparse.Namespace) -> int:
 
     folder: Path = arguments.folder
     if not folder.is_dir():
-        raise UsageError(f"{folder}: no such build folder.")
+        raise UsageError(_("{folder}: no such build folder.").format(folder=folder))
     if arguments.file is None:
         report = verify_build(folder)
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK
     if not arguments.file.is_file():
-        raise UsageError(f"{arguments.file}: no such file.")
+        raise UsageError(_("{file}: no such file.").format(file=arguments.file))
     returned = verify_returned(folder, arguments.file)
     if arguments.format == "json":
         print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
@@ -181,7 +208,7 @@ def _run(arguments: argparse.Namespace) -> int:
     except OverensError as error:
         return _fail(arguments, str(error), EXIT_BUILD_FAILED)
     except KeyboardInterrupt:
-        return _fail(arguments, "interrupted", EXIT_INTERRUPTED)
+        return _fail(arguments, _("interrupted"), EXIT_INTERRUPTED)
 
 
 def _status(arguments: argparse.Namespace) -> int:
@@ -201,6 +228,7 @@ def _status(arguments: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    _i18n.set_language(arguments.lang or _i18n.language_from_environment())
     try:
         exit_code = _run(arguments)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
