@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from overens_docs._errors import UsageError
+from overens_docs._i18n import _
 
 AGREEMENT_FILE = "agreement.yaml"
 ORGANISATION_FILES = ("organisations.yaml", "organisations.csv", "organisations.xlsx")
@@ -58,10 +59,11 @@ def resolve_targets(paths: Iterable[Path]) -> list[Target]:
             children = sorted(child for child in path.iterdir() if is_agreement_folder(child))
             if not children:
                 raise UsageError(
-                    f"{path}: no agreement here (an agreement folder holds {AGREEMENT_FILE}).")
+                    _("{path}: no agreement here (an agreement folder holds {file}).").format(
+                        path=path, file=AGREEMENT_FILE))
             targets.extend(Target(child) for child in children)
         else:
-            raise UsageError(f"{path}: no such file or folder.")
+            raise UsageError(_("{path}: no such file or folder.").format(path=path))
     return targets
 
 
