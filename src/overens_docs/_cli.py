@@ -134,10 +134,11 @@ def _built(folder: Path, seconds: float, *, only: str | None) -> str:
                  if only is None or entry.get("organisation") == only]
         organisations = 1 if only is not None else len(manifest["organisations"])
     except (OSError, ValueError, KeyError, TypeError):  # no readable manifest: say the least
-        return _("Built {folder} in {seconds:.1f} s").format(folder=folder, seconds=seconds)
+        return _("Built {folder} in {seconds} s").format(folder=folder,
+                                                        seconds=_i18n.decimal(seconds))
     pages = sum(entry.get("pages") or 0 for entry in files)
-    return _("Built {folder}: {organisations}, {files}, {pages} in {seconds:.1f} s").format(
-        folder=folder, seconds=seconds,
+    return _("Built {folder}: {organisations}, {files}, {pages} in {seconds} s").format(
+        folder=folder, seconds=_i18n.decimal(seconds),
         organisations=ngettext("{count} organisation", "{count} organisations",
                                organisations).format(count=organisations),
         files=ngettext("{count} file", "{count} files", len(files)).format(count=len(files)),

@@ -52,6 +52,13 @@ def language() -> str:
     return info.get("language", "en") or "en"
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """``value`` with ``places`` decimals, with the decimal sign of the run's language
+    (``3,1`` in Swedish, ``3.1`` in English)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if language() == "sv" else text
+
+
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
     """``sv`` when the locale asks for Swedish, else ``en``.
 

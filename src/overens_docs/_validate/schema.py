@@ -68,10 +68,15 @@ def _described(value: Any) -> str:
     if value is None:
         return _("nothing (an empty value)")
     if isinstance(value, dict):
-        return _(_KIND_NAMES["object"])
+        return _kind("object")
     if isinstance(value, list):
-        return _(_KIND_NAMES["array"])
+        return _kind("array")
     return f"'{value}'"
+
+
+def _kind(json_type: str) -> str:
+    """A JSON type (``object``) as a person calls it (a mapping), in the run's language."""
+    return _(_KIND_NAMES[json_type])
 
 
 def _unknown_key_message(key: str, allowed: list[str]) -> str:
@@ -106,7 +111,7 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
             for key in unknown
         ]
     if kind == "type":
-        expected = _(_KIND_NAMES[expected]) if expected in _KIND_NAMES else str(expected)
+        expected = _kind(expected) if expected in _KIND_NAMES else str(expected)
         message = _("Expected {expected} here, found {found}.").format(
             expected=expected, found=_described(value))
     elif kind == "enum":
