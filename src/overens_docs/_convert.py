@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from overens_docs._errors import ConversionError, ToolMissingError
-from overens_docs._i18n import _
+from overens_docs._i18n import _, ngettext
 
 # Where LibreOffice's installers put it; on Windows and macOS it is not on PATH.
 _WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -214,16 +214,25 @@ class Conversion:
                 if remaining > _REPORT_EVERY:
                     if self._notify is not None:
                         self._notify(
-                            f"LibreOffice is still converting {len(self.outputs)} document(s) "
-                            f"({time.monotonic() - self._started:.0f} s; stopped after "
-                            f"{self._timeout:.0f} s)")
+                            ngettext("LibreOffice is still converting {count} document "
+                                     "({seconds} s; stopped after {limit} s)",
+                                     "LibreOffice is still converting {count} documents "
+                                     "({seconds} s; stopped after {limit} s)",
+                                     len(self.outputs)).format(
+                                count=len(self.outputs),
+                                seconds=f"{time.monotonic() - self._started:.0f}",
+                                limit=f"{self._timeout:.0f}"))
                     continue
                 self._stop()
                 self._close()
                 raise ConversionError(
-                    f"LibreOffice did not finish converting {len(self.outputs)} document(s) "
-                    f"within {self._timeout:.0f} s and was stopped. If the documents are very "
-                    "long, allow more time with --timeout SECONDS.") from None
+                    ngettext("LibreOffice did not finish converting {count} document within "
+                             "{limit} s and was stopped. If the documents are very long, allow "
+                             "more time with --timeout SECONDS.",
+                             "LibreOffice did not finish converting {count} documents within "
+                             "{limit} s and was stopped. If the documents are very long, allow "
+                             "more time with --timeout SECONDS.", len(self.outputs)).format(
+                        count=len(self.outputs), limit=f"{self._timeout:.0f}")) from None
         self._log.seek(0)
         said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
         self._close()
@@ -231,8 +240,9 @@ class Conversion:
                    if not path.is_file() or not path.stat().st_size]
         if self._process.returncode != 0 or missing:
             raise ConversionError(
-                f"LibreOffice failed (exit code {self._process.returncode}); missing: "
-                f"{', '.join(missing) or 'none'}. {said}")
+                _("LibreOffice failed (exit code {code}); missing: {missing}. {said}").format(
+                    code=self._process.returncode, missing=", ".join(missing) or _("none"),
+                    said=said))
         return self.outputs
 
 
