@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 
 from conftest import EXAMPLES, ROOT, CliResult
 from overens_docs import _i18n
+from overens_docs._cli import main
 
 PO = _i18n.LOCALE_DIR / "sv" / "LC_MESSAGES" / "overens_docs.po"
 MO = PO.with_suffix(".mo")
@@ -159,3 +160,15 @@ def test_the_library_speaks_english_unless_told(tmp_path: Path) -> None:
     assert _i18n.ngettext("{count} page", "{count} pages", 2) == "{count} sidor"
     _i18n.set_language("fr")  # no catalogue: English, not an error
     assert _i18n._("error") == "error"
+
+
+def test_help_and_argument_errors_follow_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["validate", "--lang=sv", "--help"])
+    assert "varningar räknas också som fel" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--lang", "sv", "build", "--timeout", "0"])
+    assert "'0' är inte ett antal sekunder större än 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "where to write (default: build/)" in capsys.readouterr().out

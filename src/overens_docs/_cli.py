@@ -30,60 +30,60 @@ EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell shows for `cat | head`
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="overens",
-        description="Validate överenskommelser and build signature-ready documents.",
+        description=_("Validate överenskommelser and build signature-ready documents."),
     )
     parser.add_argument("--lang", choices=_i18n.LANGUAGES, default=None,
-                        help="language of messages: en or sv (default: from the locale, "
-                             "LC_ALL, LC_MESSAGES or LANG)")
+                        help=_("language of messages: en or sv (default: from the locale, "
+                             "LC_ALL, LC_MESSAGES or LANG)"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check agreements and organisation lists before anything is signed",
-        description="Check agreement folders (or single files). Without PATH: every "
-                    "agreement folder under agreements/.")
+        "validate", help=_("check agreements and organisation lists before anything is signed"),
+        description=_("Check agreement folders (or single files). Without PATH: every "
+                    "agreement folder under agreements/."))
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="text for people (default), json for programs")
-    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+                          help=_("text for people (default), json for programs"))
+    validate.add_argument("--strict", action="store_true", help=_("warnings fail too"))
 
     build = commands.add_parser(
-        "build", help="validate, then write signature-ready Word and PDF documents",
-        description="Build every agreement folder given (default: all under agreements/) into "
+        "build", help=_("validate, then write signature-ready Word and PDF documents"),
+        description=_("Build every agreement folder given (default: all under agreements/) into "
                     "OUT/<agreement>/: agreement.docx/.pdf, organisations/<name>.pdf/.docx, "
-                    "signature-pages.pdf and manifest.json.")
+                    "signature-pages.pdf and manifest.json."))
     build.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                       help="where to write (default: build/)")
+                       help=_("where to write (default: build/)"))
     build.add_argument("--only", metavar="ORG_ID",
-                       help="build only this organisation's documents")
+                       help=_("build only this organisation's documents"))
     build.add_argument("--format", choices=("text", "json"), default="text",
-                       help="how to report findings")
+                       help=_("how to report findings"))
     build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                       help="how long each LibreOffice run may take before it is taken to hang "
-                            "and stopped (default: a minute plus 0.1 s per page)")
+                       help=_("how long each LibreOffice run may take before it is taken to hang "
+                            "and stopped (default: a minute plus 0.1 s per page)"))
     verify = commands.add_parser(
-        "verify", help="check a build folder, or a copy that came back signed",
-        description="Check that BUILD_DIR holds exactly what its manifest lists, that every "
+        "verify", help=_("check a build folder, or a copy that came back signed"),
+        description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
                     "organisation's PDF is the build's text plus its own signature page, and "
                     "that every signature page carries the text fingerprint. With --file: "
-                    "whose copy RETURNED.pdf is, and whether it carries this build's text.")
+                    "whose copy RETURNED.pdf is, and whether it carries this build's text."))
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
-                        help="a PDF that came back (signed, or re-saved) to compare")
+                        help=_("a PDF that came back (signed, or re-saved) to compare"))
     verify.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default), json for programs")
+                        help=_("text for people (default), json for programs"))
 
     status = commands.add_parser(
-        "status", help="who has signed which version of each agreement, and who has not",
-        description="Validate agreement folders (default: all under agreements/), then list "
+        "status", help=_("who has signed which version of each agreement, and who has not"),
+        description=_("Validate agreement folders (default: all under agreements/), then list "
                     "for each its text fingerprint, how many organisations signed, are "
-                    "invited or withdrew, who signed an older version and who has not signed.")
+                    "invited or withdrew, who signed an older version and who has not signed."))
     status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     status.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default), json for programs")
+                        help=_("text for people (default), json for programs"))
     for command in (validate, build, verify, status):  # also after the command, where users put it
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
-                             help="language of messages: en or sv")
+                             help=_("language of messages: en or sv"))
     return parser
 
 
@@ -227,9 +227,21 @@ def _status(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv``, read before parsing so that --help and the
+    parser's own messages are in that language too."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--lang="):
+            return argument.removeprefix("--lang=")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
-    _i18n.set_language(arguments.lang or _i18n.language_from_environment())
+    given = sys.argv[1:] if argv is None else list(argv)
+    _i18n.set_language(_language_asked(given) or _i18n.language_from_environment())
+    arguments = _parser().parse_args(given)
     try:
         exit_code = _run(arguments)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
