@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from overens_docs import _i18n
 from overens_docs._cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +21,18 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Every test starts in English under an English locale, whatever the developer's own
+    locale is, and leaves English behind (the CLI chooses the language for the process)."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    _i18n.set_language("en")
+    yield
+    _i18n.set_language("en")
 
 
 @pytest.fixture

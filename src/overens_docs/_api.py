@@ -9,6 +9,7 @@ or exits. :mod:`overens_docs` re-exports these.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from overens_docs._build import Refused, build_agreement
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
+from overens_docs._i18n import _
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
@@ -24,7 +26,7 @@ from overens_docs._validate import validate_paths
 
 def validate(paths: Iterable[Path | str] = ()) -> Report:
     """Validate every agreement the paths name; the report holds every finding."""
-    report, _ = validate_paths(Path(path) for path in paths)
+    report, _checked = validate_paths(Path(path) for path in paths)
     return report
 
 
@@ -44,6 +46,7 @@ class BuildResult:
     report: Report
     folders: list[Path] = field(default_factory=list)
     build_failed: bool = False
+    seconds: dict[Path, float] = field(default_factory=dict)  # each built folder's build time
 
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
@@ -66,10 +69,12 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     show_progress = sys.stderr.isatty() if progress is None else progress
     for checked in checked_all:
         if checked.target.only is not None:
-            raise UsageError(f"{checked.target.only}: build takes agreement folders, not files.")
+            raise UsageError(_("{file}: build takes agreement folders, not files.")
+                             .format(file=checked.target.only))
         read = checked.read()
         assert read is not None  # noqa: S101 -- valid and complete, as checked above
         agreement, organisations = read
+        started = time.monotonic()
         try:
             folder, findings = build_agreement(agreement, organisations, out=Path(out),
                                                only=only, progress=show_progress,
@@ -82,6 +87,7 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
             result.build_failed = True
         else:
             result.folders.append(folder)
+            result.seconds[folder] = time.monotonic() - started
     return result
 
 

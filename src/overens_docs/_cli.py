@@ -16,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from overens_docs import _i18n
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
+from overens_docs._i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,54 +31,57 @@ EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell shows for `cat | head`
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="overens",
-        description="Validate överenskommelser and build signature-ready documents.",
+        description=_("Validate överenskommelser and build signature-ready documents."),
     )
+    parser.add_argument("--lang", choices=_i18n.LANGUAGES, default=None,
+                        help=_("language of messages: en or sv (default: from the locale, "
+                             "LC_ALL, LC_MESSAGES or LANG)"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check agreements and organisation lists before anything is signed",
-        description="Check agreement folders (or single files). Without PATH: every "
-                    "agreement folder under agreements/.")
+        "validate", help=_("check agreements and organisation lists before anything is signed"),
+        description=_("Check agreement folders (or single files). Without PATH: every "
+                    "agreement folder under agreements/."))
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="text for people (default), json for programs")
-    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+                          help=_("text for people (default), json for programs"))
+    validate.add_argument("--strict", action="store_true", help=_("warnings fail too"))
 
     build = commands.add_parser(
-        "build", help="validate, then write signature-ready Word and PDF documents",
-        description="Build every agreement folder given (default: all under agreements/) into "
+        "build", help=_("validate, then write signature-ready Word and PDF documents"),
+        description=_("Build every agreement folder given (default: all under agreements/) into "
                     "OUT/<agreement>/: agreement.docx/.pdf, organisations/<name>.pdf/.docx, "
-                    "signature-pages.pdf and manifest.json.")
+                    "signature-pages.pdf and manifest.json."))
     build.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                       help="where to write (default: build/)")
+                       help=_("where to write (default: build/)"))
     build.add_argument("--only", metavar="ORG_ID",
-                       help="build only this organisation's documents")
+                       help=_("build only this organisation's documents"))
     build.add_argument("--format", choices=("text", "json"), default="text",
-                       help="how to report findings")
+                       help=_("how to report findings"))
     build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                       help="how long each LibreOffice run may take before it is taken to hang "
-                            "and stopped (default: a minute plus 0.1 s per page)")
+                       help=_("how long each LibreOffice run may take before it is taken to hang "
+                            "and stopped (default: a minute plus 0.1 s per page)"))
     verify = commands.add_parser(
-        "verify", help="check a build folder, or a copy that came back signed",
-        description="Check that BUILD_DIR holds exactly what its manifest lists, that every "
+        "verify", help=_("check a build folder, or a copy that came back signed"),
+        description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
                     "organisation's PDF is the build's text plus its own signature page, and "
                     "that every signature page carries the text fingerprint. With --file: "
-                    "whose copy RETURNED.pdf is, and whether it carries this build's text.")
+                    "whose copy RETURNED.pdf is, and whether it carries this build's text."))
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
-                        help="a PDF that came back (signed, or re-saved) to compare")
+                        help=_("a PDF that came back (signed, or re-saved) to compare"))
     verify.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default), json for programs")
+                        help=_("text for people (default), json for programs"))
 
     status = commands.add_parser(
-        "status", help="who has signed which version of each agreement, and who has not",
-        description="Validate agreement folders (default: all under agreements/), then list "
+        "status", help=_("who has signed which version of each agreement, and who has not"),
+        description=_("Validate agreement folders (default: all under agreements/), then list "
                     "for each its text fingerprint, how many organisations signed, are "
-                    "invited or withdrew, who signed an older version and who has not signed.")
+                    "invited or withdrew, who signed an older version and who has not signed."))
     status.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     status.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default), json for programs")
+                        help=_("text for people (default), json for programs"))
 
     diff = commands.add_parser(
         "diff", help="what changed between two versions of an agreement, and who must sign again",
@@ -93,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="write the jämförelsedokument (.docx and .pdf) into DIR")
     diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                       help="how long LibreOffice may take for the PDF (default: a minute)")
+    # --lang also after the command, where users put it.
+    for command in (validate, build, verify, status, diff):
+        command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
+                             help=_("language of messages: en or sv"))
     return parser
 
 
@@ -102,7 +111,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a number of seconds above 0").format(text=text))
     return value
 
 
@@ -128,10 +138,29 @@ def _build(arguments: argparse.Namespace) -> int:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
         for folder in result.folders:
-            print(f"Built {folder}")
+            print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
+
+
+def _built(folder: Path, seconds: float, *, only: str | None) -> str:
+    """What a build wrote into ``folder``, from its manifest: organisations, files, pages."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        files = [entry for entry in manifest["files"]
+                 if only is None or entry.get("organisation") == only]
+        organisations = 1 if only is not None else len(manifest["organisations"])
+    except (OSError, ValueError, KeyError, TypeError):  # no readable manifest: say the least
+        return _("Built {folder} in {seconds} s").format(folder=folder,
+                                                        seconds=_i18n.decimal(seconds))
+    pages = sum(entry.get("pages") or 0 for entry in files)
+    return _("Built {folder}: {organisations}, {files}, {pages} in {seconds} s").format(
+        folder=folder, seconds=_i18n.decimal(seconds),
+        organisations=ngettext("{count} organisation", "{count} organisations",
+                               organisations).format(count=organisations),
+        files=ngettext("{count} file", "{count} files", len(files)).format(count=len(files)),
+        pages=ngettext("{count} page", "{count} pages", pages).format(count=pages))
 
 
 def _verify(arguments: argparse.Namespace) -> int:
@@ -142,14 +171,14 @@ def _verify(arguments: argparse.Namespace) -> int:
 
     folder: Path = arguments.folder
     if not folder.is_dir():
-        raise UsageError(f"{folder}: no such build folder.")
+        raise UsageError(_("{folder}: no such build folder.").format(folder=folder))
     if arguments.file is None:
         report = verify_build(folder)
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK
     if not arguments.file.is_file():
-        raise UsageError(f"{arguments.file}: no such file.")
+        raise UsageError(_("{file}: no such file.").format(file=arguments.file))
     returned = verify_returned(folder, arguments.file)
     if arguments.format == "json":
         print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
@@ -198,7 +227,7 @@ def _run(arguments: argparse.Namespace) -> int:
     except OverensError as error:
         return _fail(arguments, str(error), EXIT_BUILD_FAILED)
     except KeyboardInterrupt:
-        return _fail(arguments, "interrupted", EXIT_INTERRUPTED)
+        return _fail(arguments, _("interrupted"), EXIT_INTERRUPTED)
 
 
 def _status(arguments: argparse.Namespace) -> int:
@@ -237,8 +266,21 @@ def _diff(arguments: argparse.Namespace) -> int:
     return EXIT_OK if revision.comparison.same_text else EXIT_FINDINGS
 
 
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv``, read before parsing so that --help and the
+    parser's own messages are in that language too."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--lang="):
+            return argument.removeprefix("--lang=")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    _i18n.set_language(_language_asked(given) or _i18n.language_from_environment())
+    arguments = _parser().parse_args(given)
     try:
         exit_code = _run(arguments)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit

@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -29,11 +30,28 @@ from pathlib import Path
 from typing import Any
 
 from overens_docs._errors import ConversionError, ToolMissingError
+from overens_docs._i18n import _, ngettext
 
-INSTALL_HINT = (
-    "LibreOffice is needed to make PDFs but 'soffice' was not found. On Debian/Ubuntu: "
-    "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
-)
+# Where LibreOffice's installers put it; on Windows and macOS it is not on PATH.
+_WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                   r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
+_MACOS_PLACES = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
+
+
+def install_hint(platform: str | None = None) -> str:
+    """What to do when LibreOffice is missing, for the platform the user is on."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        how = _("install LibreOffice from https://www.libreoffice.org/download/ (or: "
+                "winget install TheDocumentFoundation.LibreOffice)")
+    elif platform == "darwin":
+        how = _("install LibreOffice from https://www.libreoffice.org/download/ (or: "
+                "brew install --cask libreoffice)")
+    else:
+        how = _("on Debian/Ubuntu: sudo apt-get install -y --no-install-recommends "
+                "libreoffice-writer-nogui fonts-liberation2")
+    return _("LibreOffice is needed to make PDFs but 'soffice' was not found; {how}. "
+             "Or set OVERENS_SOFFICE to the path of soffice.").format(how=how)
 
 
 def _pdf_filter(**options: bool | int) -> str:
@@ -88,13 +106,30 @@ def _stale_pipes(before: set[Path]) -> list[Path]:
     return stale
 
 
-def find_soffice() -> str:
-    """The LibreOffice executable, or :class:`ToolMissingError` saying how to install it."""
+def find_soffice(platform: str | None = None) -> str:
+    """The LibreOffice executable, or :class:`ToolMissingError` saying how to install it.
+
+    ``OVERENS_SOFFICE`` first (a path that does not exist is an error, not a fallback: the
+    user meant that one), then PATH, then the installers' standard places on Windows and
+    macOS."""
+    platform = platform or sys.platform
+    chosen = os.environ.get("OVERENS_SOFFICE")
+    if chosen:
+        if not Path(chosen).is_file():
+            raise ToolMissingError(
+                _("OVERENS_SOFFICE is set to '{path}', but there is no such file.")
+                .format(path=chosen))
+        return chosen
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    raise ToolMissingError(INSTALL_HINT)
+    places = (_WINDOWS_PLACES if platform.startswith("win")
+              else _MACOS_PLACES if platform == "darwin" else ())
+    for place in places:
+        if Path(place).is_file():
+            return place
+    raise ToolMissingError(install_hint(platform))
 
 
 class Conversion:
@@ -180,16 +215,25 @@ class Conversion:
                 if remaining > _REPORT_EVERY:
                     if self._notify is not None:
                         self._notify(
-                            f"LibreOffice is still converting {len(self.outputs)} document(s) "
-                            f"({time.monotonic() - self._started:.0f} s; stopped after "
-                            f"{self._timeout:.0f} s)")
+                            ngettext("LibreOffice is still converting {count} document "
+                                     "({seconds} s; stopped after {limit} s)",
+                                     "LibreOffice is still converting {count} documents "
+                                     "({seconds} s; stopped after {limit} s)",
+                                     len(self.outputs)).format(
+                                count=len(self.outputs),
+                                seconds=f"{time.monotonic() - self._started:.0f}",
+                                limit=f"{self._timeout:.0f}"))
                     continue
                 self._stop()
                 self._close()
                 raise ConversionError(
-                    f"LibreOffice did not finish converting {len(self.outputs)} document(s) "
-                    f"within {self._timeout:.0f} s and was stopped. If the documents are very "
-                    "long, allow more time with --timeout SECONDS.") from None
+                    ngettext("LibreOffice did not finish converting {count} document within "
+                             "{limit} s and was stopped. If the documents are very long, allow "
+                             "more time with --timeout SECONDS.",
+                             "LibreOffice did not finish converting {count} documents within "
+                             "{limit} s and was stopped. If the documents are very long, allow "
+                             "more time with --timeout SECONDS.", len(self.outputs)).format(
+                        count=len(self.outputs), limit=f"{self._timeout:.0f}")) from None
         self._log.seek(0)
         said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
         self._close()
@@ -197,8 +241,9 @@ class Conversion:
                    if not path.is_file() or not path.stat().st_size]
         if self._process.returncode != 0 or missing:
             raise ConversionError(
-                f"LibreOffice failed (exit code {self._process.returncode}); missing: "
-                f"{', '.join(missing) or 'none'}. {said}")
+                _("LibreOffice failed (exit code {code}); missing: {missing}. {said}").format(
+                    code=self._process.returncode, missing=", ".join(missing) or _("none"),
+                    said=said))
         return self.outputs
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from overens_docs._errors import OverensError
+from overens_docs._i18n import _
 
 _CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +27,8 @@ def data_dir(name: str) -> Path:
     checkout = _CHECKOUT_ROOT / name
     if checkout.is_dir():
         return checkout
-    raise OverensError(f"overens-docs is incomplete: its '{name}' folder is missing.")
+    raise OverensError(_("overens-docs is incomplete: its '{name}' folder is missing.").format(
+        name=name))
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from overens_docs._domain import Agreement, Organisation, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
+from overens_docs._i18n import _
 from overens_docs._validate import validate_paths
 
 
@@ -95,8 +96,8 @@ def register_status(paths: Iterable[Path]) -> StatusResult:
     result = StatusResult(report)
     for checked in checked_all:
         if checked.target.only is not None:
-            raise UsageError(f"{checked.target.only}: status takes agreement folders, not "
-                             "files; give the folder that holds it.")
+            raise UsageError(_("{file}: status takes agreement folders, not files; give the "
+                               "folder that holds it.").format(file=checked.target.only))
     if report.fails():
         return result
     for checked in checked_all:
@@ -118,8 +119,9 @@ def _names(standings: Iterable[Standing], *, details: bool = False) -> list[str]
         line = f"    {organisation.name} ({organisation.id})"
         if details:
             version = organisation.signed_version or ""
-            line += (f", signed {organisation.signed_on}, version "
-                     f"{short_form(version) if len(version) >= 12 else version}")
+            line += _(", signed {date}, version {version}").format(
+                date=organisation.signed_on,
+                version=short_form(version) if len(version) >= 12 else version)
         lines.append(line)
     return lines
 
@@ -133,21 +135,24 @@ def as_text(result: StatusResult) -> str:
                       if s.organisation.signed_version is None]
         lines = [
             f"{status.agreement.id}: {status.agreement.title}",
-            f"  text fingerprint {short_form(status.text_fingerprint)} "
-            f"({status.text_fingerprint})",
-            f"  {counts['signed']} signed ({counts['outdated']} an older version, "
-            f"{len(unrecorded)} without a recorded version), {counts['invited']} invited, "
-            f"{counts['withdrawn']} withdrawn",
+            "  " + _("text fingerprint {short} ({full})").format(
+                short=short_form(status.text_fingerprint), full=status.text_fingerprint),
+            "  " + _("{signed} signed ({outdated} an older version, {unrecorded} without a "
+                     "recorded version), {invited} invited, {withdrawn} withdrawn").format(
+                signed=counts["signed"], outdated=counts["outdated"],
+                unrecorded=len(unrecorded), invited=counts["invited"],
+                withdrawn=counts["withdrawn"]),
         ]
         if status.outdated:
-            lines.append("  Signed an older version and must sign again:")
+            lines.append("  " + _("Signed an older version and must sign again:"))
             lines += _names(status.outdated, details=True)
         if unrecorded:
-            lines.append("  Signed, but which version is not recorded (signed_version):")
+            lines.append("  " + _("Signed, but which version is not recorded "
+                                  "(signed_version):"))
             lines += _names(unrecorded)
         invited = status.with_status(Status.INVITED)
         if invited:
-            lines.append("  Invited, not yet signed:")
+            lines.append("  " + _("Invited, not yet signed:"))
             lines += _names(invited)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from overens_docs._findings import Finding, Report
+from overens_docs._findings import Finding, Report, Severity
+from overens_docs._i18n import _, ngettext
 
 _PLAIN_SHEET_NAME = re.compile(r"\w+\Z")
 
@@ -26,7 +27,7 @@ def _place(finding: Finding) -> str:
         return place
     place = finding.file
     if finding.page is not None:
-        return f"{place} (page {finding.page})"
+        return _("{file} (page {page})").format(file=place, page=finding.page)
     if finding.line is not None:
         place += f":{finding.line}"
         if finding.column is not None:
@@ -37,18 +38,27 @@ def _place(finding: Finding) -> str:
 def as_text(report: Report, *, strict: bool = False) -> str:
     """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
     lines = [
-        f"{_place(f)}: {f.severity.value} [{f.rule}] {f.message} ({f.path})"
+        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message} ({f.path})"
         for f in report.sorted_findings()
     ]
-    verdict = "FAILED" if report.fails(strict=strict) else "OK"
+    verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
     files = len(report.files)
-    lines.append(
-        f"{verdict}: {files} file{'s' if files != 1 else ''} checked, "
-        f"{report.errors} error{'s' if report.errors != 1 else ''}, "
-        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
-        + (" (--strict: warnings fail)" if strict and report.warnings else "")
-    )
+    summary = _("{verdict}: {files} checked, {errors}, {warnings}").format(
+        verdict=verdict,
+        files=ngettext("{count} file", "{count} files", files).format(count=files),
+        errors=ngettext("{count} error", "{count} errors", report.errors)
+        .format(count=report.errors),
+        warnings=ngettext("{count} warning", "{count} warnings", report.warnings)
+        .format(count=report.warnings))
+    if strict and report.warnings:
+        summary += " " + _("(--strict: warnings fail)")
+    lines.append(summary)
     return "\n".join(lines)
+
+
+def _severity(severity: Severity) -> str:
+    """The severity as a person reads it; JSON keeps the codes ``error`` and ``warning``."""
+    return _("error") if severity is Severity.ERROR else _("warning")
 
 
 def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None) -> str:

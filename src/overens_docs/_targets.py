@@ -7,11 +7,13 @@ folder's name is the agreement's id.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from overens_docs._errors import UsageError
+from overens_docs._i18n import _
 
 AGREEMENT_FILE = "agreement.yaml"
 ORGANISATION_FILES = ("organisations.yaml", "organisations.csv", "organisations.xlsx")
@@ -58,10 +60,11 @@ def resolve_targets(paths: Iterable[Path]) -> list[Target]:
             children = sorted(child for child in path.iterdir() if is_agreement_folder(child))
             if not children:
                 raise UsageError(
-                    f"{path}: no agreement here (an agreement folder holds {AGREEMENT_FILE}).")
+                    _("{path}: no agreement here (an agreement folder holds {file}).").format(
+                        path=path, file=AGREEMENT_FILE))
             targets.extend(Target(child) for child in children)
         else:
-            raise UsageError(f"{path}: no such file or folder.")
+            raise UsageError(_("{path}: no such file or folder.").format(path=path))
     return targets
 
 
@@ -71,3 +74,17 @@ def display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def unknown_id(folder: str, wanted: str, ids: list[str]) -> str:
+    """The message for ``--only WANTED`` when no organisation in ``folder`` has that id:
+    the nearest ids (a typo is the usual cause), else the first few there are."""
+    nearest = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+    if nearest:
+        return _("{folder}: no organisation has the id '{id}'. Did you mean: {nearest}?").format(
+            folder=folder, id=wanted, nearest=", ".join(nearest))
+    shown = ", ".join(ids[:5])
+    if len(ids) > 5:
+        shown += _(" and {count} more").format(count=len(ids) - 5)
+    return _("{folder}: no organisation has the id '{id}'. Ids here: {ids}.").format(
+        folder=folder, id=wanted, ids=shown)

@@ -27,6 +27,7 @@ from pypdf.errors import PyPdfError
 from overens_docs._build.output import Manifest
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Report, Severity
+from overens_docs._i18n import _, ngettext
 from overens_docs._targets import display
 
 MANIFEST = "manifest.json"
@@ -81,8 +82,8 @@ def verify_build(folder: Path) -> Report:
     manifest = Manifest.read(folder / MANIFEST)
     if manifest is None:
         report.extend([_finding(display(folder / MANIFEST), "verify-manifest",
-                                "There is no manifest.json that a build wrote here, so "
-                                "nothing can be verified. Is this a build folder?")])
+                                _("There is no manifest.json that a build wrote here, so "
+                                  "nothing can be verified. Is this a build folder?"))])
         return report
     report.extend(_files(folder, manifest))
     report.extend(_organisation_pdfs(folder, manifest))
@@ -95,16 +96,17 @@ def _files(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         path = folder / relative
         if not path.is_file():
             yield _finding(display(path), "verify-missing",
-                           "The manifest lists this file, but it is not there.")
+                           _("The manifest lists this file, but it is not there."))
         elif _sha256(path) != entry["sha256"]:
             yield _finding(display(path), "verify-changed",
-                           "The file has changed since it was built (its SHA-256 differs "
-                           "from the manifest's).")
+                           _("The file has changed since it was built (its SHA-256 differs "
+                             "from the manifest's)."))
     present = {path.relative_to(folder).as_posix() for path in folder.rglob("*")
                if path.is_file()}
     for relative in sorted(present - set(manifest.files) - {MANIFEST}):
         yield _finding(display(folder / relative), "verify-unexpected",
-                       "The manifest does not list this file: it was not written by the build.")
+                       _("The manifest does not list this file: it was not written by the "
+                         "build."))
 
 
 @dataclass
@@ -140,11 +142,13 @@ def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterat
         with pikepdf.open(path) as pdf:
             pages = len(pdf.pages)
     except pikepdf.PdfError as error:
-        yield _finding(shown, "verify-unreadable", f"It is not a readable PDF ({error}).")
+        yield _finding(shown, "verify-unreadable",
+                       _("It is not a readable PDF ({error}).").format(error=error))
         return
     if pages != len(build.text) + 1:
-        yield _finding(shown, "verify-pages", f"It has {pages} pages; the text has "
-                       f"{len(build.text)} and one signature page follows.")
+        yield _finding(shown, "verify-pages",
+                       _("It has {pages} pages; the text has {text} and one signature page "
+                         "follows.").format(pages=pages, text=len(build.text)))
         return
     hashes = _page_hashes(path, range(len(build.text)))
     if build.text_pages is None:  # the first copy: its text pages read as agreement.pdf
@@ -152,25 +156,29 @@ def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterat
         for number, (mine, theirs) in enumerate(zip(_texts(path), build.text, strict=False), 1):
             if not _same_text(mine, theirs, len(build.text)):
                 yield _finding(shown, "verify-text",
-                               "This page's text differs from agreement.pdf's.", number)
+                               _("This page's text differs from agreement.pdf's."), number)
     for number, (mine, theirs) in enumerate(zip(hashes, build.text_pages, strict=True), 1):
         if mine != theirs:
-            yield _finding(shown, "verify-text", "This page is not the build's text page: its "
-                           "content differs from the same page of the other copies.", number)
+            yield _finding(shown, "verify-text",
+                           _("This page is not the build's text page: its content differs "
+                             "from the same page of the other copies."), number)
     text = " ".join((PdfReader(path).pages[pages - 1].extract_text() or "").split())
     if build.fingerprint not in text:
-        yield _finding(shown, "verify-fingerprint", "The signature page does not carry the "
-                       f"text fingerprint {build.fingerprint}.", pages)
+        yield _finding(shown, "verify-fingerprint",
+                       _("The signature page does not carry the text fingerprint "
+                         "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
     if organisation not in listed:
-        yield _finding(shown, "verify-organisation", "The manifest does not say which listed "
-                       "organisation this copy is for.")
+        yield _finding(shown, "verify-organisation",
+                       _("The manifest does not say which listed organisation this copy is "
+                         "for."))
     elif len(build.signature_pages) == len(listed) and (
             _page_hashes(path, range(pages - 1, pages))[0]
             != build.signature_pages[listed.index(organisation)]):
         yield _finding(shown, "verify-signature-page",
-                       f"The signature page is not the one built for {organisation} (it "
-                       "differs from that organisation's page in signature-pages.pdf).", pages)
+                       _("The signature page is not the one built for {organisation} (it "
+                         "differs from that organisation's page in signature-pages.pdf).")
+                       .format(organisation=organisation), pages)
 
 
 def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
@@ -181,17 +189,18 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
     try:
         texts = _texts(path)
     except (PyPdfError, OSError) as error:
-        yield _finding(display(path), "verify-unreadable", f"It is not a readable PDF ({error}).")
+        yield _finding(display(path), "verify-unreadable",
+                       _("It is not a readable PDF ({error}).").format(error=error))
         return
     if len(texts) != len(manifest.organisations):
         yield _finding(display(path), "verify-pages",
-                       f"It has {len(texts)} pages for {len(manifest.organisations)} "
-                       "organisations.")
+                       _("It has {pages} pages for {organisations} organisations.").format(
+                           pages=len(texts), organisations=len(manifest.organisations)))
     for number, text in enumerate(texts, 1):
         if fingerprint not in text:
             yield _finding(display(path), "verify-fingerprint",
-                           f"This signature page does not carry the text fingerprint "
-                           f"{fingerprint}.", number)
+                           _("This signature page does not carry the text fingerprint "
+                             "{fingerprint}.").format(fingerprint=fingerprint), number)
 
 
 class Verdict(enum.StrEnum):
@@ -234,7 +243,8 @@ def verify_returned(folder: Path, returned: Path) -> Returned:
     digest = hashlib.sha256(data).hexdigest()
     for relative, entry in built.items():
         if entry["sha256"] == digest:
-            return Returned(Verdict.IDENTICAL, f"Identical to {relative}, byte for byte.",
+            return Returned(Verdict.IDENTICAL,
+                            _("Identical to {file}, byte for byte.").format(file=relative),
                             relative, entry.get("organisation"))
     for relative, entry in built.items():
         original = folder / relative
@@ -243,8 +253,12 @@ def verify_returned(folder: Path, returned: Path) -> Returned:
             updates = data[size:].count(b"%%EOF")
             return Returned(
                 Verdict.UPDATED,
-                f"{relative} as built, with {updates} incremental update(s) appended after it "
-                "(as an e-signing service adds a signature); the built bytes are unchanged.",
+                ngettext("{file} as built, with {count} incremental update appended after it "
+                         "(as an e-signing service adds a signature); the built bytes are "
+                         "unchanged.",
+                         "{file} as built, with {count} incremental updates appended after it "
+                         "(as an e-signing service adds a signature); the built bytes are "
+                         "unchanged.", updates).format(file=relative, count=updates),
                 relative, entry.get("organisation"), updates)
     return _compare_text(folder, manifest, returned)
 
@@ -253,10 +267,12 @@ def _compare_text(folder: Path, manifest: Manifest | None, returned: Path) -> Re
     try:
         texts = _texts(returned)
     except (PyPdfError, OSError, ValueError) as error:
-        return Returned(Verdict.UNREADABLE, f"It is not a readable PDF ({error}).")
+        return Returned(Verdict.UNREADABLE,
+                        _("It is not a readable PDF ({error}).").format(error=error))
     if not any(texts):
-        return Returned(Verdict.SCANNED, "It has no text layer (a scanned paper copy?), so its "
-                        "text cannot be checked; compare it with agreement.pdf by eye.")
+        return Returned(Verdict.SCANNED,
+                        _("It has no text layer (a scanned paper copy?), so its text cannot be "
+                          "checked; compare it with agreement.pdf by eye."))
     agreement = _texts(folder / "agreement.pdf")
     organisation = _owner(folder, manifest, texts[len(agreement):]) if manifest else None
     differing = [number for number, (mine, theirs)
@@ -266,11 +282,14 @@ def _compare_text(folder: Path, manifest: Manifest | None, returned: Path) -> Re
         differing += list(range(len(texts) + 1, len(agreement) + 1))
     if differing:
         return Returned(Verdict.DIFFERENT,
-                        f"Its text differs from this build's on page(s) "
-                        f"{', '.join(map(str, differing))}.", None, organisation,
+                        ngettext("Its text differs from this build's on page {pages}.",
+                                 "Its text differs from this build's on pages {pages}.",
+                                 len(differing)).format(pages=", ".join(map(str, differing))),
+                        None, organisation,
                         differing_pages=differing)
-    return Returned(Verdict.RESAVED, "Saved anew (its bytes differ), but its text pages are "
-                    "exactly this build's text.", None, organisation)
+    return Returned(Verdict.RESAVED,
+                    _("Saved anew (its bytes differ), but its text pages are exactly this "
+                      "build's text."), None, organisation)
 
 
 def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | None:

@@ -22,7 +22,7 @@ from overens_docs._errors import OverensError, UsageError
 from overens_docs._findings import Finding
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
-from overens_docs._targets import display
+from overens_docs._targets import display, unknown_id
 
 DEFAULT_TEMPLATE = "default/agreement.docx"
 MANIFEST = "manifest.json"
@@ -77,7 +77,7 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     if only is not None:
         organisations = tuple(o for o in organisations if o.id == only)
         if not organisations:
-            raise UsageError(f"{display(agreement.folder)}: no organisation has the id '{only}'.")
+            raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone]))
     templates = data_dir("templates")
     form = agreement.template.signature_form
     destination = out / agreement.id

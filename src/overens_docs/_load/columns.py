@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from overens_docs._findings import Severity
+from overens_docs._i18n import _
 
 COLUMNS = ("id", "name", "org_number", "representative", "representative_title", "email",
            "status", "signed_on", "left_on", "signed_version", "kind", "decision", "contact")
@@ -92,16 +93,20 @@ def read_header(cells: Sequence[str | None]) -> Header:
         key = column_key(written) if written else None
         if written and key is None:
             nearest = nearest_column(written)
-            hint = f" Did you mean '{nearest}'?" if nearest else ""
+            message = (_("The column '{column}' is not one overens-docs reads; it is ignored. "
+                         "Did you mean '{nearest}'? Known columns: {known}, or their Swedish "
+                         "names ({swedish}).") if nearest else
+                       _("The column '{column}' is not one overens-docs reads; it is ignored. "
+                         "Known columns: {known}, or their Swedish names ({swedish})."))
             header.problems.append(HeaderProblem(
-                number, "unknown-column", Severity.WARNING,
-                f"The column '{written}' is not one overens-docs reads; it is ignored.{hint} "
-                f"Known columns: {', '.join(COLUMNS)}, or their Swedish names "
-                f"({', '.join(SWEDISH_COLUMNS)})."))
+                number, "unknown-column", Severity.WARNING, message.format(
+                    column=written, nearest=nearest, known=", ".join(COLUMNS),
+                    swedish=", ".join(SWEDISH_COLUMNS))))
         elif key is not None and key in header.keys:
             header.problems.append(HeaderProblem(
                 number, "duplicate-column", Severity.ERROR,
-                f"The column '{written}' appears twice in the header (as '{key}')."))
+                _("The column '{column}' appears twice in the header (as '{key}').").format(
+                    column=written, key=key)))
             key = None
         header.keys.append(key)
     for required in REQUIRED_COLUMNS:
@@ -109,6 +114,7 @@ def read_header(cells: Sequence[str | None]) -> Header:
             swedish = [name for name, key in SWEDISH_COLUMNS.items() if key == required]
             header.problems.append(HeaderProblem(
                 None, "missing-column", Severity.ERROR,
-                f"The header has no column '{required}' ({' or '.join(swedish)}). Required "
-                f"columns: {', '.join(REQUIRED_COLUMNS)}."))
+                _("The header has no column '{column}' ({swedish}). Required columns: "
+                  "{required}.").format(column=required, swedish=_(" or ").join(swedish),
+                                        required=", ".join(REQUIRED_COLUMNS))))
     return header

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _
 from overens_docs._load.columns import REQUIRED_COLUMNS, read_header, status_value
 from overens_docs._load.positions import Loaded, SourceMap
 from overens_docs._load.text import BOM, decode_utf8
@@ -43,19 +44,21 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
     try:
         header = next(reader, None)
     except csv.Error as error:
-        finding(1, None, "$", "csv-syntax", f"The header row cannot be read: {error}.")
+        finding(1, None, "$", "csv-syntax",
+                _("The header row cannot be read: {error}.").format(error=error))
         return loaded
     if header is None or not any(cell.strip() for cell in header):
-        finding(1, 1, "$", "csv-empty", "The file is empty: it needs a header row with "
-                f"the columns {', '.join(REQUIRED_COLUMNS)}.")
+        finding(1, 1, "$", "csv-empty",
+                _("The file is empty: it needs a header row with the columns {columns}.")
+                .format(columns=", ".join(REQUIRED_COLUMNS)))
         return loaded
 
     cells = []
     for number, cell in enumerate(header, start=1):
         if BOM in cell:
             finding(1, number, "$", "csv-bom",
-                    "The header cell contains a stray byte-order mark (U+FEFF); it was "
-                    "probably pasted from another file. Retype the column name.")
+                    _("The header cell contains a stray byte-order mark (U+FEFF); it was "
+                      "probably pasted from another file. Retype the column name."))
         cells.append(cell.replace(BOM, ""))
     read = read_header(cells)
     for header_problem in read.problems:
@@ -82,7 +85,8 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
                 key = columns[number - 1] if number <= len(columns) else None
                 if number > len(columns) and cell.strip():
                     finding(line, number, f"$.organisations[{index}]", "csv-extra-cell",
-                            f"Row has a value in column {number}, which has no header.")
+                            _("Row has a value in column {number}, which has no header.")
+                            .format(number=number))
                 if key is None:
                     continue
                 value = cell.strip()
@@ -94,7 +98,8 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
             rows.append(row)
     except csv.Error as error:
         finding(reader.line_num, None, "$", "csv-syntax",
-                f"The file cannot be read as CSV here: {error}. Check the quotes on this line.")
+                _("The file cannot be read as CSV here: {error}. Check the quotes on this "
+                  "line.").format(error=error))
         return loaded
     loaded.data = {"organisations": rows}
     return loaded

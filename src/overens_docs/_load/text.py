@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _
 
 BOM = "\ufeff"
 
@@ -122,10 +123,10 @@ def decode_utf8(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
     """Decode ``raw`` as UTF-8 (a leading byte-order mark is allowed and dropped)."""
     utf16 = _utf16_problem(raw)
     if utf16 is not None:
-        message = (
-            f"The file is saved as {utf16}, not UTF-8. Save it as UTF-8: in Excel choose "
+        message = _(
+            "The file is saved as {encoding}, not UTF-8. Save it as UTF-8: in Excel choose "
             "'Spara som' -> 'CSV UTF-8 (kommaavgränsad)', in an editor choose the encoding "
-            "UTF-8.")
+            "UTF-8.").format(encoding=utf16)
         return None, Finding(file, 1, 1, "$", "encoding", Severity.ERROR, message)
     try:
         text = raw.decode("utf-8")
@@ -135,13 +136,12 @@ def decode_utf8(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
         line = len(breaks) + 1
         column = len(before) - (breaks[-1].end() if breaks else 0) + 1
         bad = raw[error.start]
-        hint = ""
+        message = _("The file is not UTF-8: byte 0x{byte} cannot be read.").format(
+            byte=f"{bad:02x}")
         if 0x80 <= bad <= 0xFF:
             guess = bytes([bad]).decode("cp1252", errors="replace")
-            hint = (
-                f" It looks like Windows-1252 ('{guess}'): in Excel choose 'Spara som' ->"
-                " 'CSV UTF-8 (kommaavgränsad)', in an editor save as UTF-8."
-            )
-        message = f"The file is not UTF-8: byte 0x{bad:02x} cannot be read.{hint}"
+            message += " " + _(
+                "It looks like Windows-1252 ('{guess}'): in Excel choose 'Spara som' -> "
+                "'CSV UTF-8 (kommaavgränsad)', in an editor save as UTF-8.").format(guess=guess)
         return None, Finding(file, line, column, "$", "encoding", Severity.ERROR, message)
     return text.removeprefix(BOM), None

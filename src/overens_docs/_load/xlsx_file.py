@@ -31,6 +31,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
 from overens_docs._findings import Finding, Severity, column_letters
+from overens_docs._i18n import _
 from overens_docs._load.columns import column_key, read_header, status_value
 from overens_docs._load.positions import Loaded, SourceMap
 
@@ -67,15 +68,15 @@ def load_xlsx(path: Path, display_name: str | None = None) -> Loaded:
     except _UNREADABLE as error:
         loaded.findings.append(Finding(
             file, None, None, "$", "xlsx-unreadable", Severity.ERROR,
-            f"The file cannot be read as an Excel workbook (.xlsx): {error or type(error)}. "
-            "If it is an old .xls file or a LibreOffice .ods, open it and save it as "
-            "'Excel-arbetsbok (*.xlsx)'; a password-protected workbook must be saved "
-            "without a password."))
+            _("The file cannot be read as an Excel workbook (.xlsx): {error}. If it is an old "
+              ".xls file or a LibreOffice .ods, open it and save it as 'Excel-arbetsbok "
+              "(*.xlsx)'; a password-protected workbook must be saved without a password.")
+            .format(error=error or type(error))))
         return loaded
     if sheet is None:
         loaded.findings.append(Finding(
             file, None, None, "$", "xlsx-empty", Severity.ERROR,
-            "The workbook has no worksheet to read."))
+            _("The workbook has no worksheet to read.")))
         return loaded
     _Reader(loaded, sheet).read()
     return loaded
@@ -117,7 +118,7 @@ def _sheet_extras(xml: bytes) -> tuple[list[tuple[int, int, int, int]], set[tupl
     """
     merged = []
     for reference in _MERGED.findall(xml):
-        first, _, last = reference.decode("ascii").partition(":")
+        first, _colon, last = reference.decode("ascii").partition(":")
         first_row, first_column = coordinate_to_tuple(first)
         last_row, last_column = coordinate_to_tuple(last or first)
         merged.append((first_column, first_row, last_column, last_row))
@@ -194,9 +195,9 @@ class _Reader:
         index = self._header_index()
         if index is None:
             self.finding(None, None, "xlsx-empty",
-                         f"The sheet '{self.sheet.title}' is empty: it needs a header row "
-                         "with the columns name, representative and representative_title "
-                         "(or namn, företrädare and titel).")
+                         _("The sheet '{sheet}' is empty: it needs a header row with the "
+                           "columns name, representative and representative_title (or namn, "
+                           "företrädare and titel).").format(sheet=self.sheet.title))
             return
         header_row = index + 1
         self.header_cells = header_cells = [_cell_text(cell, None)
@@ -227,19 +228,22 @@ class _Reader:
             if first_row <= header_row:
                 covered.update(range(first_column + 1, last_column + 1))
                 self.finding(header_row, first_column, "xlsx-merged-header",
-                             f"The header cells {cells} are merged: unmerge them ('Dela upp "
-                             "celler') and give each column its own name.")
+                             _("The header cells {cells} are merged: unmerge them ('Dela upp "
+                               "celler') and give each column its own name.").format(
+                                 cells=cells))
             else:
                 self.finding(first_row, first_column, "xlsx-merged-cells",
-                             f"The cells {cells} are merged, so only the first holds a value "
-                             "and the others read as empty: unmerge them and fill each cell.")
+                             _("The cells {cells} are merged, so only the first holds a value "
+                               "and the others read as empty: unmerge them and fill each "
+                               "cell.").format(cells=cells))
         return covered
 
     def _formula_without_value(self, row: int, column: int) -> None:
         self.finding(row, column, "xlsx-formula-without-value",
-                     f"The formula in {column_letters(column)}{row} has no saved value (the "
-                     "file was written by a program that does not calculate): open and save "
-                     "it in Excel or LibreOffice Calc, or type the value.")
+                     _("The formula in {cell} has no saved value (the file was written by a "
+                       "program that does not calculate): open and save it in Excel or "
+                       "LibreOffice Calc, or type the value.").format(
+                         cell=f"{column_letters(column)}{row}"))
 
     def _rows(self, header_row: int, keys: list[str | None]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -266,8 +270,9 @@ class _Reader:
                     continue
                 if text in _EXCEL_ERRORS:
                     self.finding(row_number, number, "xlsx-error-value",
-                                 f"{column_letters(number)}{row_number} holds the Excel "
-                                 f"error {text}: correct the formula or type the value.")
+                                 _("{cell} holds the Excel error {error}: correct the formula "
+                                   "or type the value.").format(
+                                     cell=f"{column_letters(number)}{row_number}", error=text))
                     unknown.add((*path, key))
                     continue
                 record[key] = status_value(text) if key == "status" else text
@@ -293,10 +298,11 @@ class _Reader:
             letters = column_letters(column)
             if column in self.unnamed_columns:
                 self.finding(header_row, column, "xlsx-empty-header",
-                             f"Column {letters} has values (the first in {letters}"
-                             f"{self.unnamed_columns[column]}) but no name in the header "
-                             "row: name it, or delete the column.")
+                             _("Column {column} has values (the first in {cell}) but no name "
+                               "in the header row: name it, or delete the column.").format(
+                                 column=letters,
+                                 cell=f"{letters}{self.unnamed_columns[column]}"))
             else:
                 self.finding(header_row, column, "xlsx-empty-header",
-                             f"The header cell {letters}{header_row} is empty: name the "
-                             "column or delete it.", Severity.WARNING)
+                             _("The header cell {cell} is empty: name the column or delete "
+                               "it.").format(cell=f"{letters}{header_row}"), Severity.WARNING)

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _
 from overens_docs._load.positions import JsonPath, Loaded, SourceMap, format_path
 from overens_docs._load.text import (
     YAML_ONLY_BREAKS,
@@ -73,13 +74,13 @@ def load_yaml(path: Path, display_name: str | None = None) -> Loaded:
     if data is _EMPTY:
         loaded.findings.append(
             Finding(file, 1, 1, "$", "yaml-empty", Severity.ERROR,
-                    "The file is empty: it holds no YAML document.")
+                    _("The file is empty: it holds no YAML document."))
         )
         return loaded
     if data is None and not loaded.findings:
         loaded.findings.append(
             Finding(file, 1, 1, "$", "yaml-empty", Severity.ERROR,
-                    "The file holds only comments or an empty value.")
+                    _("The file holds only comments or an empty value."))
         )
         return loaded
     loaded.data = data
@@ -98,9 +99,9 @@ def _line_separators(file: str, text: str, positions: EditorPositions,
             line, column = positions.at_index(index)
             findings.append(Finding(
                 file, line, column, "$", "text-characters", Severity.ERROR,
-                f"The file contains {describe_character(character)}, which editors show "
-                "within the line but YAML and Word take as a line break. Delete it, or use "
-                "an ordinary line break."))
+                _("The file contains {character}, which editors show within the line but "
+                  "YAML and Word take as a line break. Delete it, or use an ordinary line "
+                  "break.").format(character=describe_character(character))))
             source.reported_characters.add(character)
     return findings
 
@@ -112,8 +113,10 @@ def _syntax_finding(file: str, error: yaml.MarkedYAMLError,
     parts = [part for part in (error.context, error.problem) if part]
     if error.context_mark is not None and error.problem_mark is not None and error.context:
         context_line = positions.at(error.context_mark.line, error.context_mark.column)[0]
-        parts = [f"{error.context} (line {context_line})", str(error.problem)]
-    message = "YAML syntax error: " + "; ".join(parts)
+        parts = [_("{context} (line {line})").format(context=error.context, line=context_line),
+                 str(error.problem)]
+    # The parser's own words (in English) follow; they name the construct exactly.
+    message = _("YAML syntax error: {problem}").format(problem="; ".join(parts))
     return Finding(file, line, column, "$", "yaml-syntax", Severity.ERROR, message)
 
 
@@ -123,11 +126,11 @@ def _reader_finding(file: str, text: str, positions: EditorPositions) -> Finding
     found = _NOT_YAML.search(text)
     if found is None:
         return Finding(file, None, None, "$", "yaml-syntax", Severity.ERROR,
-                       "The file contains a character that YAML does not allow.")
+                       _("The file contains a character that YAML does not allow."))
     line, column = positions.at_index(found.start())
-    message = (f"The file contains {describe_character(found.group())}, which YAML does not "
-               "allow in a document; it is invisible in most editors. Delete it or retype "
-               "the text around it.")
+    message = _("The file contains {character}, which YAML does not allow in a document; it "
+                "is invisible in most editors. Delete it or retype the text around it.").format(
+        character=describe_character(found.group()))
     return Finding(file, line, column, "$", "yaml-syntax", Severity.ERROR, message)
 
 
@@ -170,7 +173,8 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 if value is not _EMPTY:
                     self.error(event, (), "yaml-syntax",
-                               "The file holds more than one YAML document ('---'); keep one.")
+                               _("The file holds more than one YAML document ('---'); keep "
+                                 "one."))
                     return value
                 value = self.build(next(self.events), ())
         return value
@@ -179,7 +183,8 @@ class _Builder:
         self.source.values[path] = self.place(event)
         if isinstance(event, yaml.AliasEvent):
             self.error(event, path, "yaml-alias",
-                       f"Aliases (*{event.anchor}) are not supported: write the value out in full.")
+                       _("Aliases (*{anchor}) are not supported: write the value out in "
+                         "full.").format(anchor=event.anchor))
             return None
         tag = getattr(event, "tag", None)
         if isinstance(event, yaml.CollectionStartEvent):
@@ -198,8 +203,9 @@ class _Builder:
                    tag: str | None) -> list[Any] | dict[str, Any] | None:
         if len(path) >= MAX_DEPTH:
             self.error(event, path, "yaml-depth",
-                       f"The data is nested more than {MAX_DEPTH} levels deep here; an "
-                       "agreement needs fewer than ten. Check the indentation and brackets.")
+                       _("The data is nested more than {depth} levels deep here; an "
+                         "agreement needs fewer than ten. Check the indentation and "
+                         "brackets.").format(depth=MAX_DEPTH))
             self.skip(event)
             return None
         if isinstance(event, yaml.MappingStartEvent):
@@ -212,27 +218,29 @@ class _Builder:
 
     def refuse_tag(self, event: yaml.Event, tag: str, path: JsonPath) -> bool:
         if tag.startswith(_CORE + "python/"):
-            message = f"The tag !!{tag.removeprefix(_CORE)} is refused: it would run code."
+            message = _("The tag !!{tag} is refused: it would run code.").format(
+                tag=tag.removeprefix(_CORE))
         else:
-            message = f"The tag {tag} is not supported: write plain text, lists and mappings."
+            message = _("The tag {tag} is not supported: write plain text, lists and "
+                        "mappings.").format(tag=tag)
         self.error(event, path, "yaml-tag", message)
         return True
 
     def refuse_key(self, key_event: yaml.Event, path: JsonPath) -> None:
         if isinstance(key_event, yaml.ScalarEvent) and key_event.value == "<<":
-            self.error(key_event, path, "yaml-alias", "Merge keys (<<) are not supported.")
+            self.error(key_event, path, "yaml-alias", _("Merge keys (<<) are not supported."))
             return
         if isinstance(key_event, yaml.SequenceStartEvent):
-            found = "a list"
+            found = _("a list")
         elif isinstance(key_event, yaml.MappingStartEvent):
-            found = "a mapping"
+            found = _("a mapping")
         elif isinstance(key_event, yaml.AliasEvent):
-            found = f"an alias (*{key_event.anchor})"
+            found = _("an alias (*{anchor})").format(anchor=key_event.anchor)
         else:
-            found = f"text with the tag {getattr(key_event, 'tag', '')}"
+            found = _("text with the tag {tag}").format(tag=getattr(key_event, "tag", ""))
         self.error(key_event, path, "yaml-key",
-                   f"A key must be plain text, but this key is {found}. Write the key as "
-                   "a word followed by ':'.")
+                   _("A key must be plain text, but this key is {found}. Write the key as a "
+                     "word followed by ':'.").format(found=found))
 
     def sequence(self, path: JsonPath) -> list[Any]:
         result: list[Any] = []
@@ -257,15 +265,17 @@ class _Builder:
             key = key_event.value
             if key == "<<" and not key_event.style:
                 self.error(key_event, path, "yaml-alias",
-                           "Merge keys (<<) are not supported: write the values out in full.")
+                           _("Merge keys (<<) are not supported: write the values out in "
+                             "full."))
                 self.skip(value_event)
                 continue
             key_line = self.place(key_event)[0]
             if key in first_seen:
                 self.error(
                     key_event, (*path, key), "yaml-duplicate-key",
-                    f"The key '{key}' appears twice, on line {first_seen[key]} and line "
-                    f"{key_line}: remove one of them.",
+                    _("The key '{key}' appears twice, on line {first} and line {second}: "
+                      "remove one of them.").format(key=key, first=first_seen[key],
+                                                    second=key_line),
                 )
                 self.skip(value_event)
                 continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
 from overens_docs._findings import Finding, Report, Severity
+from overens_docs._i18n import _
 from overens_docs._load import Loaded, load_csv, load_xlsx, load_yaml
 from overens_docs._targets import (
     AGREEMENT_FILE,
@@ -103,20 +104,20 @@ def check_target(target: Target) -> CheckedAgreement:
         checked.findings.extend(checked.agreement.findings)
     else:
         checked.findings.append(_missing(
-            agreement_path, f"The agreement folder has no {AGREEMENT_FILE}."))
+            agreement_path, _("The agreement folder has no {file}.").format(file=AGREEMENT_FILE)))
 
     lists = [target.folder / name for name in ORGANISATION_FILES
              if (target.folder / name).is_file()]
     if not lists:
         checked.findings.append(_missing(
             target.folder / ORGANISATION_FILES[0],
-            "The agreement folder lists no organisations: add one of "
-            f"{', '.join(ORGANISATION_FILES)}."))
+            _("The agreement folder lists no organisations: add one of {files}.").format(
+                files=", ".join(ORGANISATION_FILES))))
     elif len(lists) > 1:
         checked.findings.append(Finding(
             display(lists[1]), None, None, "$", "two-organisation-lists", Severity.ERROR,
-            f"{' and '.join(path.name for path in lists)} each list organisations; keep one, so "
-            "that nobody edits a list that is not used."))
+            _("{files} each list organisations; keep one, so that nobody edits a list that "
+              "is not used.").format(files=_(" and ").join(path.name for path in lists))))
     else:
         checked.organisations = _check_file(lists[0], organisations=True)
         checked.files.append(checked.organisations.source.file)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from overens_docs._findings import Finding
+from overens_docs._i18n import N_, _
 from overens_docs._load import JsonPath
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
@@ -36,13 +37,13 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
         if "principles" not in commitment:  # the schema leaves this to the rule
             yield rule_input.error(
                 path, "commitment-without-principle",
-                f"Commitment '{commitment.get('id')}' has no 'principles' key: add "
-                "'principles: [...]' with the id of at least one principle it serves.")
+                _("Commitment '{id}' has no 'principles' key: add 'principles: [...]' with "
+                  "the id of at least one principle it serves.").format(id=commitment.get("id")))
         elif commitment["principles"] == []:
             yield rule_input.error(
                 (*path, "principles"), "commitment-without-principle",
-                f"Commitment '{commitment.get('id')}' cites no principle: list the id of at "
-                "least one principle it serves.")
+                _("Commitment '{id}' cites no principle: list the id of at least one "
+                  "principle it serves.").format(id=commitment.get("id")))
 
 
 @rule("unknown-principle", AGREEMENT_RULES)
@@ -59,8 +60,10 @@ def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
             if isinstance(principle_id, str) and principle_id not in known:
                 yield rule_input.error(
                     (*path, "principles", index), "unknown-principle",
-                    f"Commitment '{commitment.get('id')}' cites the principle '{principle_id}',"
-                    f" which does not exist. Principles: {', '.join(sorted(known)) or 'none'}.")
+                    _("Commitment '{id}' cites the principle '{principle}', which does not "
+                      "exist. Principles: {principles}.").format(
+                        id=commitment.get("id"), principle=principle_id,
+                        principles=", ".join(sorted(known)) or _("none")))
 
 
 @rule("uncited-principle", AGREEMENT_RULES)
@@ -75,7 +78,8 @@ def uncited_principle(rule_input: RuleInput) -> Iterator[Finding]:
         if principle_id is not None and principle_id not in cited:
             yield rule_input.warning(
                 ("principles", index, "id"), "uncited-principle",
-                f"No commitment cites the principle '{principle_id}'.")
+                _("No commitment cites the principle '{principle}'.").format(
+                    principle=principle_id))
 
 
 @rule("party-without-commitments", AGREEMENT_RULES)
@@ -87,7 +91,7 @@ def party_without_commitments(rule_input: RuleInput) -> Iterator[Finding]:
         if party.get("commitments") in ([], None) and "commitments" in party:
             yield rule_input.error(
                 ("parties", index, "commitments"), "party-without-commitments",
-                f"The party '{party.get('id')}' has no commitments.")
+                _("The party '{id}' has no commitments.").format(id=party.get("id")))
 
 
 @rule("party-roles", AGREEMENT_RULES)
@@ -97,23 +101,25 @@ def party_roles(rule_input: RuleInput) -> Iterator[Finding]:
             rule_input.data.get("parties"), list):
         return
     parties = list(items(rule_input.data["parties"]))
-    for role, label in (("public_body", "the public body"),
-                        ("organisations", "the signing organisations")):
+    for role, label in (("public_body", _("the public body")),
+                        ("organisations", _("the signing organisations"))):
         holders = [index for index, party in parties if party.get("role") == role]
         if not holders:
             yield rule_input.error(("parties",), "party-roles",
-                                   f"No party has role '{role}' ({label}).")
+                                   _("No party has role '{role}' ({label}).").format(
+                                       role=role, label=label))
         for index in holders[1:]:
             yield rule_input.error(
                 ("parties", index, "role"), "party-roles",
-                f"Only one party can have role '{role}'; the first is on line "
-                f"{rule_input.line_of(('parties', holders[0]))}.")
+                _("Only one party can have role '{role}'; the first is on line {line}.")
+                .format(role=role, line=rule_input.line_of(("parties", holders[0]))))
     for index, party in parties:
         if party.get("role") == "public_body" and "signatory" not in party:
             yield rule_input.error(
                 ("parties", index), "party-roles",
-                f"The public body '{party.get('id')}' needs a signatory (at least a title, "
-                "e.g. 'Kommunstyrelsens ordförande') for the signature pages.")
+                _("The public body '{id}' needs a signatory (at least a title, e.g. "
+                  "'Kommunstyrelsens ordförande') for the signature pages.").format(
+                    id=party.get("id")))
 
 
 @rule("duplicate-id", AGREEMENT_RULES)
@@ -131,6 +137,14 @@ def duplicate_id(rule_input: RuleInput) -> Iterator[Finding]:
         yield from _duplicates(rule_input, kind, entries)
 
 
+# One message per kind, so that a translation can inflect each noun as its language does.
+_DUPLICATE_MESSAGES = {
+    "principle": N_("The principle id '{id}' is used twice; the first is on line {line}."),
+    "party": N_("The party id '{id}' is used twice; the first is on line {line}."),
+    "commitment": N_("The commitment id '{id}' is used twice; the first is on line {line}."),
+}
+
+
 def _duplicates(rule_input: RuleInput, kind: str,
                 entries: list[tuple[JsonPath, dict[str, Any]]]) -> Iterator[Finding]:
     first: dict[str, JsonPath] = {}
@@ -141,8 +155,8 @@ def _duplicates(rule_input: RuleInput, kind: str,
         if entry_id in first:
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
-                f"The {kind} id '{entry_id}' is used twice; the first is on line "
-                f"{rule_input.line_of((*first[entry_id], 'id'))}.")
+                _(_DUPLICATE_MESSAGES[kind]).format(
+                    id=entry_id, line=rule_input.line_of((*first[entry_id], "id"))))
         else:
             first[entry_id] = path
 
@@ -169,7 +183,8 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:
-                yield rule_input.error(path, "invalid-date", f"'{value}' is not a date.")
+                yield rule_input.error(path, "invalid-date",
+                                       _("'{value}' is not a date.").format(value=value))
 
 
 @rule("period-order", AGREEMENT_RULES)
@@ -185,4 +200,5 @@ def period_order(rule_input: RuleInput) -> Iterator[Finding]:
     if starts and ends and ends[0] <= starts[0]:
         yield rule_input.error(
             ("period", "end"), "period-order",
-            f"The period ends ({ends[0]}) before or on the day it starts ({starts[0]}).")
+            _("The period ends ({end}) before or on the day it starts ({start}).").format(
+                end=ends[0], start=starts[0]))

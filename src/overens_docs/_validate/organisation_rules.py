@@ -9,6 +9,7 @@ from overens_docs._domain import orgnr
 from overens_docs._domain.naming import normalise_name
 from overens_docs._domain.reading import default_ids
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._load import JsonPath
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
@@ -27,8 +28,8 @@ def no_organisations(rule_input: RuleInput) -> Iterator[Finding]:
     if isinstance(rule_input.data, dict) and rule_input.data.get("organisations") == []:
         yield rule_input.error(
             ("organisations",), "no-organisations",
-            "The list of organisations is empty: add at least one organisation that signs "
-            "the agreement.")
+            _("The list of organisations is empty: add at least one organisation that signs "
+              "the agreement."))
 
 
 @rule("org-number", ORGANISATION_RULES)
@@ -43,37 +44,44 @@ def org_number(rule_input: RuleInput) -> Iterator[Finding]:
         if checked.problem is orgnr.Problem.FORM:
             yield rule_input.error(
                 where, "org-number-format",
-                f"'{number}' is not an organisation number: write ten digits as NNNNNN-NNNN.")
+                _("'{number}' is not an organisation number: write ten digits as "
+                  "NNNNNN-NNNN.").format(number=number))
         elif checked.problem is orgnr.Problem.PERSONAL:
             yield rule_input.error(
                 where, "org-number-personal",
-                f"'{number}' looks like a personnummer (its third digit is below 2), not an "
-                "organisation number. Do not list personal identity numbers.")
+                _("'{number}' looks like a personnummer (its third digit is below 2), not an "
+                  "organisation number. Do not list personal identity numbers.")
+                .format(number=number))
         elif checked.problem is orgnr.Problem.CHECKSUM:
             yield rule_input.error(
                 where, "org-number-checksum",
-                f"'{number}' has a wrong check digit (the last digit): check it against the "
-                "registration certificate; a digit is probably mistyped.")
+                _("'{number}' has a wrong check digit (the last digit): check it against the "
+                  "registration certificate; a digit is probably mistyped.")
+                .format(number=number))
         elif checked.group not in orgnr.USUAL_GROUPS:
-            group = orgnr.GROUPS.get(checked.group or "", "an unknown group")
+            group = orgnr.GROUPS.get(checked.group or "", _("an unknown group"))
             yield rule_input.warning(
                 where, "org-number-group",
-                f"'{number}' begins with {checked.group} ({group}); civil-society "
-                "organisations usually begin with 8, 7 or 2. Check that it is the right number.")
+                _("'{number}' begins with {digit} ({group}); civil-society organisations "
+                  "usually begin with 8, 7 or 2. Check that it is the right number.")
+                .format(number=number, digit=checked.group, group=group))
 
 
 @rule("missing-representative", ORGANISATION_RULES)
 def missing_representative(rule_input: RuleInput) -> Iterator[Finding]:
     """Someone authorised signs for each organisation, and their role is known."""
     for path, organisation in _organisations(rule_input):
-        for key, what in (("representative", "who signs for it (representative)"),
-                          ("representative_title", "the signer's role (representative_title)")):
+        for key, message in (
+                ("representative", _("'{name}' does not say who signs for it "
+                                     "(representative).")),
+                ("representative_title", _("'{name}' does not say the signer's role "
+                                           "(representative_title)."))):
             value = organisation.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
                 yield rule_input.error(
                     path if key not in organisation else (*path, key),
                     "missing-representative",
-                    f"'{organisation.get('name', 'This organisation')}' does not say {what}.")
+                    message.format(name=organisation.get("name", _("This organisation"))))
 
 
 @rule("duplicate-organisation", ORGANISATION_RULES)
@@ -88,16 +96,17 @@ def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
         if digits and digits in by_number:
             yield rule_input.error(
                 (*path, "org_number"), "duplicate-organisation",
-                f"The organisation number {number} is listed twice; the first is on line "
-                f"{rule_input.line_of(by_number[digits])}.")
+                _("The organisation number {number} is listed twice; the first is on line "
+                  "{line}.").format(number=number, line=rule_input.line_of(by_number[digits])))
         elif name and normalise_name(name) in by_name:
             first_path, first_name = by_name[normalise_name(name)]
-            spelled = ("" if name == first_name else " (written differently only in case, "
-                       "spacing, Unicode form or invisible characters)")
+            message = (_("'{name}' is listed twice; the first is on line {line}.")
+                       if name == first_name else
+                       _("'{name}' is listed twice (written differently only in case, spacing, "
+                         "Unicode form or invisible characters); the first is on line {line}."))
             yield rule_input.error(
                 (*path, "name"), "duplicate-organisation",
-                f"'{first_name}' is listed twice{spelled}; the first is on line "
-                f"{rule_input.line_of(first_path)}.")
+                message.format(name=first_name, line=rule_input.line_of(first_path)))
         if digits:
             by_number.setdefault(digits, path)
         if name:
@@ -131,16 +140,19 @@ def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
         if organisation_id in first:
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
-                f"The organisation id '{organisation_id}' is used twice; the first is on line "
-                f"{rule_input.line_of(first[organisation_id])}.")
+                _("The organisation id '{id}' is used twice; the first is on line {line}.")
+                .format(id=organisation_id, line=rule_input.line_of(first[organisation_id])))
             continue
         first[organisation_id] = path
         if organisation_id in defaults:
             other_path, other = defaults[organisation_id]
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
-                f"The organisation id '{organisation_id}' is also the id that "
-                f"'{other.get('name', 'the organisation')}' (line "
-                f"{rule_input.line_of(other_path)}) gets from its "
-                f"{'organisation number' if text(other, 'org_number') else 'name'}, as it has "
-                "no id of its own. Choose another id, or give that organisation an id.")
+                (_("The organisation id '{id}' is also the id that '{name}' (line {line}) gets "
+                   "from its organisation number, as it has no id of its own. Choose another "
+                   "id, or give that organisation an id.") if text(other, "org_number") else
+                 _("The organisation id '{id}' is also the id that '{name}' (line {line}) gets "
+                   "from its name, as it has no id of its own. Choose another id, or give that "
+                   "organisation an id.")).format(
+                    id=organisation_id, name=other.get("name", _("the organisation")),
+                    line=rule_input.line_of(other_path)))

@@ -18,6 +18,7 @@ from typing import Any
 from overens_docs._domain import Agreement
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
@@ -52,7 +53,7 @@ def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
 
 
 def _name(organisation: dict[str, Any]) -> str:
-    return text(organisation, "name") or "This organisation"
+    return text(organisation, "name") or _("This organisation")
 
 
 @rule("invalid-date", REGISTER_RULES)
@@ -62,7 +63,8 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
         for key in ("signed_on", "left_on"):
             value = text(organisation, key)
             if value is not None and _DATE.match(value) and _date(organisation, key) is None:
-                yield rule_input.error((*path, key), "invalid-date", f"'{value}' is not a date.")
+                yield rule_input.error((*path, key), "invalid-date",
+                                       _("'{value}' is not a date.").format(value=value))
 
 
 @rule("register-missing-date", REGISTER_RULES)
@@ -71,16 +73,19 @@ def missing_date(rule_input: RuleInput) -> Iterator[Finding]:
     refused = rule_input.source.refused
     for path, organisation in _organisations(rule_input):
         status = _status(organisation)
-        needed = {"signed": ("signed_on", "signed", "undertecknad"),
-                  "withdrawn": ("left_on", "withdrew", "utträdd")}.get(status)
+        needed = {
+            "signed": ("signed_on", _("'{name}' has status signed but no signed_on "
+                                      "(undertecknad): add the date it signed, YYYY-MM-DD.")),
+            "withdrawn": ("left_on", _("'{name}' has status withdrawn but no left_on "
+                                       "(utträdd): add the date it withdrew, YYYY-MM-DD.")),
+        }.get(status)
         if needed is None:
             continue
-        key, verb, swedish = needed
+        key, message = needed
         if key not in organisation and (*path, key) not in refused:
             yield rule_input.error(
                 (*path, "status"), "register-missing-date",
-                f"'{_name(organisation)}' has status {status} but no {key} ({swedish}): add "
-                f"the date it {verb}, YYYY-MM-DD.")
+                message.format(name=_name(organisation)))
 
 
 @rule("register-date-order", REGISTER_RULES)
@@ -91,8 +96,8 @@ def date_order(rule_input: RuleInput) -> Iterator[Finding]:
         if signed_on is not None and left_on is not None and left_on <= signed_on:
             yield rule_input.error(
                 (*path, "left_on"), "register-date-order",
-                f"'{_name(organisation)}' left on {left_on}, not after it signed on "
-                f"{signed_on}.")
+                _("'{name}' left on {left_on}, not after it signed on {signed_on}.").format(
+                    name=_name(organisation), left_on=left_on, signed_on=signed_on))
 
 
 @rule("register-status", REGISTER_RULES)
@@ -104,13 +109,15 @@ def status_agrees(rule_input: RuleInput) -> Iterator[Finding]:
             if key in organisation and status == "invited":
                 yield rule_input.warning(
                     (*path, key), "register-status",
-                    f"'{_name(organisation)}' has a {key} but its status is invited (the "
-                    "default): set its status to signed, or remove the value.")
+                    _("'{name}' has a {key} but its status is invited (the default): set its "
+                      "status to signed, or remove the value.").format(
+                        name=_name(organisation), key=key))
         if "left_on" in organisation and status != "withdrawn":
             yield rule_input.warning(
                 (*path, "left_on"), "register-status",
-                f"'{_name(organisation)}' has a left_on date but its status is {status}: set "
-                "its status to withdrawn, or remove the date.")
+                _("'{name}' has a left_on date but its status is {status}: set its status to "
+                  "withdrawn, or remove the date.").format(name=_name(organisation),
+                                                           status=status))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +160,7 @@ def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
             continue
         yield organisations.warning(
             (*path, "signed_version"), "register-unknown-version",
-            f"'{_name(organisation)}' signed the version {version.strip()}, which is not the "
-            f"current text ({current}). If it signed an older version, it must sign the "
-            "current one again (`overens status` lists it); else correct the fingerprint.")
+            _("'{name}' signed the version {version}, which is not the current text "
+              "({current}). If it signed an older version, it must sign the current one "
+              "again (`overens status` lists it); else correct the fingerprint.").format(
+                name=_name(organisation), version=version.strip(), current=current))

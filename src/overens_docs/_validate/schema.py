@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from overens_docs._findings import Finding
+from overens_docs._i18n import N_, _, ngettext
 from overens_docs._load import JsonPath, Loaded, SourceMap
 from overens_docs._package_data import schema
 
@@ -21,9 +22,9 @@ from overens_docs._package_data import schema
 _REQUIRED_REPORTED_BY_RULES = {("Commitment", "principles")}  # commitment-without-principle
 
 _KIND_NAMES = {
-    "object": "a mapping (key: value)",
-    "array": "a list",
-    "string": "text",
+    "object": N_("a mapping (key: value)"),
+    "array": N_("a list"),
+    "string": N_("text"),
 }
 
 
@@ -65,18 +66,26 @@ def check_schema(loaded: Loaded, name: str) -> list[Finding]:
 
 def _described(value: Any) -> str:
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, dict):
-        return _KIND_NAMES["object"]
+        return _kind("object")
     if isinstance(value, list):
-        return _KIND_NAMES["array"]
+        return _kind("array")
     return f"'{value}'"
+
+
+def _kind(json_type: str) -> str:
+    """A JSON type (``object``) as a person calls it (a mapping), in the run's language."""
+    return _(_KIND_NAMES[json_type])
 
 
 def _unknown_key_message(key: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    return f"Unknown key '{key}'.{hint} Allowed here: {', '.join(allowed)}."
+    if close:
+        return _("Unknown key '{key}'. Did you mean '{close}'? Allowed here: {allowed}.").format(
+            key=key, close=close[0], allowed=", ".join(allowed))
+    return _("Unknown key '{key}'. Allowed here: {allowed}.").format(
+        key=key, allowed=", ".join(allowed))
 
 
 def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
@@ -91,7 +100,8 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
         title = schema_part.get("title")
         missing = [name for name in expected if name not in value
                    and (title, name) not in _REQUIRED_REPORTED_BY_RULES]
-        return [source.finding(path, rule, f"The key '{name}' is missing here.")
+        return [source.finding(path, rule, _("The key '{name}' is missing here.").format(
+                    name=name))
                 for name in missing]
     if kind == "additionalProperties":
         allowed = sorted(schema_part.get("properties", {}))
@@ -101,20 +111,26 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
             for key in unknown
         ]
     if kind == "type":
-        expected = _KIND_NAMES.get(str(expected), str(expected))
-        message = f"Expected {expected} here, found {_described(value)}."
+        expected = _kind(expected) if expected in _KIND_NAMES else str(expected)
+        message = _("Expected {expected} here, found {found}.").format(
+            expected=expected, found=_described(value))
     elif kind == "enum":
         options = ", ".join(str(option) for option in expected)
-        message = f"{_described(value)} is not allowed here; use one of: {options}."
+        message = _("{value} is not allowed here; use one of: {options}.").format(
+            value=_described(value), options=options)
     elif kind == "pattern":
-        message = f"{_described(value)} has the wrong form. {description}".strip()
+        # The schema's description (what the form is) stays as the schema writes it.
+        message = (_("{value} has the wrong form.").format(value=_described(value))
+                   + " " + description).strip()
     elif kind == "minLength":
-        message = "This text must not be empty."
+        message = _("This text must not be empty.")
     elif kind == "maxLength":
-        message = (f"This text is too long ({len(value)} characters; at most "
-                   f"{expected}).")
+        message = _("This text is too long ({length} characters; at most {most}).").format(
+            length=len(value), most=expected)
     elif kind == "minItems":
-        message = f"This list needs at least {expected} item(s)."
+        message = ngettext("This list needs at least {count} item.",
+                           "This list needs at least {count} items.", expected).format(
+            count=expected)
     else:
         message = error.message
     return [source.finding(path, rule, message)]

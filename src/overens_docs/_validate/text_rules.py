@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._load import JsonPath
 from overens_docs._load.text import describe_character
 from overens_docs._validate.framework import Rule, RuleInput, rule
@@ -54,18 +55,18 @@ def _refused_character(value: str, already_reported: set[str]) -> tuple[int, str
 
 def _why(character: str) -> str:
     if character == "\ufeff":
-        return ("a byte-order mark, probably pasted from another file; it is invisible but "
-                "makes this text differ from the same text typed")
+        return _("a byte-order mark, probably pasted from another file; it is invisible but "
+                 "makes this text differ from the same text typed")
     if character in _BIDI_CONTROLS:
-        return ("a bidirectional control: it is invisible, but prints the text after it in "
-                "another order (or backwards) in the documents")
+        return _("a bidirectional control: it is invisible, but prints the text after it in "
+                 "another order (or backwards) in the documents")
     category = unicodedata.category(character)
     if category == "Cf":
-        return ("an invisible format character: it cannot be seen, but makes this text "
-                "differ from the same text typed without it")
+        return _("an invisible format character: it cannot be seen, but makes this text "
+                 "differ from the same text typed without it")
     if category in ("Zl", "Zp"):
-        return "a line or paragraph separator: it breaks the line in the documents"
-    return "an invisible control character: it would vanish or change the layout"
+        return _("a line or paragraph separator: it breaks the line in the documents")
+    return _("an invisible control character: it would vanish or change the layout")
 
 
 @rule("text-characters", TEXT_RULES)
@@ -87,13 +88,14 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
         if "\n" in value and path and path[-1] in _ONE_LINE_KEYS:
             yield rule_input.error(
                 path, "text-characters",
-                "This value must be one line, but it contains a line break.")
+                _("This value must be one line, but it contains a line break."))
         elif (found := _refused_character(value, already_reported)) is not None:
             index, character = found
             yield rule_input.error(
                 path, "text-characters",
-                f"The text contains {describe_character(character)} at position {index + 1}, "
-                f"{_why(character)}. Delete it, or retype the text.")
+                _("The text contains {character} at position {position}, {why}. Delete it, "
+                  "or retype the text.").format(character=describe_character(character),
+                                                position=index + 1, why=_why(character)))
         elif (match := _TEMPLATE_SYNTAX.search(value)) is not None:
             yield _template_syntax(rule_input, path, match.group())
 
@@ -101,5 +103,5 @@ def text_characters(rule_input: RuleInput) -> Iterator[Finding]:
 def _template_syntax(rule_input: RuleInput, path: JsonPath, found: str) -> Finding:
     return rule_input.error(
         path, "text-characters",
-        f"The text contains '{found}', which templates use for their tags; write it "
-        "differently (e.g. with a space between the characters).")
+        _("The text contains '{found}', which templates use for their tags; write it "
+          "differently (e.g. with a space between the characters).").format(found=found))
