@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,17 @@ def soffice() -> str:
         pytest.fail("LibreOffice (soffice) is not installed: apt-get install -y "
                     "--no-install-recommends libreoffice-writer-nogui fonts-liberation2")
     return found
+
+
+def template_variant(tmp_path: Path, old: bytes, new: bytes) -> Path:
+    """The default Word template with the first ``old`` in its body replaced by ``new``."""
+    source = ROOT / "templates" / "default" / "agreement.docx"
+    copy = tmp_path / "variant.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy, "w") as target:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert old in data
+                data = data.replace(old, new, 1)
+            target.writestr(item, data)
+    return copy

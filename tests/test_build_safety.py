@@ -6,12 +6,12 @@ import json
 import os
 import stat
 import subprocess
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import template_variant
 from overens_docs._convert import Conversion
 from overens_docs._errors import ConversionError
 
@@ -201,16 +201,7 @@ def test_the_libreoffice_time_limit_is_an_option(run_cli: Any, orebro_copy: Path
 
 def _template_repeating(tmp_path: Path, tag: bytes, times: int) -> Path:
     """The default template with ``tag`` printed ``times`` times, to fill a page."""
-    source = Path(__file__).parents[1] / "templates/default/agreement.docx"
-    copy = tmp_path / "repeating.docx"
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy, "w") as target:
-        for item in original.infolist():
-            data = original.read(item.filename)
-            if item.filename == "word/document.xml":
-                assert tag in data
-                data = data.replace(tag, b" ".join([tag] * times), 1)
-            target.writestr(item, data)
-    return copy
+    return template_variant(tmp_path, tag, b" ".join([tag] * times))
 
 
 def _use_template(folder: Path, template: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, template_variant
 from overens_docs._domain import Organisation, Place, Status, read_agreement
 from overens_docs._load import load_yaml
 from overens_docs._render.context import agreement_context
@@ -47,19 +47,6 @@ def test_filled_copy_changes_only_the_placeholders() -> None:
     assert filled == {**parts, "word/document.xml": "<w:t>sida 7 av 7, å ä ö</w:t>".encode()}
 
 
-def _template_with(tmp_path: Path, old: bytes, new: bytes) -> Path:
-    source = ROOT / "templates" / "default" / "agreement.docx"
-    copy = tmp_path / "variant.docx"
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy, "w") as target:
-        for item in original.infolist():
-            data = original.read(item.filename)
-            if item.filename == "word/document.xml":
-                assert old in data
-                data = data.replace(old, new, 1)
-            target.writestr(item, data)
-    return copy
-
-
 def _personaliser(template: Path) -> tuple[Personaliser, list[Organisation]]:
     read = check_target(Target(OREBRO)).read()
     assert read is not None
@@ -86,7 +73,7 @@ def test_a_template_that_branches_on_an_organisation_is_rendered_in_full_for_eac
     """The fast path proves itself on the first organisation only; a template whose
     signature page branches on a value would give later organisations the first one's
     branch. Such templates are found by reading their Jinja, and rendered in full."""
-    branching = _template_with(
+    branching = template_variant(
         tmp_path, b"{{ organisation.representative_title }}",
         b"{% if organisation.name|length > 60 %}LONGNAME{% else %}SHORTNAME{% endif %}")
     personaliser, organisations = _personaliser(branching)
@@ -100,7 +87,7 @@ def test_a_template_that_branches_on_an_organisation_is_rendered_in_full_for_eac
 
 
 def test_a_filter_on_an_organisation_value_also_leaves_the_fast_path(tmp_path: Path) -> None:
-    upper = _template_with(tmp_path, b"{{ organisation.representative_title }}",
+    upper = template_variant(tmp_path, b"{{ organisation.representative_title }}",
                            b"{{ organisation.representative_title|upper }}")
     personaliser, organisations = _personaliser(upper)
     personaliser.prove(organisations)

@@ -77,6 +77,7 @@ class Assembler:
             _rename_subsets(document, f"{salt}{index}")
         self._base: pikepdf.Pdf | None = None
         self._master_id = bytes(self.master.trailer.ID[0])
+        self._xmp = self.master.Root.Metadata.read_bytes()  # each copy retitles it
 
     @property
     def signature_counts(self) -> list[int]:
@@ -97,10 +98,9 @@ class Assembler:
         """Give ``pdf`` its own title, in the Info dictionary and the XMP ``dc:title`` alike
         (PDF/A wants the two to agree)."""
         pdf.docinfo.Title = pikepdf.String(title)
-        xmp = self.master.Root.Metadata.read_bytes()
         escaped = html.escape(title, quote=False).encode()
         pdf.Root.Metadata = pdf.make_stream(_DC_TITLE.sub(
-            lambda match: match.group(1) + escaped + match.group(2), xmp, count=1))
+            lambda match: match.group(1) + escaped + match.group(2), self._xmp, count=1))
         pdf.Root.Metadata.Type = pikepdf.Name.Metadata
         pdf.Root.Metadata.Subtype = pikepdf.Name.XML
 

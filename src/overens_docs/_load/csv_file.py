@@ -17,22 +17,18 @@ from typing import Any
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
 from overens_docs._load.columns import REQUIRED_COLUMNS, read_header, status_value
-from overens_docs._load.positions import Loaded, SourceMap
-from overens_docs._load.text import BOM, decode_utf8
+from overens_docs._load.positions import Loaded
+from overens_docs._load.text import BOM, read_text
 
 _SEPARATORS = (";", ",", "\t")
 
 
-def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PLR0912, PLR0915 -- one pass keeps each cell's position
+def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PLR0912 -- one pass keeps each cell's position
     """Read an organisation list; never raises for bad content."""
-    file = display_name or str(path)
-    source = SourceMap(file)
-    loaded = Loaded(source)
-    text, problem = decode_utf8(path.read_bytes(), file)
-    if problem is not None:
-        loaded.findings.append(problem)
+    loaded, text = read_text(path, display_name)
+    if text is None:
         return loaded
-    assert text is not None  # noqa: S101 -- decode_utf8 returns one or the other
+    source, file = loaded.source, loaded.source.file
 
     def finding(line: int, column: int | None, path: str, rule: str, message: str,  # noqa: PLR0917
                 severity: Severity = Severity.ERROR) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from pathlib import Path
 
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
+from overens_docs._load.positions import Loaded, SourceMap
 
 BOM = "\ufeff"
 
@@ -145,3 +147,14 @@ def decode_utf8(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
                 "'CSV UTF-8 (kommaavgränsad)', in an editor save as UTF-8.").format(guess=guess)
         return None, Finding(file, line, column, "$", "encoding", Severity.ERROR, message)
     return text.removeprefix(BOM), None
+
+
+def read_text(path: Path, display_name: str | None = None) -> tuple[Loaded, str | None]:
+    """A new :class:`Loaded` for ``path`` and the file's text; the text is None (and the
+    Loaded holds the finding) when the file is not UTF-8."""
+    file = display_name or str(path)
+    loaded = Loaded(SourceMap(file))
+    text, problem = decode_utf8(path.read_bytes(), file)
+    if problem is not None:
+        loaded.findings.append(problem)
+    return loaded, text

@@ -28,8 +28,8 @@ from overens_docs._load.positions import JsonPath, Loaded, SourceMap, format_pat
 from overens_docs._load.text import (
     YAML_ONLY_BREAKS,
     EditorPositions,
-    decode_utf8,
     describe_character,
+    read_text,
 )
 
 # libyaml is ~10x faster at composing; both report the same marks.
@@ -51,14 +51,10 @@ _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
 
 def load_yaml(path: Path, display_name: str | None = None) -> Loaded:
     """Read ``path``; never raises for bad content (unreadable files raise ``OSError``)."""
-    file = display_name or str(path)
-    source = SourceMap(file)
-    loaded = Loaded(source)
-    text, problem = decode_utf8(path.read_bytes(), file)
-    if problem is not None:
-        loaded.findings.append(problem)
+    loaded, text = read_text(path, display_name)
+    if text is None:
         return loaded
-    assert text is not None  # noqa: S101 -- decode_utf8 returns one or the other
+    source, file = loaded.source, loaded.source.file
     positions = EditorPositions.for_yaml(text)
     loaded.findings.extend(_line_separators(file, text, positions, source))
     builder = _Builder(source, loaded.findings, iter(yaml.parse(text, Loader=_Loader)),
