@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -83,9 +84,66 @@ def test_each_organisation_copy_has_its_own_title_shown_in_the_title_bar(built: 
             expected = f"{title} – {names[entry['organisation']]}"
             assert str(pdf.docinfo.Title) == expected
             assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
-        assert accessibility_problems(built / entry["path"], tagged=False) == []
+        assert accessibility_problems(built / entry["path"], tagged=True) == []
     with pikepdf.open(built / "signature-pages.pdf") as pdf:
         assert str(pdf.docinfo.Title) == f"{title} – underskriftssidor"
+    assert accessibility_problems(built / "signature-pages.pdf", tagged=True) == []
+
+
+def _structure_text(pdf: Path) -> str:
+    """The text poppler finds through the structure tree (not through the pages), with
+    the lines of each paragraph joined."""
+    output = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], check=True,
+                            capture_output=True, text=True).stdout
+    return " ".join("".join(re.findall(r'^\s*"(.*)"$', output, re.MULTILINE)).split())
+
+
+@pytest.mark.libreoffice
+def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> None:
+    organisations = check_target(Target(OREBRO)).read()[1]  # type: ignore[index]
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    copies = {entry["organisation"]: built / entry["path"] for entry in manifest["files"]
+              if entry["kind"] == "organisation-pdf"}
+    with pikepdf.open(built / "agreement.pdf") as agreement:
+        text_types = [kind for kind, _ in _structure_types(agreement)]
+    for organisation in organisations[:3]:
+        with pikepdf.open(copies[organisation.id]) as pdf:
+            assert bool(pdf.Root.MarkInfo.Marked)
+            assert str(pdf.Root.Lang) == "sv-SE"
+            assert all("/StructParents" in page.obj for page in pdf.pages)
+            assert structure_problems(pdf, ua=False) == []
+            kinds = [kind for kind, _ in _structure_types(pdf)]
+            # The text's structure (lists and headings too), then the signature page's.
+            assert kinds[:len(text_types)] == text_types[:len(kinds)] or (
+                kinds.count("/LI") == text_types.count("/LI"))
+            assert kinds.count("/H1") == text_types.count("/H1") + 1  # "Underskrifter"
+        # The signature page's text is in the structure tree: poppler reads it from there.
+        text = _structure_text(copies[organisation.id])
+        assert organisation.name in text
+        assert "Underskrift" in text and "Namnförtydligande" in text
+        assert f"För {_agreement().public_body.name}" in text
+    ceremony = _structure_text(built / "signature-pages.pdf")
+    assert [o.name for o in organisations if " ".join(o.name.split()) not in ceremony] == []
+    with pikepdf.open(built / "signature-pages.pdf") as pdf:
+        assert [int(page.obj.StructParents) for page in pdf.pages] == list(
+            range(len(organisations)))
+
+
+@pytest.mark.libreoffice
+def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_build(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+    from overens_docs._structure import Tree  # noqa: PLC0415
+
+    def forgetful(self: Tree, page: Any, source: Any, number: int, key: int) -> int:
+        return 0  # the page comes along, its structure does not
+
+    monkeypatch.setattr(Tree, "graft", forgetful)
+    out = tmp_path / "out"
+    result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and all("StructParents" in f["message"] for f in findings), findings
+    assert not out.exists() or not any(out.iterdir())
 
 
 @pytest.mark.libreoffice

@@ -73,19 +73,25 @@ def _open(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(data))
 
 
+def _content(page: pikepdf.Page) -> bytes:
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    return b"".join(stream.read_bytes() for stream in streams)
+
+
 def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembler) -> None:
     for batch, page, text in ((0, 1, b"Signature 0-1"), (1, 0, b"Signature 1-0"),
                               (0, 0, b"Signature 0-0")):
         data, pages, _ = assembler.organisation_pdf(batch, page, f"org-{batch}-{page}")
         pdf = _open(data)
         assert pages == len(pdf.pages) == 3
-        contents = [p.Contents.read_bytes() for p in pdf.pages]
+        contents = [_content(p) for p in pdf.pages]
         assert b"Text page 1" in contents[0] and b"Text page 2" in contents[1]
         assert text in contents[2]  # and nobody else's: the base is reused
         assert b"Placeholder" not in data
 
 
-def test_assembled_files_keep_pdfa_identification_and_lose_the_structure(
+def test_assembled_files_keep_pdfa_identification_and_are_tagged(
         assembler: Assembler) -> None:
     for data in (assembler.organisation_pdf(0, 0, "a")[0], assembler.signature_pages_pdf()[0]):
         pdf = _open(data)
@@ -93,7 +99,48 @@ def test_assembled_files_keep_pdfa_identification_and_lose_the_structure(
         assert pdf.Root.OutputIntents[0].S == pikepdf.Name.GTS_PDFA1
         assert str(pdf.Root.Lang) == "sv-SE"
         assert str(pdf.docinfo.Title) == "Överenskommelse"
-        assert all("/StructParents" not in page.obj for page in pdf.pages)
+        # The pages made here are untagged, so each is tagged as one paragraph.
+        assert _check.structure_problems(pdf, ua=False) == []
+        assert all("/StructParents" in page.obj for page in pdf.pages)
+
+
+def test_an_organisation_copy_is_tagged_page_by_page_and_the_base_stays_clean(
+        assembler: Assembler) -> None:
+    for _ in range(2):  # the base takes each copy's page and its structure off again
+        for batch, page in ((0, 0), (1, 1)):
+            pdf = _open(assembler.organisation_pdf(batch, page, "a")[0])
+            parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+            assert sorted(int(key) for key, _ in parents.items()) == [0, 1, 2]
+            assert [int(p.obj.StructParents) for p in pdf.pages] == [0, 1, 2]
+            document = pdf.Root.StructTreeRoot.K[0]
+            assert len(document.K) == 3  # one paragraph per page, none left over
+            last = parents[2][0]
+            assert last.Pg.objgen == pdf.pages[2].obj.objgen
+            assert b"/P <</MCID 0>> BDC" in _content(pdf.pages[2])
+
+
+def test_a_page_without_its_parent_tree_entry_is_found(assembler: Assembler) -> None:
+    pdf = _open(assembler.organisation_pdf(0, 0, "a")[0])
+    del pdf.pages[2].obj["/StructParents"]
+    assert _check.structure_problems(pdf, ua=False) == ["page 3 has no /StructParents"]
+    pdf = _open(assembler.organisation_pdf(0, 0, "a")[0])
+    del pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)[2]
+    assert _check.structure_problems(pdf, ua=False) == [
+        "page 3: the structure tree does not cover all of its tagged content (ParentTree)"]
+
+
+def test_text_outside_the_structure_tree_is_found() -> None:
+    pdf = pikepdf.new()
+    font = _font(pdf, "AAAAAA+Embedded")
+    _page(pdf, "untagged", font)
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructTreeRoot, ParentTree=pikepdf.Dictionary(Nums=[0, []])))
+    assert _check.structure_problems(pdf, ua=False) == [
+        "page 1 has text outside the structure tree"]
+    pdf.pages[0].obj.Contents = pikepdf.Stream(
+        pdf, b"/Artifact BMC BT /F1 12 Tf 72 720 Td (sida 1 av 1) Tj ET EMC")
+    assert _check.structure_problems(pdf, ua=False) == []
 
 
 def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:

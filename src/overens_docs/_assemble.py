@@ -2,9 +2,9 @@
 
 A writer that starts a new PDF drops the catalog's ``/Metadata`` (XMP, which carries the
 PDF/A identification), ``/OutputIntents`` and ``/Lang``, and writes its own Info. Every
-file written here gets them back from the LibreOffice master. The structure tree is not
-carried over, so assembled files are PDF/A-2b but untagged (PDF/A-2b allows that); the
-published ``agreement.pdf`` comes straight from LibreOffice and stays tagged.
+file written here gets them back from the LibreOffice master. Each file is tagged: the
+master's structure tree comes along with its text pages, and each signature page brings its
+own elements (see :mod:`overens_docs._structure`).
 
 pikepdf rather than pypdf because this runs once per organisation, thousands of times.
 The text pages and catalog entries are copied once into a base document; each
@@ -36,6 +36,7 @@ import pikepdf
 
 from overens_docs._errors import OverensError
 from overens_docs._pdf import fonts
+from overens_docs._structure import TaggedPages, Tree, keep_pages
 
 # PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
 # and ToggleNoView clear). The signature pages come from a plain export, which does not
@@ -72,10 +73,17 @@ class Assembler:
         assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`)."""
         self.master = _open(master)
         self.text_pages = text_pages
+        keep_pages(self.master, text_pages)  # its own signature page stays behind
+        # A master not from LibreOffice may be untagged: each page is tagged as a paragraph.
+        self._untagged_text = (None if "/StructTreeRoot" in self.master.Root
+                               else TaggedPages(self.master))
         self.signatures = [_open(path) for path in signatures]
         for index, document in enumerate(self.signatures):
             _rename_subsets(document, f"{salt}{index}")
+        self._tagged = [TaggedPages(document) for document in self.signatures]
         self._base: pikepdf.Pdf | None = None
+        self._tree: Tree | None = None
+        self._key = 0  # the ParentTree number of each copy's signature page
         self._master_id = bytes(self.master.trailer.ID[0])
         self._xmp = self.master.Root.Metadata.read_bytes()  # each copy retitles it
 
@@ -124,10 +132,21 @@ class Assembler:
             base = pikepdf.new()
             base.pages.extend(self.master.pages[: self.text_pages])
             for page in base.pages:
-                _untagged(page)
+                _printable(page)
+            if self._untagged_text is None:
+                # After the pages: their copies are what the elements' /Pg become.
+                base.Root.StructTreeRoot = base.copy_foreign(self.master.Root.StructTreeRoot)
+            self._tree = Tree(base, self._role_maps())
+            if self._untagged_text is not None:
+                for number, page in enumerate(base.pages):
+                    self._tree.graft(page, self._untagged_text, number, number)
+            self._key = self._tree.next_key
             self._archival(base)
             self._base = base
         return self._base
+
+    def _role_maps(self) -> list[pikepdf.Object]:
+        return [tagged.role_map for tagged in self._tagged]
 
     def text_document(self) -> pikepdf.Pdf:
         """The text pages with the catalog entries every organisation's PDF shares."""
@@ -140,14 +159,21 @@ class Assembler:
         as it is saved; ``identity`` (its id) makes the file identifier unique, ``title``
         (the agreement's and the organisation's name) is its document title."""
         base = self._text()
+        tree = self._tree
+        assert tree is not None  # noqa: S101 -- made with the base
         base.pages.append(self.signatures[signature_file].pages[signature_page])
+        elements = 0
         try:
-            _untagged(base.pages[-1])
+            page = base.pages[-1]
+            _printable(page)
+            elements = tree.graft(page, self._tagged[signature_file], signature_page,
+                                  self._key)
             if title is not None:
                 self._title(base, title)
             found = check(base) if check is not None else []
             return self._save(base, identity), len(base.pages), found
         finally:
+            tree.ungraft(self._key, elements, self._key)
             del base.pages[-1]
 
     def signature_pages_pdf(self, earlier: Path | None = None, *, replacing: int = -1,
@@ -156,24 +182,28 @@ class Assembler:
         """The ceremony file: every signature page, in order. With ``earlier`` (an earlier
         ceremony file), its pages with this assembly's one page in place of page index
         ``replacing``, or inserted before page index ``inserting`` (--only)."""
-        pdf = pikepdf.new()
         if earlier is None:
-            for document in self.signatures:
-                pdf.pages.extend(document.pages)
-            return self._ceremony(pdf, title)
+            return self._ceremony([(tagged, number) for tagged in self._tagged
+                                   for number in range(len(tagged.pdf.pages))], title)
         with _open(earlier) as previous:
-            pages = list(previous.pages)
-            new = self.signatures[0].pages[0]
+            before = TaggedPages(previous)
+            pages = [(before, number) for number in range(len(previous.pages))]
+            new = (self._tagged[0], 0)
             if 0 <= replacing < len(pages):
                 pages[replacing] = new
             else:
                 pages.insert(inserting if inserting >= 0 else len(pages), new)
-            pdf.pages.extend(pages)
-            return self._ceremony(pdf, title)
+            return self._ceremony(pages, title)
 
-    def _ceremony(self, pdf: pikepdf.Pdf, title: str | None) -> tuple[bytes, int]:
-        for page in pdf.pages:
-            _untagged(page)
+    def _ceremony(self, pages: list[tuple[TaggedPages, int]], title: str | None,
+                  ) -> tuple[bytes, int]:
+        pdf = pikepdf.new()
+        tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in pages}.values()])
+        for key, (source, number) in enumerate(pages):
+            pdf.pages.append(source.pdf.pages[number])
+            page = pdf.pages[-1]
+            _printable(page)
+            tree.graft(page, source, number, key)
         self._archival(pdf)
         if title is not None:
             self._title(pdf, title)
@@ -195,14 +225,9 @@ def _rename_subsets(document: pikepdf.Pdf, salt: str) -> None:
             descriptor.FontName = font.BaseFont
 
 
-def _untagged(page: pikepdf.Page) -> None:
-    """Make a copied ``page`` fit an untagged PDF/A file: no pointer into the structure
-    tree that stays behind, and annotations that print and show."""
-    if "/StructParents" in page.obj:
-        del page.obj["/StructParents"]
+def _printable(page: pikepdf.Page) -> None:
+    """Make a copied ``page``'s annotations print and show, as PDF/A wants."""
     for annotation in page.obj.get("/Annots") or []:
-        if "/StructParent" in annotation:
-            del annotation["/StructParent"]
         flags = int(annotation.get("/F", 0))
         if flags & (_PRINT | _NOT_SHOWN) != _PRINT:
             annotation.F = (flags | _PRINT) & ~_NOT_SHOWN

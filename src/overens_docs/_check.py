@@ -47,14 +47,15 @@ def delivered_organisation_pdf(document: pikepdf.Pdf, *, pages: int) -> list[str
 
     Every organisation's PDF is the same text pages (whose fonts are checked once, in
     :func:`page_problems` of the text document) plus its own signature page; so this checks
-    the catalog, the page count and the fonts of the last page, a tenth of a millisecond
-    where parsing the saved file again would cost ten times as much.
+    the catalog, the page count, and the fonts and the tagging of the last page, about a
+    millisecond where parsing the saved file again would cost several times as much.
     """
     last = len(document.pages) - 1
     found = archival_problems(document) + catalog_problems(document)
     if len(document.pages) != pages:
         found.append(f"it has {len(document.pages)} pages, not {pages}")
-    return found + page_problems(document, first=last) + _page_accessibility(document, last)
+    return (found + page_problems(document, first=last) + _page_accessibility(document, last)
+            + structure_problems(document, ua=False, first=last))
 
 
 def archival_problems(document: pikepdf.Pdf) -> list[str]:
@@ -160,14 +161,34 @@ def _page_accessibility(document: pikepdf.Pdf, index: int) -> list[str]:
     return found
 
 
-def _marked_content_ids(page: pikepdf.Page) -> set[int]:
-    ids = set()
-    for instruction in pikepdf.parse_content_stream(page, "BDC"):
-        operands = instruction.operands
-        if len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) and (
-                "/MCID" in operands[1]):
-            ids.add(int(operands[1].MCID))
-    return ids
+# Operators that show text, and those that open and close marked content.
+_SHOWS_TEXT = frozenset({"Tj", "TJ", "'", '"'})
+_OPENS = frozenset({"BDC", "BMC"})
+
+
+def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
+    """The marked-content ids on ``page``, and whether it shows text outside both tagged
+    content and artifacts (which a screen reader would never reach)."""
+    ids: set[int] = set()
+    stack: list[bool] = []  # per open sequence: is its content tagged or an artifact?
+    untagged_text = False
+    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC Tj TJ ' \""):
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue
+        operands, name = instruction.operands, str(instruction.operator)
+        if name in _OPENS:
+            properties = operands[1] if len(operands) == 2 else None
+            mcid = (isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties)
+            if mcid:
+                ids.add(int(properties.MCID))  # type: ignore[union-attr]
+            covered = mcid or str(operands[0]) == "/Artifact"
+            stack.append(covered or (bool(stack) and stack[-1]))
+        elif name == "EMC":
+            if stack:
+                stack.pop()
+        elif name in _SHOWS_TEXT and not (stack and stack[-1]):
+            untagged_text = True
+    return ids, untagged_text
 
 
 def _parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Object]:
@@ -183,10 +204,11 @@ def _parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Object]:
     return entries
 
 
-def structure_problems(document: pikepdf.Pdf, *, ua: bool) -> list[str]:
+def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> list[str]:
     """What keeps a tagged ``document`` from being a well-formed tagged PDF (PDF/UA-1 too
-    with ``ua``): MarkInfo, the structure tree, and a ParentTree entry for every
-    marked-content id on every page."""
+    with ``ua``): MarkInfo, the structure tree, and, on every page from index ``first`` on,
+    /StructParents, a ParentTree entry for every marked-content id, and no text outside
+    tagged content and artifacts."""
     root = document.Root
     found = []
     if not _flag(root, "/MarkInfo", "/Marked"):
@@ -199,16 +221,17 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool) -> list[str]:
     if ua and not _UA_PART.search(xmp):
         found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
     parents = _parent_tree(tree.ParentTree) if "/ParentTree" in tree else {}
-    for number, page in enumerate(document.pages, 1):
-        ids = _marked_content_ids(page)
-        if not ids:
-            continue
+    for number, page in enumerate(document.pages[first:], first + 1):
+        ids, untagged_text = _marked_content(page)
+        if untagged_text:
+            found.append(f"page {number} has text outside the structure tree")
         if "/StructParents" not in page.obj:
-            found.append(f"page {number} has tagged content but no /StructParents")
+            found.append(f"page {number} has no /StructParents")
             continue
         entry = parents.get(int(page.obj.StructParents))
-        covered = len(entry) if isinstance(entry, pikepdf.Array) else 0
-        if max(ids) >= covered:
+        elements = list(entry) if isinstance(entry, pikepdf.Array) else []
+        if any(mcid >= len(elements) or not isinstance(elements[mcid], pikepdf.Dictionary)
+               for mcid in ids):
             found.append(f"page {number}: the structure tree does not cover all of its "
                          "tagged content (ParentTree)")
     return found

@@ -72,12 +72,11 @@ PDF_FILTER = _pdf_filter(SelectPdfVersion=2, PDFUACompliance=True, UseTaggedPDF=
                          ExportBookmarks=True, DisplayPDFDocumentTitle=True, **_COMMON)
 
 # For pages that assemble.py copies into files which take their PDF/A identification,
-# output intent and language from a PDF/A master. PDF/A mode forces tagging, which gives
-# a 500-page batch 24,000 objects instead of 2,000 (slower to write and to open) and marks
-# content for a structure tree that assembly leaves behind anyway. The page content and the
-# embedded font subsets are otherwise the same; embedding is still checked (verify.py), and
-# assembly sets the print flag PDF/A asks of annotations.
-PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=False, EmbedStandardFonts=True,
+# output intent and language from a PDF/A master: tagged (each page's structure goes along
+# with it, see _structure.py), but not PDF/A, which LibreOffice would make slower to write
+# for no gain. The fonts are still embedded and checked (_check.py), and assembly sets the
+# print flag PDF/A asks of annotations.
+PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=True, EmbedStandardFonts=True,
                            ExportBookmarks=False, **_COMMON)
 
 

@@ -18,6 +18,7 @@ from overens_docs._check import (
     delivered_organisation_pdf,
     page_problems,
     pages_accessibility,
+    structure_problems,
 )
 from overens_docs._domain import Organisation
 from overens_docs._render.personalise import Personaliser
@@ -77,7 +78,8 @@ class PdfState:
         self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
         text = self.assembler.text_document()  # the same pages in every organisation's PDF
         self.text_problems = (archival_problems(text) + page_problems(text)
-                              + pages_accessibility(text))
+                              + pages_accessibility(text)
+                              + structure_problems(text, ua=False))
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "assembler": None}  # opened again by start()

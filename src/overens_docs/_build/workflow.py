@@ -182,7 +182,7 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     _record(plan, staging, manifest, docx_made + pdf_made)
     data, pages = ceremony
     _check_delivered(plan, "signature-pages.pdf", problems(data, pages=len(plan.listed))
-                     + accessibility_problems(data, tagged=False))
+                     + accessibility_problems(data, tagged=True))
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     # The public list of signatories: who has signed and not withdrawn, nothing personal.
     _stage(staging, manifest, "signatories.html",

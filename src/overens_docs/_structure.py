@@ -1,0 +1,188 @@
+"""The structure tree (tagging) of PDFs that are put together from pages of other PDFs.
+
+LibreOffice writes a tagged PDF's structure as a ``Document`` element whose children
+(headings, paragraphs, lists) each name the page they start on (``/Pg``), and a
+``ParentTree`` that maps each page's ``/StructParents`` number to the elements of its
+marked content, by MCID. A signature page's elements start and end on that page (the
+template puts a page break between signature pages), so a page can be carried into
+another PDF together with its elements:
+
+- :class:`TaggedPages` reads a source PDF once: which of ``Document``'s children belong to
+  each page, and the page's ParentTree entry. It cuts each child's ``/P`` (its link up to
+  the source's ``Document``), since copying an element copies all it refers to, and
+  through its parent that would be every page of the source.
+- :class:`Tree` is the structure tree of the PDF being made: :meth:`Tree.graft` adds a
+  copied page's elements under its ``Document`` and its ParentTree entry under a new
+  number; :meth:`Tree.ungraft` takes them away again, for the assembler's base document,
+  which takes each organisation's page in turn.
+
+Elements are copied with ``Pdf.copy_foreign``, which shares qpdf's map of copied objects
+with ``Pdf.pages.append``: an element's ``/Pg`` becomes the copied page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pikepdf
+
+_DOCUMENT = pikepdf.Name.Document
+
+
+def _document_element(pdf: pikepdf.Pdf) -> pikepdf.Dictionary | None:
+    """The ``Document`` element LibreOffice puts at the top of the tree, if there is one."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return None
+    kids = root.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        kids = kids[0] if len(kids) == 1 else None
+    if isinstance(kids, pikepdf.Dictionary) and kids.get("/S") == _DOCUMENT:
+        return kids
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _PageStructure:
+    elements: tuple[pikepdf.Object, ...]  # Document's children that start on the page
+    marked: pikepdf.Array | None  # its ParentTree entry: the element of each MCID
+
+
+class TaggedPages:
+    """The structure of each page of a tagged PDF, ready to be copied with the page."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.role_map: pikepdf.Object = pikepdf.Dictionary()
+        self._pages: list[_PageStructure] = []
+        document = _document_element(pdf)
+        if document is None:
+            self._tag_whole_pages()
+            return
+        root = pdf.Root.StructTreeRoot
+        if "/RoleMap" in root:
+            self.role_map = root.RoleMap
+        tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
+        index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        starting: list[list[pikepdf.Object]] = [[] for _ in pdf.pages]
+        for element in document.get("/K", pikepdf.Array()):
+            on = element.get("/Pg") if isinstance(element, pikepdf.Dictionary) else None
+            number = index.get(on.objgen) if on is not None else None
+            if number is None:
+                continue
+            if "/P" in element:
+                del element["/P"]  # see the module's docstring
+            starting[number].append(element)
+        for number, page in enumerate(pdf.pages):
+            key = page.obj.get("/StructParents")
+            marked = tree.get(int(key)) if tree is not None and key is not None else None
+            self._pages.append(_PageStructure(
+                tuple(starting[number]), marked if isinstance(marked, pikepdf.Array) else None))
+
+    def _tag_whole_pages(self) -> None:
+        """Tag each page of an untagged source (a filled PDF form, an earlier untagged
+        ceremony file) as one paragraph, so that its text is inside the structure tree."""
+        for page in self.pdf.pages:
+            before = self.pdf.make_stream(b"/P <</MCID 0>> BDC\n")
+            after = self.pdf.make_stream(b"\nEMC\n")
+            contents = page.obj.get("/Contents")
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else (
+                [] if contents is None else [contents])
+            page.obj.Contents = pikepdf.Array([before, *streams, after])
+            element = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, K=0, Pg=page.obj))
+            self._pages.append(_PageStructure((element,), pikepdf.Array([element])))
+
+    def of(self, page: int) -> _PageStructure | None:
+        return self._pages[page] if self._pages else None
+
+
+class Tree:
+    """The structure tree of ``pdf`` (a PDF being made), with its ``Document`` element."""
+
+    def __init__(self, pdf: pikepdf.Pdf, role_maps: list[pikepdf.Object]) -> None:
+        self.pdf = pdf
+        existing = _document_element(pdf)
+        if existing is None:
+            root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+            existing = pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=_DOCUMENT, P=root, K=pikepdf.Array()))
+            root.K = pikepdf.Array([existing])
+            root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
+            root.ParentTreeNextKey = 0
+            pdf.Root.StructTreeRoot = root
+        self.root = pdf.Root.StructTreeRoot
+        self.document = existing
+        if "/K" not in self.document or not isinstance(self.document.K, pikepdf.Array):
+            kids = self.document.get("/K")
+            self.document.K = pikepdf.Array([] if kids is None else [kids])
+        roles = self.root.get("/RoleMap", pikepdf.Dictionary())
+        merged = {str(key): value for key, value in roles.items()}
+        for role_map in role_maps:
+            for key, value in role_map.items():
+                merged.setdefault(str(key), pikepdf.Name(str(value)))
+        if merged:
+            self.root.RoleMap = pikepdf.Dictionary(merged)
+        self.parents = pikepdf.NumberTree(self.root.ParentTree)
+        pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+    @property
+    def next_key(self) -> int:
+        used = [int(key) for key, _ in self.parents.items()]
+        return max([int(self.root.get("/ParentTreeNextKey", 0)) - 1, *used]) + 1
+
+    def graft(self, page: pikepdf.Page, source: TaggedPages, number: int, key: int) -> int:
+        """Give ``page`` (page ``number`` of ``source``, just added to this PDF) its
+        structure: its elements under ``Document``, its ParentTree entry under ``key``.
+        Returns how many elements were added (for :meth:`ungraft`)."""
+        structure = source.of(number)
+        if "/StructParents" in page.obj:
+            del page.obj["/StructParents"]
+        for annotation in page.obj.get("/Annots") or []:
+            if "/StructParent" in annotation:  # a number in the source's ParentTree
+                del annotation["/StructParent"]
+        if structure is None:
+            return 0
+        copied = [self.pdf.copy_foreign(element) for element in structure.elements]
+        for element in copied:
+            element.P = self.document
+        self.document.K.extend(copied)
+        if structure.marked is not None:
+            self.parents[key] = pikepdf.Array(
+                [self.pdf.copy_foreign(element) if element.is_indirect else element
+                 for element in structure.marked])
+            page.obj.StructParents = key
+            self.root.ParentTreeNextKey = max(key + 1, int(self.root.get("/ParentTreeNextKey",
+                                                                         0)))
+        return len(copied)
+
+    def ungraft(self, key: int, elements: int, next_key: int) -> None:
+        """Undo a :meth:`graft` that added ``elements`` elements under ``key``."""
+        kids = self.document.K
+        for _ in range(elements):
+            del kids[len(kids) - 1]
+        if key in self.parents:
+            del self.parents[key]
+        self.root.ParentTreeNextKey = next_key
+
+
+def keep_pages(pdf: pikepdf.Pdf, pages: int) -> None:
+    """Take out of ``pdf``'s structure tree (in memory) what belongs to its pages after the
+    first ``pages``, so that copying the tree does not copy those pages too."""
+    document = _document_element(pdf)
+    if document is None:
+        return
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    kids = document.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        keep = [element for element in kids
+                if not isinstance(element, pikepdf.Dictionary) or "/Pg" not in element
+                or index.get(element.Pg.objgen, 0) < pages]
+        document.K = pikepdf.Array(keep)
+    root = pdf.Root.StructTreeRoot
+    if "/ParentTree" in root:
+        tree = pikepdf.NumberTree(root.ParentTree)
+        for page in pdf.pages[pages:]:
+            key = page.obj.get("/StructParents")
+            if key is not None and int(key) in tree:
+                del tree[int(key)]
