@@ -129,7 +129,7 @@ def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(  # type
     agreement = orebro_copy / "agreement.yaml"
     text = agreement.read_text(encoding="utf-8")
     line = len(text.splitlines()) + 2  # the document: line
-    agreement.write_text(text + f"template:\n  document: {template}\n", encoding="utf-8")
+    agreement.write_text(text + "template:\n  document: mall.docx\n", encoding="utf-8")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
     assert result.exit_code == 3
     findings = json.loads(result.stdout)["findings"]
