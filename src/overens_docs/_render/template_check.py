@@ -71,12 +71,17 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
     except (TemplateError, etree.XMLSyntaxError) as problem:
         return [Finding(file, None, None, "$", "template-unreadable", Severity.ERROR, _(
             "{file} is not a Word document (.docx) that can be read ({error}): save it "
-            "from Word as 'Word Document (*.docx)'.").format(file=path.name, error=problem))]
+            "from Word as 'Word Document (*.docx)'.").format(
+                file=path.name, error=problem.__cause__ or problem))]
     findings: list[Finding] = []
     for part in parts:
         paragraphs = part.paragraphs()
-        findings += _paragraph_findings(file, part, paragraphs)
-        findings += _jinja_findings(file, part, paragraphs, document, context)
+        in_paragraphs = _paragraph_findings(file, part, paragraphs)
+        in_jinja = _jinja_findings(file, part, paragraphs, document, context)
+        if any(finding.rule == "template-leftover" for finding in in_paragraphs):
+            # A tag left open is also what Jinja cannot read: say it once, where it is.
+            in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
+        findings += in_paragraphs + in_jinja
     findings += _style_findings(file, document, parts)
     return findings
 

@@ -73,7 +73,7 @@ def name_problems(template: nodes.Template, context: Mapping[str, Any],
     the sandbox would refuse."""
     scope: dict[str, Any] = dict.fromkeys(environment.globals, _UNKNOWN)
     scope.update(context)
-    walker = _Walker(sorted(context))
+    walker = _Walker(sorted(context), sorted(environment.filters), sorted(environment.tests))
     walker.visit(template, scope)
     return walker.problems
 
@@ -99,8 +99,9 @@ class _Walker:
     """A walk through the template that keeps the names each scope defines and, where it
     can tell, the value each name has in the sample context."""
 
-    def __init__(self, context_names: list[str]) -> None:
+    def __init__(self, context_names: list[str], filters: list[str], tests: list[str]) -> None:
         self.context_names = context_names
+        self.filters, self.tests = filters, tests
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, int, str]] = set()
 
@@ -173,6 +174,12 @@ class _Walker:
                 self.visit(child, scope)
 
     def _check(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        if isinstance(node, nodes.Filter | nodes.Test):
+            known = self.filters if isinstance(node, nodes.Filter) else self.tests
+            if node.name not in known:
+                self._report("template-syntax", node.lineno, _(
+                    "Jinja has no filter or test named '{name}'.").format(name=node.name)
+                    + _suggestion(node.name, known))
         if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in scope:
             self._report("template-undefined", node.lineno, _(
                 "The template uses '{name}', which the data does not provide.").format(
