@@ -28,7 +28,8 @@ class Finding:
     1-based page of a PDF a finding is about (``overens verify``), else None. In a Word
     template (``overens template check``) ``part`` is the part of the package
     (``word/document.xml``, ``word/header1.xml``), ``paragraph`` the 1-based paragraph in it
-    as Word counts them, and ``words`` that paragraph's first words, to find it by.
+    (every paragraph in document order, empty ones and those in tables too), and
+    ``words`` that paragraph's first words, to find it by.
     """
 
     file: str

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from overens_docs._domain.template_files import document_template
+from overens_docs._domain.template_files import DEFAULT_TEMPLATE
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
@@ -46,7 +46,7 @@ def new_template(destination: Path, *, force: bool = False) -> Path:
                            "replace it.").format(file=destination))
     if not destination.parent.is_dir():
         raise UsageError(_("{folder}: no such folder.").format(folder=destination.parent))
-    data = document_template(Path(), None).read_bytes()
+    data = (data_dir("templates") / DEFAULT_TEMPLATE).read_bytes()
     descriptor, temporary = tempfile.mkstemp(prefix=".overens-", suffix=".docx",
                                              dir=destination.parent)
     try:

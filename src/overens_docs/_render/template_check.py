@@ -13,6 +13,7 @@ before docxtpl joins the runs, on a line of its own.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ _WORDS_LENGTH = 50
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    number: int  # 1-based, in its part
+    number: int  # 1-based, in its part: every paragraph, empty and in tables too, in order
     words: str  # its first words, as Word shows them
     element: Any  # the w:p element
 
@@ -74,15 +75,15 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
             "from Word as 'Word Document (*.docx)'.").format(
                 file=path.name, error=problem.__cause__ or problem))]
     findings: list[Finding] = []
-    for part in parts:
-        paragraphs = part.paragraphs()
+    every_paragraph = [(part, part.paragraphs()) for part in parts]
+    for part, paragraphs in every_paragraph:
         in_paragraphs = _paragraph_findings(file, part, paragraphs)
         in_jinja = _jinja_findings(file, part, paragraphs, document, context)
         if any(finding.rule == "template-leftover" for finding in in_paragraphs):
             # A tag left open is also what Jinja cannot read: say it once, where it is.
             in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
         findings += in_paragraphs + in_jinja
-    findings += _style_findings(file, document, parts)
+    findings += _style_findings(file, document, every_paragraph)
     return findings
 
 
@@ -193,7 +194,7 @@ def _split_tags(runs: list[tuple[Any, str]]) -> Iterator[str]:
 
 def _marked(xml: str) -> str:
     """``xml`` with each paragraph's number on a new line before it."""
-    numbers = iter(range(1, xml.count("<w:p") + 2))
+    numbers = itertools.count(1)
     return _PARAGRAPH_START.sub(
         lambda match: f"\n<?overens-paragraph {next(numbers)}?>{match.group()}", xml)
 
@@ -223,7 +224,8 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
     return [located(problem) for problem in name_problems(template, context, env)]
 
 
-def _style_findings(file: str, document: DocxTemplate, parts: list[Part]) -> list[Finding]:
+def _style_findings(file: str, document: DocxTemplate,
+                    every_paragraph: list[tuple[Part, list[Paragraph]]]) -> list[Finding]:
     """Styles the paragraphs use that the template does not define, and the heading styles
     the PDF's structure needs."""
     try:
@@ -238,8 +240,8 @@ def _style_findings(file: str, document: DocxTemplate, parts: list[Part]) -> lis
         "the styles Title, heading 1 and heading 2. Copy the style from the default template "
         "(overens template new).").format(style=style), part="word/styles.xml")
         for style in HEADING_STYLES if style not in names]
-    for part in parts:
-        for paragraph in part.paragraphs():
+    for part, paragraphs in every_paragraph:
+        for paragraph in paragraphs:
             used = {element.get(f"{W}val") for element in paragraph.element.iter(
                 f"{W}pStyle", f"{W}rStyle")}
             findings += [_finding(file, part, paragraph, "template-style-missing", _(
