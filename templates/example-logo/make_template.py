@@ -63,8 +63,11 @@ def with_logo(template: bytes, logo: bytes) -> bytes:
             if header.is_linked_to_previous or id(header.part) in seen:
                 continue  # it shows the previous section's header, which has the logo
             seen.add(id(header.part))
-            first = header.paragraphs[0]
-            paragraph = first.insert_paragraph_before(style=first.style)
+            if header.paragraphs:
+                first = header.paragraphs[0]
+                paragraph = first.insert_paragraph_before(style=first.style)
+            else:
+                paragraph = header.add_paragraph()
             picture = paragraph.add_run().add_picture(io.BytesIO(logo), height=Mm(12))
             properties = picture._inline.docPr  # python-docx has no API for these
             # Word wants drawing ids unique in the whole document; a reader wants alt text.
