@@ -209,7 +209,8 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
     def located(problem: Problem) -> Finding:
         start = line_starts[min(problem.line, len(line_starts)) - 1]
         index = bisect.bisect_right(positions, start) - 1
-        paragraph = paragraphs[markers[index][1] - 1] if index >= 0 else None
+        number = markers[index][1] if index >= 0 else 0
+        paragraph = paragraphs[number - 1] if 0 < number <= len(paragraphs) else None
         return _finding(file, part, paragraph, problem.rule, problem.message)
 
     problems = unbalanced_blocks(source)
@@ -220,7 +221,8 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
         template = env.parse(source)
     except jinja2.TemplateSyntaxError as error:
         return [located(Problem("template-syntax", error.lineno or 1, _(
-            "Jinja cannot read the tags here: {error}.").format(error=error.message)))]
+            "Jinja cannot read the tags here: {error}.").format(
+                error=error.message or error)))]
     return [located(problem) for problem in name_problems(template, context, env)]
 
 
