@@ -198,3 +198,28 @@ def test_first_words() -> None:
     assert first_words("  ett  två tre ") == "ett två tre"
     assert first_words("a b c d e f g") == "a b c d e f…"
     assert first_words("x" * 60) == "x" * 50 + "…"
+
+
+def test_a_linked_picture_and_a_link_out_are_found(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A logo inserted with "Link to file" is missing elsewhere; a PDF/A may not link out."""
+    template = tmp_path / "mall.docx"
+    link = (b'<Relationship Id="rIdLogo" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/image" Target="file:///C:/logo.png" TargetMode="External"/>'
+            b'<Relationship Id="rIdWeb" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/hyperlink" Target="https://example.org" TargetMode="External"/>')
+    with zipfile.ZipFile(DEFAULT) as original, zipfile.ZipFile(template, "w") as target:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", link + b"</Relationships>")
+            if item.filename == "word/document.xml":
+                data = data.replace(
+                    b'<w:r><w:t xml:space="preserve">{{ agreement.title }}</w:t></w:r>',
+                    b'<w:hyperlink r:id="rIdWeb"><w:r><w:t xml:space="preserve">'
+                    b'{{ agreement.title }}</w:t></w:r></w:hyperlink>', 1)
+            target.writestr(item, data)
+    exit_code, findings = _check(run_cli, template)
+    assert exit_code == 1
+    assert [(f["rule"], f["paragraph"]) for f in findings] == [
+        ("template-external", None), ("template-external", 2)]
+    assert "file:///C:/logo.png" in str(findings[0]["message"])

@@ -32,6 +32,7 @@ from overens_docs._render.jinja_env import environment
 from overens_docs._render.template_names import Problem, name_problems, unbalanced_blocks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PARAGRAPH_START = re.compile(r"<w:p(?=[ >/])")
 _MARKER = re.compile(r"<\?overens-paragraph (\d+)\?>")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
@@ -56,6 +57,7 @@ class Paragraph:
 class Part:
     name: str  # word/document.xml, word/header1.xml, ...
     xml: str
+    external: tuple[tuple[str, str, str], ...] = ()  # (id, type, target) of links out
 
     def paragraphs(self) -> list[Paragraph]:
         root = etree.fromstring(self.xml.encode("utf-8"))
@@ -82,17 +84,23 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
         if any(finding.rule == "template-leftover" for finding in in_paragraphs):
             # A tag left open is also what Jinja cannot read: say it once, where it is.
             in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
-        findings += in_paragraphs + in_jinja
+        findings += in_paragraphs + in_jinja + _external_findings(file, part, paragraphs)
     findings += _style_findings(file, document, every_paragraph)
     return findings
 
 
 def _parts(document: DocxTemplate) -> Iterator[Part]:
     """The body, then every header and footer, as docxtpl reads them."""
-    yield Part("word/document.xml", document.get_xml())
+    yield Part("word/document.xml", document.get_xml(), _external(document.docx.part))
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _key, part in document.get_headers_footers(uri):
-            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part))
+            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part),
+                       _external(part))
+
+
+def _external(part: Any) -> tuple[tuple[str, str, str], ...]:
+    return tuple((key, relationship.reltype.rsplit("/", 1)[-1], relationship.target_ref)
+                 for key, relationship in part.rels.items() if relationship.is_external)
 
 
 def first_words(text: str) -> str:
@@ -224,6 +232,25 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
             "Jinja cannot read the tags here: {error}.").format(
                 error=error.message or error)))]
     return [located(problem) for problem in name_problems(template, context, env)]
+
+
+def _external_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> list[Finding]:
+    """Pictures and links that point out of the document: a picture inserted with "Link
+    to file" is missing wherever that file is, and LibreOffice would fetch it; a PDF to
+    archive may not link out."""
+    findings = []
+    for key, kind, target in part.external:
+        paragraph = next((p for p in paragraphs if any(
+            value == key for element in p.element.iter() for name, value in element.items()
+            if name.startswith(_R)) ), None)
+        message = (_("The paragraph links to '{target}' outside the document: the documents "
+                     "are archived as PDF/A, which may not link out. Remove the link.")
+                   if kind == "hyperlink" else
+                   _("The template shows '{target}' from outside itself (a picture inserted "
+                     "with 'Link to file'?): insert the picture into the document instead."))
+        findings.append(_finding(file, part, paragraph, "template-external",
+                                 message.format(target=target)))
+    return findings
 
 
 def _style_findings(file: str, document: DocxTemplate,
