@@ -252,8 +252,7 @@ def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli, orebro_copy,
     from overens_docs._package_data import data_dir  # noqa: PLC0415
 
     source = data_dir("templates") / "default" / "agreement.docx"
-    broken = tmp_path / "templates" / "broken.docx"
-    broken.parent.mkdir()
+    broken = orebro_copy / "broken.docx"  # in the agreement's folder, where templates may be
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
         for item in original.infolist():
             data = original.read(item.filename)
@@ -262,7 +261,7 @@ def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli, orebro_copy,
             copy.writestr(item, data)
     agreement = orebro_copy / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8")
-                         + f"template:\n  document: {broken}\n", encoding="utf-8")
+                         + "template:\n  document: broken.docx\n", encoding="utf-8")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 3
     assert "[template-undefined]" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -129,7 +130,7 @@ def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(  # type
     agreement = orebro_copy / "agreement.yaml"
     text = agreement.read_text(encoding="utf-8")
     line = len(text.splitlines()) + 2  # the document: line
-    agreement.write_text(text + f"template:\n  document: {template}\n", encoding="utf-8")
+    agreement.write_text(text + "template:\n  document: mall.docx\n", encoding="utf-8")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
     assert result.exit_code == 3
     findings = json.loads(result.stdout)["findings"]
@@ -205,9 +206,11 @@ def _template_repeating(tmp_path: Path, tag: bytes, times: int) -> Path:
 
 
 def _use_template(folder: Path, template: Path) -> None:
+    """Use ``template``, copied into the agreement's folder (where templates may be)."""
+    shutil.copy(template, folder / template.name)
     agreement = folder / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8")
-                         + f"template:\n  document: {template}\n", encoding="utf-8")
+                         + f"template:\n  document: {template.name}\n", encoding="utf-8")
 
 
 def test_an_overflowing_signature_page_names_the_organisation_and_its_row(  # type: ignore[no-untyped-def]

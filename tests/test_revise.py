@@ -18,7 +18,7 @@ from lxml import etree
 
 from conftest import EXAMPLES, OREBRO
 from overens_docs._domain import Agreement
-from overens_docs._package_data import data_dir
+from overens_docs._domain.template_files import document_template
 from overens_docs._render.docx import xml_parts
 from overens_docs._revise import diff as revise
 from overens_docs._revise.compare import ORDER, Kind, compare
@@ -129,7 +129,7 @@ def test_word_diff() -> None:
 
 
 def _rendered(agreement: Agreement) -> bytes:
-    return revise.render_version(agreement, data_dir("templates") / revise.DEFAULT_TEMPLATE)
+    return revise.render_version(agreement, document_template(agreement.folder, None))
 
 
 def _texts(docx: bytes) -> list[str]:

@@ -98,11 +98,58 @@ def _parser() -> argparse.ArgumentParser:
                       help="write the jämförelsedokument (.docx and .pdf) into DIR")
     diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                       help="how long LibreOffice may take for the PDF (default: a minute)")
+    template_commands = _template_parsers(commands)
     # --lang also after the command, where users put it.
-    for command in (validate, build, verify, status, diff):
+    for command in (validate, build, verify, status, diff, *template_commands):
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of messages: en or sv"))
     return parser
+
+
+def _template_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                      ) -> tuple[argparse.ArgumentParser, ...]:
+    template = commands.add_parser(
+        "template", help=_("start your own Word template from the default, and check it"),
+        description=_("Make a copy of the default Word template to edit (new), and check an "
+                      "edited template before building with it (check)."))
+    actions = template.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser(
+        "new", help=_("write an editable copy of the default template"),
+        description=_("Write a copy of the default Word template to DEST.docx, to edit in "
+                      "Word (a logo in the header, the kommun's fonts and colours)."))
+    new.add_argument("destination", type=Path, metavar="DEST.docx")
+    new.add_argument("--force", action="store_true", help=_("replace DEST.docx if it exists"))
+    check = actions.add_parser(
+        "check", help=_("check a Word template before building with it"),
+        description=_("Report every name FILE uses that the data lacks, every tag Word has "
+                      "split, tags left open or unsafe, and styles the documents need, each "
+                      "with the part, paragraph and first words to find it by in Word."))
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.add_argument("--agreement", type=Path, metavar="DIR",
+                       help=_("check against this agreement folder's data (default: a "
+                              "sample in which every optional value is set)"))
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help=_("text for people (default), json for programs"))
+    check.add_argument("--strict", action="store_true", help=_("warnings fail too"))
+    return template, new, check
+
+
+def _template(arguments: argparse.Namespace) -> int:
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs import _templates as templates  # noqa: PLC0415
+
+    if arguments.action == "new":
+        written = templates.new_template(arguments.destination, force=arguments.force)
+        print(_("Wrote {file}. Edit it in Word, then check it:\n"
+                "  overens template check {file}\n"
+                "To use it, keep it in the agreement's folder and add to agreement.yaml:\n"
+                "  template:\n"
+                "    document: {name}").format(file=written, name=written.name))
+        return EXIT_OK
+    report = templates.check_template_file(arguments.file, arguments.agreement)
+    render = reporters.as_json if arguments.format == "json" else reporters.as_text
+    print(render(report, strict=arguments.strict))
+    return EXIT_FINDINGS if report.fails(strict=arguments.strict) else EXIT_OK
 
 
 def _seconds(text: str) -> float:
@@ -211,7 +258,7 @@ def _silence_stdout() -> None:
 def _run(arguments: argparse.Namespace) -> int:
     """Run the command; the one place where errors become messages and exit codes."""
     handlers = {"validate": _validate, "build": _build, "verify": _verify,
-                "status": _status, "diff": _diff}
+                "status": _status, "diff": _diff, "template": _template}
     try:
         return handlers[arguments.command](arguments)
     except BrokenPipeError:  # an OSError, but not about input: main handles it

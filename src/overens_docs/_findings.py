@@ -25,7 +25,11 @@ class Finding:
     worksheet, ``line`` is the row and ``column`` the column number (C7: line 7, column 3);
     it is None for every other file. ``path`` is a JSON path into the loaded data
     (``$.parties[0].commitments[2]``), or ``$`` for the file as a whole. ``page`` is the
-    1-based page of a PDF a finding is about (``overens verify``), else None.
+    1-based page of a PDF a finding is about (``overens verify``), else None. In a Word
+    template (``overens template check``) ``part`` is the part of the package
+    (``word/document.xml``, ``word/header1.xml``), ``paragraph`` the 1-based paragraph in it
+    (every paragraph in document order, empty ones and those in tables too), and
+    ``words`` that paragraph's first words, to find it by.
     """
 
     file: str
@@ -37,9 +41,13 @@ class Finding:
     message: str
     sheet: str | None = None
     page: int | None = None
+    part: str | None = None
+    paragraph: int | None = None
+    words: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, int, str]:
-        return (self.file, self.page or 0, self.line or 0, self.column or 0, self.rule)
+    def sort_key(self) -> tuple[str, int, str, int, int, int, str]:
+        return (self.file, self.page or 0, self.part or "", self.paragraph or 0,
+                self.line or 0, self.column or 0, self.rule)
 
     @property
     def cell(self) -> str | None:
@@ -60,6 +68,8 @@ class Finding:
         }
         if self.page is not None:
             document["page"] = self.page
+        if self.part is not None:
+            document.update(part=self.part, paragraph=self.paragraph, words=self.words)
         if self.sheet is not None:
             # Spreadsheet users think in sheets, rows and cells; "line" stays for programs
             # that read every finding alike.

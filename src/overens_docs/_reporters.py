@@ -9,6 +9,7 @@ from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _, ngettext
 
 _PLAIN_SHEET_NAME = re.compile(r"\w+\Z")
+_NUMBERED_PART = re.compile(r"word/(header|footer)(\d*)\.xml")
 
 
 def _sheet(name: str) -> str:
@@ -26,6 +27,8 @@ def _place(finding: Finding) -> str:
             place += "!" + (finding.cell or f"{finding.line}:{finding.line}")
         return place
     place = finding.file
+    if finding.part is not None:
+        return _template_place(finding)
     if finding.page is not None:
         return _("{file} (page {page})").format(file=place, page=finding.page)
     if finding.line is not None:
@@ -35,10 +38,34 @@ def _place(finding: Finding) -> str:
     return place
 
 
+def part_name(part: str) -> str:
+    """A part of a Word package as a person finds it in Word: ``word/header2.xml`` ->
+    "header 2"."""
+    match = _NUMBERED_PART.fullmatch(part)
+    if part == "word/document.xml":
+        return _("body")
+    if match and match.group(1) == "header":
+        return _("header {number}").format(number=match.group(2) or 1)
+    if match and match.group(1) == "footer":
+        return _("footer {number}").format(number=match.group(2) or 1)
+    return part
+
+
+def _template_place(finding: Finding) -> str:
+    """``mall.docx, header 1, paragraph 2 ("Kontakt: {{ x }}")``."""
+    assert finding.part is not None  # noqa: S101 -- only called for findings with a part
+    if finding.paragraph is None:
+        return f"{finding.file}, {part_name(finding.part)}"
+    return _('{file}, {part}, paragraph {paragraph} ("{words}")').format(
+        file=finding.file, part=part_name(finding.part), paragraph=finding.paragraph,
+        words=finding.words or "")
+
+
 def as_text(report: Report, *, strict: bool = False) -> str:
     """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
     lines = [
-        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message} ({f.path})"
+        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
+        + (f" ({f.path})" if f.part is None else "")  # a template's place says it all
         for f in report.sorted_findings()
     ]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")

@@ -18,13 +18,13 @@ from overens_docs._build.output import Manifest
 from overens_docs._build.problems import at
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
+from overens_docs._domain.template_files import document_template
 from overens_docs._errors import OverensError, UsageError
 from overens_docs._findings import Finding
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
 from overens_docs._targets import display, unknown_id
 
-DEFAULT_TEMPLATE = "default/agreement.docx"
 MANIFEST = "manifest.json"
 
 
@@ -88,7 +88,7 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     if only is not None:
         previous = _previous_build(agreement, destination, fingerprint, listed, only)
     return Plan(agreement, organisations, destination,
-                templates / (agreement.template.document or DEFAULT_TEMPLATE),
+                document_template(agreement.folder, agreement.template.document),
                 templates / form if form else None, fingerprint, everyone, previous, timeout)
 
 

@@ -20,6 +20,7 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
+from lxml import etree
 
 from overens_docs._domain import Agreement
 from overens_docs._errors import OverensError
@@ -74,7 +75,8 @@ def open_template(template: Path) -> DocxTemplate:
     document = DocxTemplate(str(template))
     try:
         document.init_docx()
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as error:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError,
+            etree.XMLSyntaxError) as error:  # a part that is not XML
         raise TemplateError(
             "template-unreadable",
             f"{template.name} is not a Word document (.docx) that can be read ({error}). Save "

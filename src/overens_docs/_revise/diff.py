@@ -16,9 +16,9 @@ from pathlib import Path
 
 from overens_docs._convert import convert
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
+from overens_docs._domain.template_files import document_template
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
-from overens_docs._package_data import data_dir
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._reproducible import build_date, normalise_pdf, zip_info
@@ -29,7 +29,6 @@ from overens_docs._revise.summary import Revision, must_sign_again
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target
 from overens_docs._validate import check_target
 
-DEFAULT_TEMPLATE = "default/agreement.docx"  # as a build uses (overens_docs._build.plan)
 DOCX_NAME = "jamforelsedokument.docx"
 PDF_NAME = "jamforelsedokument.pdf"
 
@@ -97,7 +96,7 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
     """Write ``jamforelsedokument.docx`` (tracked changes) and ``.pdf`` (the changes as
     underlining and strike-through) into ``out``; both versions through the new one's
     template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
-    template = data_dir("templates") / (new.template.document or DEFAULT_TEMPLATE)
+    template = document_template(new.folder, new.template.document)  # as a build does
     when = build_date(new.signing.date, new.adoption.date)
     tracked = tracked_docx(render_version(old, template),
                            render_version(new, template), when)

@@ -17,7 +17,7 @@ from overens_docs._targets import (
     display,
     resolve_targets,
 )
-from overens_docs._validate.agreement_rules import AGREEMENT_RULES
+from overens_docs._validate.agreement_rules import AGREEMENT_RULES, template_location
 from overens_docs._validate.framework import run_rules
 from overens_docs._validate.organisation_rules import ORGANISATION_RULES
 from overens_docs._validate.register_rules import REGISTER_RULES, run_folder_rules
@@ -73,6 +73,8 @@ def _check_file(path: Path, *, organisations: bool) -> Loaded:
         rules = ORGANISATION_RULES | REGISTER_RULES if organisations else AGREEMENT_RULES
         loaded.findings.extend(run_rules(rules, loaded))
         loaded.findings.extend(run_rules(TEXT_RULES, loaded))
+        if not organisations:
+            loaded.findings.extend(template_location(loaded, path.parent))
     return loaded
 
 

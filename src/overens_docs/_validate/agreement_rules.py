@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
+from pathlib import Path, PurePath
 from typing import Any
 
+from overens_docs._domain.template_files import template_outside
 from overens_docs._findings import Finding
 from overens_docs._i18n import N_, _
-from overens_docs._load import JsonPath
+from overens_docs._load import JsonPath, Loaded
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 AGREEMENT_RULES: dict[str, Rule] = {}
@@ -202,3 +204,19 @@ def period_order(rule_input: RuleInput) -> Iterator[Finding]:
             ("period", "end"), "period-order",
             _("The period ends ({end}) before or on the day it starts ({start}).").format(
                 end=ends[0], start=starts[0]))
+
+
+def template_location(loaded: Loaded, folder: Path) -> list[Finding]:
+    """``template.document`` names a file in the agreement's folder or under
+    ``templates/``, nowhere else (see :mod:`overens_docs._domain.template_files`).
+
+    Not a registered rule: it needs the folder the agreement is in, not only its data."""
+    template = loaded.data.get("template") if isinstance(loaded.data, dict) else None
+    name = template.get("document") if isinstance(template, dict) else None
+    if not isinstance(name, str) or not template_outside(folder, name):
+        return []
+    return [loaded.source.finding(
+        ("template", "document"), "template-location",
+        _("The template '{name}' is outside the agreement's folder and templates/: put the "
+          "template in the agreement's folder and name it without a folder, e.g. "
+          "'document: {file}'.").format(name=name, file=PurePath(name).name or "mall.docx"))]

@@ -1,0 +1,281 @@
+"""Stage: a Word template checked before anything is rendered with it
+(``overens template check``).
+
+Every finding names a place a person can find in Word: the part (body, header, footer),
+the paragraph's number in it, and that paragraph's first words. The body and each header
+and footer are read twice: as Word's paragraphs and runs (tags split across differently
+formatted runs, tags left open, ``{%p %}`` not alone), and as the Jinja source docxtpl
+makes of them (:mod:`template_names`: names the data lacks, unsafe tags, unclosed blocks).
+To tell which paragraph a Jinja line is in, each paragraph is marked with its number
+before docxtpl joins the runs, on a line of its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _
+from overens_docs._render.docx import TemplateError, open_template
+from overens_docs._render.jinja_env import environment
+from overens_docs._render.template_names import Problem, name_problems, unbalanced_blocks
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PARAGRAPH_START = re.compile(r"<w:p(?=[ >/])")
+_MARKER = re.compile(r"<\?overens-paragraph (\d+)\?>")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_PARAGRAPH_TAG = re.compile(r"\{[{%]p\s.*?[}%]\}")
+_INVISIBLE_FORMATTING = {f"{W}lang", f"{W}noProof", f"{W}proofErr", f"{W}rtl"}
+# The PDF's headings (tags, bookmarks) come from these styles (templates/default/README.md).
+HEADING_STYLES = ("Title", "heading 1", "heading 2")
+_WORDS = 6
+_WORDS_LENGTH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    number: int  # 1-based, in its part: every paragraph, empty and in tables too, in order
+    words: str  # its first words, as Word shows them
+    element: Any  # the w:p element
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    name: str  # word/document.xml, word/header1.xml, ...
+    xml: str
+    external: tuple[tuple[str, str, str], ...] = ()  # (id, type, target) of links out
+
+    def paragraphs(self) -> list[Paragraph]:
+        root = etree.fromstring(self.xml.encode("utf-8"))
+        return [Paragraph(number, first_words(_text(element)), element)
+                for number, element in enumerate(root.iter(f"{W}p"), start=1)]
+
+
+def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Finding]:
+    """Every problem of the Word template at ``path`` (shown as ``file``) for a render
+    with ``context``; a file that is not a Word document is one finding."""
+    try:
+        document = open_template(path)
+        parts = list(_parts(document))
+    except (TemplateError, etree.XMLSyntaxError) as problem:
+        return [Finding(file, None, None, "$", "template-unreadable", Severity.ERROR, _(
+            "{file} is not a Word document (.docx) that can be read ({error}): save it "
+            "from Word as 'Word Document (*.docx)'.").format(
+                file=path.name, error=problem.__cause__ or problem))]
+    findings: list[Finding] = []
+    every_paragraph = [(part, part.paragraphs()) for part in parts]
+    for part, paragraphs in every_paragraph:
+        in_paragraphs = _paragraph_findings(file, part, paragraphs)
+        in_jinja = _jinja_findings(file, part, paragraphs, document, context)
+        if any(finding.rule == "template-leftover" for finding in in_paragraphs):
+            # A tag left open is also what Jinja cannot read: say it once, where it is.
+            in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
+        findings += in_paragraphs + in_jinja + _external_findings(file, part, paragraphs)
+    findings += _style_findings(file, document, every_paragraph)
+    return findings
+
+
+def _parts(document: DocxTemplate) -> Iterator[Part]:
+    """The body, then every header and footer, as docxtpl reads them."""
+    yield Part("word/document.xml", document.get_xml(), _external(document.docx.part))
+    for uri in (document.HEADER_URI, document.FOOTER_URI):
+        for _key, part in document.get_headers_footers(uri):
+            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part),
+                       _external(part))
+
+
+def _external(part: Any) -> tuple[tuple[str, str, str], ...]:
+    return tuple((key, relationship.reltype.rsplit("/", 1)[-1], relationship.target_ref)
+                 for key, relationship in part.rels.items() if relationship.is_external)
+
+
+def first_words(text: str) -> str:
+    words = text.split()
+    shown = " ".join(words[:_WORDS])
+    if len(shown) > _WORDS_LENGTH:
+        shown = shown[:_WORDS_LENGTH].rstrip()
+    return shown + ("…" if shown != " ".join(words) else "")
+
+
+def _own_runs(paragraph: Any) -> list[Any]:
+    """The runs of ``paragraph`` itself, not of a paragraph in a text box inside it."""
+    return [run for run in paragraph.iter(f"{W}r")
+            if next(run.iterancestors(f"{W}p"), None) is paragraph]
+
+
+def _run_text(run: Any) -> str:
+    return "".join((element.text or "") if element.tag == f"{W}t" else " "
+                   for element in run.iter(f"{W}t", f"{W}tab", f"{W}br"))
+
+
+def _text(paragraph: Any) -> str:
+    return "".join(_run_text(run) for run in _own_runs(paragraph))
+
+
+def _formatting(run: Any) -> bytes:
+    """A run's visible formatting, comparable between runs."""
+    properties = run.find(f"{W}rPr")
+    if properties is None:
+        return b""
+    kept = [child for child in properties if child.tag not in _INVISIBLE_FORMATTING]
+    return b"".join(etree.tostring(child, method="c14n") for child in kept)
+
+
+def _finding(file: str, part: Part, paragraph: Paragraph | None, rule: str, message: str,
+             *, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(file, None, None, "$", rule, severity, message, part=part.name,
+                   paragraph=paragraph.number if paragraph else None,
+                   words=paragraph.words if paragraph else None)
+
+
+def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> list[Finding]:
+    findings = []
+    for paragraph in paragraphs:
+        runs = [(run, _run_text(run)) for run in _own_runs(paragraph.element)]
+        text = "".join(piece for _run, piece in runs)
+        findings += [_finding(file, part, paragraph, "template-leftover", message)
+                     for message in _open_tags(text)]
+        alone = _PARAGRAPH_TAG.search(text)
+        if alone and text.strip() != alone.group().strip():
+            rest = (text[:alone.start()] + text[alone.end():]).strip()
+            findings.append(_finding(file, part, paragraph, "template-leftover", _(
+                "'{tag}' must be alone in its paragraph: docxtpl replaces the whole paragraph "
+                "with it, so '{rest}' would be lost. Put the tag in a paragraph of its own."
+            ).format(tag=alone.group(), rest=first_words(rest))))
+        findings += [_finding(file, part, paragraph, "template-split-tag", message,
+                              severity=Severity.WARNING) for message in _split_tags(runs)]
+    return findings
+
+
+def _open_tags(text: str) -> Iterator[str]:
+    """``{{`` without ``}}`` (and the like) in one paragraph's text."""
+    opened: str | None = None
+    for match in _DELIMITER.finditer(text):
+        delimiter = match.group()
+        if delimiter in _CLOSER:
+            if opened is not None:
+                yield _("'{opener}' is not closed before the next tag: add '{closer}'.").format(
+                    opener=opened, closer=_CLOSER[opened])
+            opened = delimiter
+        elif opened is not None and _CLOSER[opened] == delimiter:
+            opened = None
+        else:
+            yield _("'{closer}' closes no tag: remove it, or add the tag's start.").format(
+                closer=delimiter)
+            opened = None
+    if opened is not None:
+        yield _("'{opener}' is not closed in this paragraph: add '{closer}' (a tag cannot "
+                "go on into the next paragraph).").format(opener=opened,
+                                                          closer=_CLOSER[opened])
+
+
+def _split_tags(runs: list[tuple[Any, str]]) -> Iterator[str]:
+    """Tags whose text lies in runs formatted differently: Word split them while editing."""
+    starts, offset = [], 0
+    for _run, piece in runs:
+        starts.append(offset)
+        offset += len(piece)
+    text = "".join(piece for _run, piece in runs)
+    for match in _TAG.finditer(text):
+        covering = [run for (run, piece), start in zip(runs, starts, strict=True)
+                    if piece and start < match.end() and start + len(piece) > match.start()]
+        if len({_formatting(run) for run in covering}) > 1:
+            yield _("Word has split the tag '{tag}' into {count} pieces formatted "
+                    "differently: the result takes the first piece's formatting, and the next "
+                    "edit may break the tag. Delete it and type it again in one go.").format(
+                        tag=match.group(), count=len(covering))
+
+
+def _marked(xml: str) -> str:
+    """``xml`` with each paragraph's number on a new line before it."""
+    numbers = itertools.count(1)
+    return _PARAGRAPH_START.sub(
+        lambda match: f"\n<?overens-paragraph {next(numbers)}?>{match.group()}", xml)
+
+
+def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
+                    document: DocxTemplate, context: Mapping[str, Any]) -> list[Finding]:
+    source = document.patch_xml(_marked(part.xml))
+    line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+    markers = [(match.start(), int(match.group(1))) for match in _MARKER.finditer(source)]
+    positions = [position for position, _number in markers]
+
+    def located(problem: Problem) -> Finding:
+        start = line_starts[min(problem.line, len(line_starts)) - 1]
+        index = bisect.bisect_right(positions, start) - 1
+        number = markers[index][1] if index >= 0 else 0
+        paragraph = paragraphs[number - 1] if 0 < number <= len(paragraphs) else None
+        return _finding(file, part, paragraph, problem.rule, problem.message)
+
+    problems = unbalanced_blocks(source)
+    if problems:  # Jinja would only say "unexpected end of template"
+        return [located(problem) for problem in problems]
+    env = environment()
+    try:
+        template = env.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return [located(Problem("template-syntax", error.lineno or 1, _(
+            "Jinja cannot read the tags here: {error}.").format(
+                error=error.message or error)))]
+    return [located(problem) for problem in name_problems(template, context, env)]
+
+
+def _external_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> list[Finding]:
+    """Pictures and links that point out of the document: a picture inserted with "Link
+    to file" is missing wherever that file is, and LibreOffice would fetch it; a PDF to
+    archive may not link out."""
+    findings = []
+    for key, kind, target in part.external:
+        paragraph = next((p for p in paragraphs if any(
+            value == key for element in p.element.iter() for name, value in element.items()
+            if name.startswith(_R)) ), None)
+        message = (_("The paragraph links to '{target}' outside the document: the documents "
+                     "are archived as PDF/A, which may not link out. Remove the link.")
+                   if kind == "hyperlink" else
+                   _("The template shows '{target}' from outside itself (a picture inserted "
+                     "with 'Link to file'?): insert the picture into the document instead."))
+        findings.append(_finding(file, part, paragraph, "template-external",
+                                 message.format(target=target)))
+    return findings
+
+
+def _style_findings(file: str, document: DocxTemplate,
+                    every_paragraph: list[tuple[Part, list[Paragraph]]]) -> list[Finding]:
+    """Styles the paragraphs use that the template does not define, and the heading styles
+    the PDF's structure needs."""
+    try:
+        styles_part = document.docx.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
+        styles = etree.fromstring(styles_part.blob)
+    except (KeyError, etree.XMLSyntaxError):
+        styles = etree.Element(f"{W}styles")
+    defined = {style.get(f"{W}styleId") for style in styles.iter(f"{W}style")}
+    names = {name.get(f"{W}val") for name in styles.iter(f"{W}name")}
+    findings = [Finding(file, None, None, "$", "template-style-missing", Severity.ERROR, _(
+        "The template defines no style '{style}': the PDF's headings and bookmarks come from "
+        "the styles Title, heading 1 and heading 2. Copy the style from the default template "
+        "(overens template new).").format(style=style), part="word/styles.xml")
+        for style in HEADING_STYLES if style not in names]
+    for part, paragraphs in every_paragraph:
+        for paragraph in paragraphs:
+            used = {element.get(f"{W}val") for element in paragraph.element.iter(
+                f"{W}pStyle", f"{W}rStyle")}
+            findings += [_finding(file, part, paragraph, "template-style-missing", _(
+                "The paragraph uses the style '{style}', which the template does not define: "
+                "Word and LibreOffice show it as Normal. Choose a style that exists, or "
+                "create '{style}'.").format(style=style))
+                for style in sorted(used - defined) if style is not None]
+    return findings
