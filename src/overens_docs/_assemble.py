@@ -48,6 +48,12 @@ _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")  # "/BAAAAA+LiberationSans"
 # The first title in XMP's dc:title (LibreOffice writes one, x-default).
 _DC_TITLE = re.compile(rb"(<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>)[^<]*(</rdf:li>)")
 
+# How many organisations' files one base document makes before it is made anew. Every page
+# and structure element copied into it stays in it (qpdf cannot delete an object), and
+# saving costs time in proportion to all its objects, not only those written: after 500
+# copies, 50 times as long as the first save.
+_BASE_USES = 50
+
 # Inspects a document as it is about to be saved; returns the problems found.
 Check = Callable[[pikepdf.Pdf], list[str]]
 
@@ -82,6 +88,7 @@ class Assembler:
             _rename_subsets(document, f"{salt}{index}")
         self._tagged = [TaggedPages(document) for document in self.signatures]
         self._base: pikepdf.Pdf | None = None
+        self._uses = 0  # of the base, see _BASE_USES
         self._tree: Tree | None = None
         self._key = 0  # the ParentTree number of each copy's signature page
         self._master_id = bytes(self.master.trailer.ID[0])
@@ -158,7 +165,10 @@ class Assembler:
         """One organisation's PDF, its page count, and what ``check`` found in the document
         as it is saved; ``identity`` (its id) makes the file identifier unique, ``title``
         (the agreement's and the organisation's name) is its document title."""
+        if self._uses >= _BASE_USES:
+            self._base, self._uses = None, 0
         base = self._text()
+        self._uses += 1
         tree = self._tree
         assert tree is not None  # noqa: S101 -- made with the base
         base.pages.append(self.signatures[signature_file].pages[signature_page])

@@ -161,8 +161,9 @@ def _page_accessibility(document: pikepdf.Pdf, index: int) -> list[str]:
     return found
 
 
-# Operators that show text, and those that open and close marked content.
-_SHOWS_TEXT = frozenset({"Tj", "TJ", "'", '"'})
+# Operators that open and close marked content. Text is found by where its text objects
+# begin (BT): the operators that show text carry arrays that are slow to read into Python,
+# and the text objects LibreOffice writes are each inside one marked-content sequence.
 _OPENS = frozenset({"BDC", "BMC"})
 
 
@@ -172,7 +173,7 @@ def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
     ids: set[int] = set()
     stack: list[bool] = []  # per open sequence: is its content tagged or an artifact?
     untagged_text = False
-    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC Tj TJ ' \""):
+    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC BT"):
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             continue
         operands, name = instruction.operands, str(instruction.operator)
@@ -186,7 +187,7 @@ def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
         elif name == "EMC":
             if stack:
                 stack.pop()
-        elif name in _SHOWS_TEXT and not (stack and stack[-1]):
+        elif name == "BT" and not (stack and stack[-1]):
             untagged_text = True
     return ids, untagged_text
 
