@@ -39,9 +39,9 @@ from pathlib import Path
 from generate import write_organisations
 
 from overens_docs import build
-from overens_docs._build.plan import DEFAULT_TEMPLATE
 from overens_docs._build.processes import cores
 from overens_docs._convert import convert
+from overens_docs._domain.template_files import DEFAULT_TEMPLATE
 from overens_docs._package_data import data_dir
 from overens_docs._render.context import agreement_context, organisation_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate

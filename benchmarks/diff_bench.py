@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from lxml import etree
 
+from overens_docs._domain.template_files import DEFAULT_TEMPLATE
 from overens_docs._package_data import data_dir
 from overens_docs._render.docx import xml_parts
 from overens_docs._revise import diff, summary
@@ -89,7 +90,7 @@ def main() -> None:
         checked = diff.diff(old, new)
         assert checked.old is not None and checked.new is not None
         changes = len(checked.revision.comparison.changes) if checked.revision else 0
-        template = data_dir("templates") / diff.DEFAULT_TEMPLATE
+        template = data_dir("templates") / DEFAULT_TEMPLATE
 
         def document() -> None:
             tracked_docx(diff.render_version(checked.old, template),  # type: ignore[arg-type]

@@ -113,8 +113,10 @@ def test_an_organisation_copy_is_tagged_page_by_page_and_the_base_stays_clean(
             assert sorted(int(key) for key, _ in parents.items()) == [0, 1, 2]
             assert [int(p.obj.StructParents) for p in pdf.pages] == [0, 1, 2]
             document = pdf.Root.StructTreeRoot.K[0]
-            assert len(document.K) == 3  # one paragraph per page, none left over
+            assert len(document.K) == 3  # a section per page, none left over
+            assert [str(section.S) for section in document.K] == ["/Sect"] * 3
             last = parents[2][0]
+            assert last.P.objgen == document.K[2].objgen
             assert last.Pg.objgen == pdf.pages[2].obj.objgen
             assert b"/P <</MCID 0>> BDC" in _content(pdf.pages[2])
 

@@ -63,13 +63,8 @@ class TaggedPages:
         if "/RoleMap" in root:
             self.role_map = root.RoleMap
         tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
-        index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         starting: list[list[pikepdf.Object]] = [[] for _ in pdf.pages]
-        for element in document.get("/K", pikepdf.Array()):
-            on = element.get("/Pg") if isinstance(element, pikepdf.Dictionary) else None
-            number = index.get(on.objgen) if on is not None else None
-            if number is None:
-                continue
+        for element, _, number in _page_units(pdf, document):
             if "/P" in element:
                 del element["/P"]  # see the module's docstring
             starting[number].append(element)
@@ -134,7 +129,8 @@ class Tree:
     def graft(self, page: pikepdf.Page, source: TaggedPages, number: int, key: int) -> int:
         """Give ``page`` (page ``number`` of ``source``, just added to this PDF) its
         structure: its elements under ``Document``, its ParentTree entry under ``key``.
-        Returns how many elements were added (for :meth:`ungraft`)."""
+        The elements go into a ``Sect`` of their own. Returns how many elements were added
+        under ``Document`` (for :meth:`ungraft`)."""
         structure = source.of(number)
         if "/StructParents" in page.obj:
             del page.obj["/StructParents"]
@@ -144,9 +140,14 @@ class Tree:
         if structure is None:
             return 0
         copied = [self.pdf.copy_foreign(element) for element in structure.elements]
+        # One section per page: a signature page is one, and a ceremony file of thousands
+        # stays within the 8,191 elements an array may have in older readers.
+        section = self.pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=self.document,
+            Pg=page.obj, K=pikepdf.Array(copied)))
         for element in copied:
-            element.P = self.document
-        self.document.K.extend(copied)
+            element.P = section
+        self.document.K.append(section)
         if structure.marked is not None:
             self.parents[key] = pikepdf.Array(
                 [self.pdf.copy_foreign(element) if element.is_indirect else element
@@ -154,7 +155,7 @@ class Tree:
             page.obj.StructParents = key
             self.root.ParentTreeNextKey = max(key + 1, int(self.root.get("/ParentTreeNextKey",
                                                                          0)))
-        return len(copied)
+        return 1
 
     def ungraft(self, key: int, elements: int, next_key: int) -> None:
         """Undo a :meth:`graft` that added ``elements`` elements under ``key``."""
@@ -172,13 +173,13 @@ def keep_pages(pdf: pikepdf.Pdf, pages: int) -> None:
     document = _document_element(pdf)
     if document is None:
         return
-    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-    kids = document.get("/K")
-    if isinstance(kids, pikepdf.Array):
-        keep = [element for element in kids
-                if not isinstance(element, pikepdf.Dictionary) or "/Pg" not in element
-                or index.get(element.Pg.objgen, 0) < pages]
-        document.K = pikepdf.Array(keep)
+    for element, parent, number in _page_units(pdf, document):
+        if number >= pages:
+            kids = parent.K
+            for position in range(len(kids)):
+                if kids[position].is_indirect and kids[position].objgen == element.objgen:
+                    del kids[position]
+                    break
     root = pdf.Root.StructTreeRoot
     if "/ParentTree" in root:
         tree = pikepdf.NumberTree(root.ParentTree)
@@ -186,3 +187,58 @@ def keep_pages(pdf: pikepdf.Pdf, pages: int) -> None:
             key = page.obj.get("/StructParents")
             if key is not None and int(key) in tree:
                 del tree[int(key)]
+
+
+def _page_units(pdf: pikepdf.Pdf, document: pikepdf.Object,
+                ) -> list[tuple[pikepdf.Object, pikepdf.Object, int]]:
+    """The largest elements under ``document`` whose content is all on one page: each with
+    its parent and its page's index. LibreOffice puts the elements of a long document into
+    ``Div`` groups of 8,191 (the largest array older readers take), so a group spans pages
+    and its kids are looked into instead."""
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    known: dict[tuple[int, int], frozenset[int]] = {}
+
+    def page_of(holder: pikepdf.Object, inherited: int | None) -> int | None:
+        on = holder.get("/Pg")
+        return index.get(on.objgen) if isinstance(on, pikepdf.Dictionary) else inherited
+
+    def pages_of(element: pikepdf.Object, inherited: int | None) -> frozenset[int]:
+        if element.is_indirect and element.objgen in known:
+            return known[element.objgen]
+        here = page_of(element, inherited)
+        found: set[int | None] = set()
+        for kid in _kids(element):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found |= pages_of(kid, here)
+            elif isinstance(kid, pikepdf.Dictionary):  # a marked-content or object reference
+                found.add(page_of(kid, here))
+            else:  # a marked-content id on the element's page
+                found.add(here)
+        if not found and here is not None:  # an empty element: where it says it is
+            found.add(here)
+        result = frozenset(number for number in found if number is not None)
+        if element.is_indirect:
+            known[element.objgen] = result
+        return result
+
+    units: list[tuple[pikepdf.Object, pikepdf.Object, int]] = []
+
+    def look_into(parent: pikepdf.Object) -> None:
+        for kid in _kids(parent):
+            if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.is_indirect):
+                continue
+            pages = pages_of(kid, page_of(parent, None))
+            if len(pages) == 1:
+                units.append((kid, parent, next(iter(pages))))
+            elif len(pages) > 1:
+                look_into(kid)
+
+    look_into(document)
+    return units
+
+
+def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
