@@ -200,3 +200,20 @@ def test_agreement_html_holds_every_principle_and_commitment_verbatim() -> None:
             assert cite([short_names[p] for p in commitment.principles]) in text
     assert parser.tags.count("ol") == sum(1 for p in agreement.parties if p.commitments)
     assert agreement_html(agreement) == agreement_html(agreement)
+
+
+@pytest.mark.libreoffice
+def test_only_keeps_the_ceremony_file_tagged(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    built = out / orebro_copy.name
+    listed = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["organisations"]
+    for _ in range(2):  # twice: a page from an earlier --only is not wrapped again
+        assert run_cli("build", orebro_copy, "--out", out, "--only", listed[1]).exit_code == 0
+    with pikepdf.open(built / "signature-pages.pdf") as pdf:
+        assert structure_problems(pdf, ua=False) == []
+        sections = list(pdf.Root.StructTreeRoot.K[0].K)
+        assert [str(section.S) for section in sections] == ["/Sect"] * len(listed)
+        assert all(str(kid.S) != "/Sect" for section in sections for kid in section.K)
+    assert run_cli("verify", built).exit_code == 0

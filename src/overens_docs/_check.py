@@ -24,6 +24,7 @@ from pathlib import Path
 import pikepdf
 
 from overens_docs._pdf import fonts
+from overens_docs._structure import number_tree
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -192,19 +193,6 @@ def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
     return ids, untagged_text
 
 
-def _parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Object]:
-    """The ParentTree number tree, flattened."""
-    entries: dict[int, pikepdf.Object] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        numbers = node.get("/Nums", pikepdf.Array())
-        for position in range(0, len(numbers) - 1, 2):
-            entries[int(numbers[position])] = numbers[position + 1]
-        stack.extend(node.get("/Kids", pikepdf.Array()))
-    return entries
-
-
 def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> list[str]:
     """What keeps a tagged ``document`` from being a well-formed tagged PDF (PDF/UA-1 too
     with ``ua``): MarkInfo, the structure tree, and, on every page from index ``first`` on,
@@ -221,7 +209,7 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> li
     xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
     if ua and not _UA_PART.search(xmp):
         found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
-    parents = _parent_tree(tree.ParentTree) if "/ParentTree" in tree else {}
+    parents = number_tree(tree.ParentTree) if "/ParentTree" in tree else {}
     for number, page in enumerate(document.pages[first:], first + 1):
         ids, untagged_text = _marked_content(page)
         if untagged_text:

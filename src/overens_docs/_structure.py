@@ -22,6 +22,7 @@ with ``Pdf.pages.append``: an element's ``/Pg`` becomes the copied page.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pikepdf
@@ -44,40 +45,49 @@ def _document_element(pdf: pikepdf.Pdf) -> pikepdf.Dictionary | None:
 
 @dataclass(frozen=True, slots=True)
 class _PageStructure:
-    elements: tuple[pikepdf.Object, ...]  # Document's children that start on the page
-    marked: pikepdf.Array | None  # its ParentTree entry: the element of each MCID
+    """A page's elements (the largest wholly on it) and its ParentTree entry (the element
+    of each MCID), together in one indirect array, ``[*elements, entry or null]``, which
+    one ``copy_foreign`` copies, where one call per element cost a millisecond a page."""
+
+    bundle: pikepdf.Object
+
+    @classmethod
+    def of(cls, pdf: pikepdf.Pdf, elements: list[pikepdf.Object],
+           marked: Iterable[pikepdf.Object] | None) -> _PageStructure:
+        entry = pikepdf.Array(list(marked)) if marked is not None else None
+        return cls(pdf.make_indirect(pikepdf.Array([*elements, entry])))
 
 
 class TaggedPages:
-    """The structure of each page of a tagged PDF, ready to be copied with the page."""
+    """The structure of each page of a tagged PDF, ready to be copied with the page.
+
+    A page's elements are found when first asked for, from its ParentTree entry: each
+    element of its marked content, or the largest ancestor of it that lies wholly on the
+    page. (Walking the whole tree instead costs half a second for a 500-page batch, in
+    every process that assembles from it.)"""
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
         self.role_map: pikepdf.Object = pikepdf.Dictionary()
-        self._pages: list[_PageStructure] = []
-        document = _document_element(pdf)
-        if document is None:
+        self._found: dict[int, _PageStructure] = {}
+        self._document = _document_element(pdf)
+        self._entries: dict[int, pikepdf.Object] = {}
+        self._index: dict[tuple[int, int], int] = {}
+        self._spans: dict[tuple[int, int], bool] = {}
+        if self._document is None:
             self._tag_whole_pages()
             return
         root = pdf.Root.StructTreeRoot
         if "/RoleMap" in root:
             self.role_map = root.RoleMap
-        tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
-        starting: list[list[pikepdf.Object]] = [[] for _ in pdf.pages]
-        for element, _, number in _page_units(pdf, document):
-            if "/P" in element:
-                del element["/P"]  # see the module's docstring
-            starting[number].append(element)
-        for number, page in enumerate(pdf.pages):
-            key = page.obj.get("/StructParents")
-            marked = tree.get(int(key)) if tree is not None and key is not None else None
-            self._pages.append(_PageStructure(
-                tuple(starting[number]), marked if isinstance(marked, pikepdf.Array) else None))
+        if "/ParentTree" in root:
+            self._entries = number_tree(root.ParentTree)
+        self._index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
 
     def _tag_whole_pages(self) -> None:
         """Tag each page of an untagged source (a filled PDF form, an earlier untagged
         ceremony file) as one paragraph, so that its text is inside the structure tree."""
-        for page in self.pdf.pages:
+        for number, page in enumerate(self.pdf.pages):
             before = self.pdf.make_stream(b"/P <</MCID 0>> BDC\n")
             after = self.pdf.make_stream(b"\nEMC\n")
             contents = page.obj.get("/Contents")
@@ -86,10 +96,76 @@ class TaggedPages:
             page.obj.Contents = pikepdf.Array([before, *streams, after])
             element = self.pdf.make_indirect(pikepdf.Dictionary(
                 Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, K=0, Pg=page.obj))
-            self._pages.append(_PageStructure((element,), pikepdf.Array([element])))
+            self._found[number] = _PageStructure.of(self.pdf, [element], [element])
 
     def of(self, page: int) -> _PageStructure | None:
-        return self._pages[page] if self._pages else None
+        """Page ``page``'s structure; None if the source has none."""
+        if page in self._found:
+            return self._found[page]
+        if self._document is None:
+            return None
+        key = self.pdf.pages[page].obj.get("/StructParents")
+        marked = self._entries.get(int(key)) if key is not None else None
+        if not isinstance(marked, pikepdf.Array):
+            self._found[page] = _PageStructure.of(self.pdf, [], None)
+            return self._found[page]
+        units: dict[tuple[int, int], pikepdf.Object] = {}
+        for element in marked:
+            if not isinstance(element, pikepdf.Dictionary) or not element.is_indirect:
+                continue
+            unit: pikepdf.Object = element
+            while True:
+                parent = unit.get("/P")
+                if (not isinstance(parent, pikepdf.Dictionary) or "/S" not in parent
+                        or parent.objgen == self._document.objgen or self._spans_pages(parent)):
+                    break
+                unit = parent
+            units.setdefault(unit.objgen, unit)
+        for unit in units.values():
+            if "/P" in unit:
+                del unit["/P"]  # see the module's docstring
+        self._found[page] = _PageStructure.of(self.pdf, list(units.values()), marked)
+        return self._found[page]
+
+    def _spans_pages(self, element: pikepdf.Object) -> bool:
+        """Whether ``element`` has content on more than one page (as LibreOffice's Div
+        groups of 8,191 elements do): its first and last content tell, most often."""
+        if element.objgen not in self._spans:
+            first, last = _edge_page(element, 0), _edge_page(element, -1)
+            if first is not None and last is not None and first.objgen != last.objgen:
+                spans = True
+            else:
+                spans = len(_pages_of(element, self._index)) > 1
+            self._spans[element.objgen] = spans
+        return self._spans[element.objgen]
+
+
+def number_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """A number tree (the ParentTree), flattened."""
+    entries: dict[int, pikepdf.Object] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        numbers = current.get("/Nums", pikepdf.Array())
+        for position in range(0, len(numbers) - 1, 2):
+            entries[int(numbers[position])] = numbers[position + 1]
+        stack.extend(current.get("/Kids", pikepdf.Array()))
+    return entries
+
+
+def _edge_page(element: pikepdf.Object, end: int) -> pikepdf.Object | None:
+    """The page of the first (``end`` 0) or last (-1) content of ``element``."""
+    page = element.get("/Pg")
+    kids = _kids(element)
+    while kids:
+        kid = kids[end]
+        if not isinstance(kid, pikepdf.Dictionary):
+            return page
+        page = kid.get("/Pg", page)
+        if "/S" not in kid:
+            return page
+        kids = _kids(kid)
+    return page
 
 
 class Tree:
@@ -139,19 +215,22 @@ class Tree:
                 del annotation["/StructParent"]
         if structure is None:
             return 0
-        copied = [self.pdf.copy_foreign(element) for element in structure.elements]
+        bundle = self.pdf.copy_foreign(structure.bundle)
+        copied, marked = list(bundle)[:-1], bundle[len(bundle) - 1]
         # One section per page: a signature page is one, and a ceremony file of thousands
         # stays within the 8,191 elements an array may have in older readers.
-        section = self.pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=self.document,
-            Pg=page.obj, K=pikepdf.Array(copied)))
-        for element in copied:
-            element.P = section
+        if len(copied) == 1 and copied[0].get("/S") == pikepdf.Name.Sect:
+            section = copied[0]  # from a file made here before (overens build --only)
+            section.P = self.document
+        else:
+            section = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=self.document,
+                Pg=page.obj, K=pikepdf.Array(copied)))
+            for element in copied:
+                element.P = section
         self.document.K.append(section)
-        if structure.marked is not None:
-            self.parents[key] = pikepdf.Array(
-                [self.pdf.copy_foreign(element) if element.is_indirect else element
-                 for element in structure.marked])
+        if isinstance(marked, pikepdf.Array):
+            self.parents[key] = marked
             page.obj.StructParents = key
             self.root.ParentTreeNextKey = max(key + 1, int(self.root.get("/ParentTreeNextKey",
                                                                          0)))
@@ -189,6 +268,27 @@ def keep_pages(pdf: pikepdf.Pdf, pages: int) -> None:
                 del tree[int(key)]
 
 
+def _pages_of(element: pikepdf.Object, index: dict[tuple[int, int], int],
+              inherited: int | None = None) -> frozenset[int]:
+    """The indexes of the pages ``element``'s content is on."""
+    def page_of(holder: pikepdf.Object, default: int | None) -> int | None:
+        on = holder.get("/Pg")
+        return index.get(on.objgen) if isinstance(on, pikepdf.Dictionary) else default
+
+    here = page_of(element, inherited)
+    found: set[int | None] = set()
+    for kid in _kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found |= _pages_of(kid, index, here)
+        elif isinstance(kid, pikepdf.Dictionary):  # a marked-content or object reference
+            found.add(page_of(kid, here))
+        else:  # a marked-content id on the element's page
+            found.add(here)
+    if not found and here is not None:  # an empty element: where it says it is
+        found.add(here)
+    return frozenset(number for number in found if number is not None)
+
+
 def _page_units(pdf: pikepdf.Pdf, document: pikepdf.Object,
                 ) -> list[tuple[pikepdf.Object, pikepdf.Object, int]]:
     """The largest elements under ``document`` whose content is all on one page: each with
@@ -196,38 +296,13 @@ def _page_units(pdf: pikepdf.Pdf, document: pikepdf.Object,
     ``Div`` groups of 8,191 (the largest array older readers take), so a group spans pages
     and its kids are looked into instead."""
     index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-    known: dict[tuple[int, int], frozenset[int]] = {}
-
-    def page_of(holder: pikepdf.Object, inherited: int | None) -> int | None:
-        on = holder.get("/Pg")
-        return index.get(on.objgen) if isinstance(on, pikepdf.Dictionary) else inherited
-
-    def pages_of(element: pikepdf.Object, inherited: int | None) -> frozenset[int]:
-        if element.is_indirect and element.objgen in known:
-            return known[element.objgen]
-        here = page_of(element, inherited)
-        found: set[int | None] = set()
-        for kid in _kids(element):
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                found |= pages_of(kid, here)
-            elif isinstance(kid, pikepdf.Dictionary):  # a marked-content or object reference
-                found.add(page_of(kid, here))
-            else:  # a marked-content id on the element's page
-                found.add(here)
-        if not found and here is not None:  # an empty element: where it says it is
-            found.add(here)
-        result = frozenset(number for number in found if number is not None)
-        if element.is_indirect:
-            known[element.objgen] = result
-        return result
-
     units: list[tuple[pikepdf.Object, pikepdf.Object, int]] = []
 
     def look_into(parent: pikepdf.Object) -> None:
         for kid in _kids(parent):
             if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.is_indirect):
                 continue
-            pages = pages_of(kid, page_of(parent, None))
+            pages = _pages_of(kid, index)
             if len(pages) == 1:
                 units.append((kid, parent, next(iter(pages))))
             elif len(pages) > 1:

@@ -177,12 +177,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                          plan.agreement.title)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
-            ceremony = _ceremony(plan, assembler)
+            data, pages = _ceremony(plan, assembler)  # while the workers make the copies
+            _check_delivered(plan, "signature-pages.pdf", problems(data, pages=len(plan.listed))
+                             + accessibility_problems(data, tagged=True))
             pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
     _record(plan, staging, manifest, docx_made + pdf_made)
-    data, pages = ceremony
-    _check_delivered(plan, "signature-pages.pdf", problems(data, pages=len(plan.listed))
-                     + accessibility_problems(data, tagged=True))
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     # The public list of signatories: who has signed and not withdrawn, nothing personal.
     _stage(staging, manifest, "signatories.html",
