@@ -1,8 +1,8 @@
 """Stage: every organisation's signature page as PDF, ready to assemble.
 
-From the Word template: the signature pages are rendered as one .docx per CPU core, with
-their page number still a placeholder (LibreOffice has not yet counted the text's pages),
-converted side by side, and checked to hold exactly one page per organisation with every
+From the Word template: the signature pages are rendered as one .docx per CPU core (their
+footers carry no page number: it is stamped as the PDFs are assembled), converted side by
+side, and checked to hold exactly one page per organisation with every
 font embedded. From a PDF form: one filled, flattened page per organisation.
 """
 
@@ -24,7 +24,6 @@ from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
-from overens_docs._render.personalise import PAGE_NUMBER_PLACEHOLDER, fill_page_number
 from overens_docs._targets import display
 
 
@@ -33,7 +32,7 @@ class Batch:
     """Consecutive organisations whose signature pages are one .docx, converted together."""
 
     organisations: tuple[Organisation, ...]
-    document: bytes  # rendered, the page number a placeholder
+    document: bytes  # rendered
 
 
 def render_batches(template: DocumentTemplate, organisations: Sequence[Organisation],
@@ -45,19 +44,18 @@ def render_batches(template: DocumentTemplate, organisations: Sequence[Organisat
     chunks = [tuple(organisations[start:start + size])
               for start in range(0, len(organisations), size)]
     return [Batch(chunk, template.render([organisation_context(o) for o in chunk],
-                                         include_text=False,
-                                         signature_page_number=PAGE_NUMBER_PLACEHOLDER))
+                                         include_text=False))
             for chunk in chunks]
 
 
-def convert_batches(batches: Sequence[Batch], work: Path, page_number: int,  # noqa: PLR0913
-                    profile: Path, *, timeout: float | None,
+def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,
+                    timeout: float | None,
                     notify: Callable[[str], None] | None) -> list[Path]:
     """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``."""
     documents = []
     for index, batch in enumerate(batches):
         path = work / f"signatures-{index}.docx"
-        path.write_bytes(fill_page_number(batch.document, page_number))
+        path.write_bytes(batch.document)
         documents.append([path])
     if not documents:
         return []
@@ -134,7 +132,7 @@ def positions(batches: Sequence[Sequence[Organisation]]) -> list[tuple[Organisat
 
 
 def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Organisation],
-               work: Path, page_number: int) -> list[Path]:
+               work: Path) -> list[Path]:
     """One filled, flattened one-page PDF per organisation, in list order."""
     from overens_docs._render.pdf_form import SignatureForm  # noqa: PLC0415 -- rarely used
 
@@ -158,7 +156,9 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
             "org_name": organisation.name, "org_number": organisation.org_number or "",
             "representative": organisation.representative,
             "representative_title": organisation.representative_title,
-            "page_label": f"sida {page_number} av {page_number}",
+            # Left empty: the page number is stamped as the PDFs are assembled (its number
+            # in the organisation's copy or in the ceremony file), as on the Word pages.
+            "page_label": "",
             "text_fingerprint": "Kontrollsumma för avtalstexten: "
                                 f"{short_form(text_fingerprint(agreement))}",
         }

@@ -153,11 +153,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         text_pages = page_count(agreement_pdf)
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
-                                                        plan.organisations, work, text_pages + 1)
+                                                        plan.organisations, work)
             order: list[tuple[Organisation, ...]] = [(o,) for o in plan.organisations]
         else:
             signature_pdfs = signature_pages.convert_batches(
-                batches, work, text_pages + 1, profile,
+                batches, work, profile,
                 timeout=timeout_for(max(len(b.organisations) for b in batches), plan.timeout)
                 if batches else None, notify=notify)
             order = [batch.organisations for batch in batches]
