@@ -976,6 +976,10 @@ def write_package(path: Path, contents: dict[str, bytes]) -> None:
 def main() -> None:
     write_package(OUTPUT, parts())
     print(f"wrote {OUTPUT}")
+    # The ceremony list shares this script's styles and parts (make_list_template.py).
+    import make_list_template  # noqa: PLC0415 -- it imports this module in turn
+
+    make_list_template.main()
 
 
 if __name__ == "__main__":

@@ -48,20 +48,30 @@ def render_batches(template: DocumentTemplate, organisations: Sequence[Organisat
             for chunk in chunks]
 
 
-def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,
-                    timeout: float | None,
-                    notify: Callable[[str], None] | None) -> list[Path]:
-    """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``."""
+def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # noqa: PLR0913
+                    ceremony_list: bytes | None = None, timeout: float | None,
+                    notify: Callable[[str], None] | None) -> tuple[list[Path], Path | None]:
+    """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``;
+    and the ceremony list (``signing.layout: list``) as PDF, converted after the last batch
+    by the same LibreOffice (one document, however many organisations)."""
     documents = []
     for index, batch in enumerate(batches):
         path = work / f"signatures-{index}.docx"
         path.write_bytes(batch.document)
         documents.append([path])
+    if ceremony_list is not None:
+        path = work / "signature-list.docx"
+        path.write_bytes(ceremony_list)
+        if documents:
+            documents[-1].append(path)
+        else:
+            documents.append([path])
     if not documents:
-        return []
+        return [], None
     converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile,
                                  timeout=timeout, notify=notify)
-    return [pdfs[0] for pdfs in converted]
+    pdfs = [pdfs[0] for pdfs in converted[:len(batches)]]
+    return pdfs, (converted[-1][-1] if ceremony_list is not None else None)
 
 
 def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,
