@@ -20,6 +20,7 @@ from overens_docs._domain import Agreement, Organisation, SignatureLayout
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError, UsageError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
 from overens_docs._targets import display, unknown_id
@@ -120,11 +121,11 @@ def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
                           "organisation gets the new text.")])
     layout = agreement.signing.layout.value
     if previous.signature_layout != layout:
-        raise Refused([at(place, "build-only-layout-changed",
-                          f"signing.layout is now '{layout}', and {display(destination)} was "
-                          f"built with '{previous.signature_layout}': --only would leave a "
-                          "ceremony file of the other kind. Run a full build (without "
-                          "--only).")])
+        raise Refused([at(place, "build-only-layout-changed", _(
+            "signing.layout is now '{layout}', and {folder} was built with '{previous}': "
+            "--only would leave a ceremony file of the other kind. Run a full build "
+            "(without --only).").format(layout=layout, folder=display(destination),
+                                        previous=previous.signature_layout))])
     others = [identifier for identifier in listed if identifier != only]
     if [identifier for identifier in previous.organisations if identifier != only] != others:
         raise Refused([at(place, "build-only-list-changed",

@@ -60,6 +60,7 @@ from overens_docs._convert import Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._pdf import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context, organisation_context
@@ -294,7 +295,8 @@ def _ceremony_list_pdf(plan: Plan, master_pdf: Path, text_pages: int,
     except AssemblyError as error:
         raise StageFailed([in_template(
             plan.signature_list or plan.template, "pdf-archival",
-            f"LibreOffice's ceremony list cannot be used: {error}.")]) from error
+            _("LibreOffice's ceremony list cannot be used: {error}.").format(error=error))],
+        ) from error
     return listing.signature_pages_pdf(title=f"{plan.agreement.title} – underskriftslista")
 
 
