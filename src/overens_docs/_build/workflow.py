@@ -11,10 +11,11 @@
    proven first) and this one renders the signature pages in one batch per core. The text
    PDFs are checked before anything is built on them; then the batches are converted side
    by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
-   one's profile.
+   one's profile. With ``signing.layout: list``, the ceremony list of every organisation
+   is rendered as one more document, converted after the last batch.
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
-   the ceremony file of all signature pages is made here meanwhile.
+   the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
 5. **check** (:mod:`overens_docs._check`): every delivered PDF, as delivered.
 6. **write**: everything goes into a staging folder beside the destination, with
    ``manifest.json`` listing every file, its SHA-256, pages and organisation.
