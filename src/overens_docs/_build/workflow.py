@@ -157,8 +157,9 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             _stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
                    "agreement-html", None)
         text_pages = page_count(agreement_pdf)
-        longest = max((len(batch.organisations) for batch in batches), default=0) + (
-            len(plan.everyone) // 4 if ceremony_list is not None else 0)  # a list page holds 4+
+        # The list takes about as long per organisation as a batch of pages does per page.
+        longest = max([len(batch.organisations) for batch in batches]
+                      + ([len(plan.everyone)] if ceremony_list is not None else []), default=0)
         signature_pdfs, list_pdf = signature_pages.convert_batches(
             batches, work, profile, ceremony_list=ceremony_list,
             timeout=timeout_for(longest, plan.timeout), notify=notify)
