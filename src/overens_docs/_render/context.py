@@ -116,7 +116,7 @@ def agreement_context(agreement: Agreement) -> Context:
                     for party in agreement.parties],
         "shared_commitments": [commitment(item) for item in agreement.shared_commitments],
         "signing": {"place": signing.place, "date": _iso(signing.date),
-                    "date_text": swedish_date(signing.date)},
+                    "date_text": swedish_date(signing.date), "layout": signing.layout.value},
         "text_fingerprint": short_form(text_fingerprint(agreement)),
     }
 
