@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import OREBRO, ROOT, template_variant
+from overens_docs._build.signature_pages import batch_sizes
 from overens_docs._domain import Organisation, Place, Status, read_agreement
 from overens_docs._load import load_yaml
 from overens_docs._render.agreement_html import agreement_html
@@ -148,3 +149,16 @@ def test_the_agreement_says_who_adopted_it_mid_sentence() -> None:
     assert "Antagen av kommunfullmäktige i Örebro" in _xml_text(
         template.render([], include_text=True))
     assert "Antagen av kommunfullmäktige i Örebro" in agreement_html(agreement).decode()
+
+
+@pytest.mark.parametrize(("count", "parts", "extra", "sizes"), [
+    (1000, 2, 0.0, [500, 500]),
+    (1000, 2, 700.0, [150, 850]),  # the first LibreOffice also converts the list
+    (1000, 4, 700.0, [0, 334, 334, 332]),  # the list alone is a batch's worth of work
+    (1, 2, 0.7, [1]),
+    (0, 2, 0.0, [0]),
+])
+def test_batches_share_the_work_of_the_ceremony_list(count: int, parts: int, extra: float,
+                                                     sizes: list[int]) -> None:
+    assert batch_sizes(count, parts, extra) == sizes
+    assert sum(batch_sizes(count, parts, extra)) == count

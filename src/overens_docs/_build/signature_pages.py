@@ -27,25 +27,48 @@ from overens_docs._render.docx import DocumentTemplate
 from overens_docs._targets import display
 
 
+# What LibreOffice spends on one row of the ceremony list, in signature pages: a list of
+# 1,000 organisations took about 6.3 s of CPU, a batch of 500 signature pages about 4.5 s.
+LIST_ROW_WEIGHT = 0.7
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Consecutive organisations whose signature pages are one .docx, converted together."""
 
     organisations: tuple[Organisation, ...]
     document: bytes  # rendered
+    with_list: bool = False  # its LibreOffice also converts the ceremony list
+
+
+def batch_sizes(count: int, parts: int, extra: float = 0.0) -> list[int]:
+    """How many organisations each batch holds, so that every LibreOffice has about the same
+    work when the first one also converts ``extra`` pages' worth (the ceremony list); a
+    first batch of 0 means the list is converted on its own."""
+    parts = max(1, min(parts, count))
+    if parts == 1:
+        return [count]
+    first = min(count, max(0, round((count + extra) / parts - extra)))
+    rest = count - first
+    size = -(-rest // (parts - 1))
+    return [first] + [min(size, rest - start) for start in range(0, rest, size)]
 
 
 def render_batches(template: DocumentTemplate, organisations: Sequence[Organisation],
-                   parts: int) -> list[Batch]:
-    """The signature pages in ``parts`` batches of consecutive organisations."""
-    if not organisations:
-        return []
-    size = -(-len(organisations) // max(1, parts))
-    chunks = [tuple(organisations[start:start + size])
-              for start in range(0, len(organisations), size)]
-    return [Batch(chunk, template.render([organisation_context(o) for o in chunk],
-                                         include_text=False))
-            for chunk in chunks]
+                   parts: int, *, list_rows: int = 0) -> list[Batch]:
+    """The signature pages in ``parts`` batches of consecutive organisations; with a
+    ceremony list of ``list_rows`` organisations, the first batch is smaller by as much as
+    the list costs (or left out) and its LibreOffice converts the list too."""
+    sizes = batch_sizes(len(organisations), parts, LIST_ROW_WEIGHT * list_rows)
+    batches, start = [], 0
+    for index, size in enumerate(sizes):
+        chunk = tuple(organisations[start:start + size])
+        start += size
+        if chunk:
+            batches.append(Batch(chunk, template.render(
+                [organisation_context(o) for o in chunk], include_text=False),
+                with_list=index == 0 and list_rows > 0))
+    return batches
 
 
 def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # noqa: PLR0913
@@ -53,9 +76,9 @@ def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # n
                     notify: Callable[[str], None] | None) -> tuple[list[Path], Path | None]:
     """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``;
     and the ceremony list (``signing.layout: list``) as PDF, one document however many
-    organisations, converted by a LibreOffice of its own at the same time: after the last
-    batch it would add its time (a few seconds for a thousand) to the build's, while the
-    other cores sit idle."""
+    organisations, converted after the batch that is marked ``with_list`` (made smaller for
+    it), or by a LibreOffice of its own when no batch is: so no core waits for the list,
+    and no more LibreOffice processes run than there are batches (memory)."""
     documents = []
     for index, batch in enumerate(batches):
         path = work / f"signatures-{index}.docx"
@@ -64,13 +87,18 @@ def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # n
     if ceremony_list is not None:
         path = work / "signature-list.docx"
         path.write_bytes(ceremony_list)
-        documents.append([path])
+        carrier = next((index for index, batch in enumerate(batches) if batch.with_list), None)
+        if carrier is None:
+            documents.append([path])
+        else:
+            documents[carrier].append(path)
     if not documents:
         return [], None
     converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile,
                                  timeout=timeout, notify=notify)
-    pdfs = [pdfs[0] for pdfs in converted[:len(batches)]]
-    return pdfs, (converted[-1][-1] if ceremony_list is not None else None)
+    listing = next((pdf for pdfs in converted for pdf in pdfs if pdf.stem == "signature-list"),
+                   None)
+    return [pdfs[0] for pdfs in converted[:len(batches)]], listing
 
 
 def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,

@@ -139,10 +139,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             write_docx, DocxState(staging, personaliser), plan.organisations,
             processes=1 if processes.parallel(count) else 0, chunksize=50,
             lower_priority=True))
+        ceremony_list = _ceremony_list(plan, template)
         batches = [] if plan.form else signature_pages.render_batches(
             template, plan.organisations,
-            parts=processes.cores() if processes.parallel(count) else 1)
-        ceremony_list = _ceremony_list(plan, template)
+            parts=processes.cores() if processes.parallel(count) else 1,
+            list_rows=len(plan.everyone) if ceremony_list is not None else 0)
         agreement_pdf, master_pdf = text.wait()
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
