@@ -42,11 +42,14 @@ def _with_list_layout(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def listed(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
-    """The Örebro sample with a 250-character name added, built with a ceremony list."""
+    """The Örebro sample with a 250-character name added, built with a ceremony list, in
+    parallel: the list is converted with the first, smaller batch of signature pages."""
     folder = tmp_path_factory.mktemp("agreements") / "orebro"
     shutil.copytree(OREBRO, folder)
     _with_list_layout(folder)
-    result = build([folder], out=folder.parent.parent / "build", progress=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("overens_docs._build.processes.PARALLEL_FROM", 4)
+        result = build([folder], out=folder.parent.parent / "build", progress=False)
     assert not result.report.fails() and not result.build_failed, result.report.findings
     return folder.parent.parent / "build" / "orebro"
 
