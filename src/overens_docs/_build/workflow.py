@@ -12,7 +12,7 @@
    PDFs are checked before anything is built on them; then the batches are converted side
    by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
    one's profile. With ``signing.layout: list``, the ceremony list of every organisation
-   is rendered as one more document, converted after the last batch.
+   is rendered as one more document, converted with the first batch (made smaller for it).
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
    the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
