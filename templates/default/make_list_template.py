@@ -39,6 +39,7 @@ from make_template import (
     relationships,
     row,
     run,
+    run_props,
     section_sectpr,
     serialise,
     settings_xml,
@@ -46,6 +47,7 @@ from make_template import (
     styles_xml,
     tab_run,
     tag,
+    text,
     two_columns,
     w,
     write_package,
@@ -55,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "signature-list.docx"
 
 # Column widths in twips: organisation, signature, name in print, title (together TEXT_W).
-COLUMNS = (3062, 2268, 1871, TEXT_W - 3062 - 2268 - 1871)
+COLUMNS = (2722, 2155, 1985, TEXT_W - 2722 - 2155 - 1985)
 ROW_HEIGHT = 1077  # 19 mm: room to sign by hand
 
 
@@ -63,6 +65,10 @@ def list_cell(width: int, *content: etree._Element, bottom: bool = False) -> etr
     properties = w("tcPr", w("tcW", w=str(width), type="dxa"),
                    w("vAlign", val="bottom") if bottom else None)
     return w("tc", properties, *content)
+
+
+def small_run(value: str) -> etree._Element:
+    return w("r", run_props(half_points=20), text(value))
 
 
 def public_body_block() -> list[etree._Element]:
@@ -96,7 +102,7 @@ def organisation_table() -> etree._Element:
           noHBand="1", noVBand="1"),
     )
     grid = w("tblGrid", *(w("gridCol", w=str(width)) for width in COLUMNS))
-    labels = ("Organisation och organisationsnummer", "Underskrift", "Namnförtydligande",
+    labels = ("Organisation och org.nr", "Underskrift", "Namnförtydligande",
               "Titel")
     header = w("tr", w("trPr", w("cantSplit"), w("tblHeader")),
                *(list_cell(width, line("SignatureLabel", label))
@@ -113,9 +119,11 @@ def organisation_table() -> etree._Element:
                   line("SignatureLabel", "{{ organisation.org_number }}"),
                   tag("endif")),
         list_cell(COLUMNS[1], para("Normal", ppr=[spacing(line_twips=240)]), bottom=True),
-        list_cell(COLUMNS[2], para("Normal", run("{{ organisation.representative }}"),
+        # 10 pt, so that a long title ("Församlingsföreståndare") fits its column.
+        list_cell(COLUMNS[2], para("Normal", small_run("{{ organisation.representative }}"),
                                    ppr=[spacing(line_twips=240)]), bottom=True),
-        list_cell(COLUMNS[3], para("Normal", run("{{ organisation.representative_title }}"),
+        list_cell(COLUMNS[3], para("Normal",
+                                   small_run("{{ organisation.representative_title }}"),
                                    ppr=[spacing(line_twips=240)]), bottom=True),
     )
 
@@ -144,8 +152,9 @@ def document_xml() -> etree._Element:
         *public_body_block(),
         organisations_heading,
         organisation_table(),
-        # Word wants a paragraph after a table at the end of the body.
-        para("Normal", ppr=[spacing(line_twips=240)]),
+        # Word wants a paragraph after a table at the end of the body; a tiny one, so that
+        # a list that fills its last page does not leave an empty page after it.
+        para("SectionBreak"),
         section_sectpr("rIdHeader1", "rIdFooter1"),
     )
     return w("document", body)
