@@ -140,7 +140,7 @@ def test_every_organisation_pdf_holds_the_text_and_its_own_signature_page(
         assert "Principen om självständighet och oberoende" in full
         assert "(principen om öppenhet, om dialog och om mångfald)" in full
         signature = " ".join(pages[agreement_pages].split())
-        assert f"sida {agreement_pages + 1} av {agreement_pages + 1}" in signature
+        # The signature page's number is stamped as the PDFs are assembled (_assemble).
         assert f"För {organisation.name}" in signature, organisation.name
         assert organisation.representative in signature
         assert organisation.representative_title in signature
@@ -303,7 +303,6 @@ def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy
     signature = " ".join(pages[text_pages].split())
     assert TRICKY in signature
     assert "802988-4569" in signature
-    assert f"sida {text_pages + 1} av {text_pages + 1}" in signature
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
                            text=True).stdout.splitlines()[2:]
     assert all(line.split()[-5] == "yes" for line in fonts), fonts
@@ -377,3 +376,33 @@ def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(  # ty
     assert findings and all("output intent" in f["message"] for f in findings)
     assert {f["rule"] for f in findings} <= {"build-organisation-failed", "pdf-archival"}
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_signature_blocks_stand_side_by_side(built: Path) -> None:
+    """The public body on the left, the organisation on the right, as at a ceremony."""
+    listed = _listed(OREBRO)
+    for entry in _organisations(built):
+        organisation = listed.get(str(entry["organisation"]))
+        if organisation is None:
+            continue
+        last = _text(built / str(entry["path"])).split("\f")[-2]
+        # A long name wraps in its column: its first word is beside the public body's.
+        first = re.escape(organisation.name.split()[0])
+        assert re.search(rf"^\s*För Örebro kommun\s{{2,}}För {first}", last, re.MULTILINE), last
+        for label in ("Ort och datum", "Underskrift", "Namnförtydligande", "Titel"):
+            assert re.search(rf"^\s*{label}\s{{2,}}{label}\s*$", last, re.MULTILINE), label
+
+
+def test_the_title_is_printed_once_at_the_top_of_each_first_page(built: Path) -> None:
+    """No header above the title on the text's first page, none on a signature page; the
+    text's later pages carry the title in their header."""
+    title = "Överenskommelse om samverkan i Örebro"
+    agreement = _text(built / "agreement.pdf").split("\f")
+    assert " ".join(agreement[0].split()[:20]).count(title) == 1
+    assert agreement[1].split("\n")[0].strip().startswith(title)  # the header
+    pdf = built / str(_organisations(built)[0]["path"])
+    pages = _text(pdf).split("\f")
+    signature = " ".join(pages[-2].split())
+    assert signature.startswith("Underskrifter " + title)
+    assert signature.count(title) == 1
+    assert " ".join(pages[0].split()).count(title) == 1

@@ -12,39 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import OREBRO, ROOT, template_variant
+from overens_docs._build.signature_pages import batch_sizes
 from overens_docs._domain import Organisation, Place, Status, read_agreement
 from overens_docs._load import load_yaml
-from overens_docs._render.context import agreement_context
+from overens_docs._render.agreement_html import agreement_html
+from overens_docs._render.context import agreement_context, body_in_sentence
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
-from overens_docs._render.personalise import (
-    PAGE_NUMBER_PLACEHOLDER,
-    Personaliser,
-    fill_page_number,
-)
+from overens_docs._render.personalise import Personaliser
 from overens_docs._targets import Target
 from overens_docs._validate import check_target
-
-
-def _docx(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, content in parts.items():
-            package.writestr(name, content)
-    return buffer.getvalue()
-
-
-def test_filled_copy_changes_only_the_placeholders() -> None:
-    parts = {
-        "[Content_Types].xml": b"<Types/>",
-        "word/document.xml": f"<w:t>sida {PAGE_NUMBER_PLACEHOLDER} av "
-                             f"{PAGE_NUMBER_PLACEHOLDER}, å ä ö</w:t>".encode(),
-        "word/styles.xml": b"<w:styles/>" * 100,
-    }
-    copy = fill_page_number(_docx(parts), 7)
-    with zipfile.ZipFile(io.BytesIO(copy)) as package:
-        assert package.testzip() is None
-        filled = {name: package.read(name) for name in package.namelist()}
-    assert filled == {**parts, "word/document.xml": "<w:t>sida 7 av 7, å ä ö</w:t>".encode()}
 
 
 def _personaliser(template: Path) -> tuple[Personaliser, list[Organisation]]:
@@ -135,3 +111,54 @@ def test_a_signature_page_prints_the_organisations_own_date_fast(  # type: ignor
             "Föreningen A &amp; B: Örebro den 13 juni 2018.")
         assert _xml_text(personaliser.document(at_ceremony)) == f"Föreningen C: {expected_without}"
     assert personaliser.fast
+
+
+@pytest.mark.parametrize(("written", "in_sentence"), [
+    ("Kommunfullmäktige i Örebro", "kommunfullmäktige i Örebro"),
+    ("Kommunstyrelsen", "kommunstyrelsen"),
+    ("Regionfullmäktige i Värmland", "regionfullmäktige i Värmland"),
+    ("Regionstyrelsen", "regionstyrelsen"),
+    ("Landstingsstyrelsen", "landstingsstyrelsen"),
+    ("Socialnämnden", "socialnämnden"),
+    ("Kultur- och fritidsnämnden", "kultur- och fritidsnämnden"),
+    ("Styrelsen för Region Värmland", "styrelsen för Region Värmland"),
+    ("Fullmäktige", "fullmäktige"),
+    ("Regeringen", "regeringen"),
+    ("kommunfullmäktige", "kommunfullmäktige"),
+    # Proper names stay as written.
+    ("Region Värmland", "Region Värmland"),
+    ("Örebro kommun", "Örebro kommun"),
+    ("Föreningsrådet", "Föreningsrådet"),
+    ("Region Värmlands styrelse", "Region Värmlands styrelse"),
+    ("Örebro kommuns kommunfullmäktige", "Örebro kommuns kommunfullmäktige"),
+    ("KF", "KF"),
+    ("", ""),
+])
+def test_an_adopting_body_that_is_a_common_noun_is_lower_case_mid_sentence(
+        written: str, in_sentence: str) -> None:
+    assert body_in_sentence(written) == in_sentence
+
+
+def test_the_agreement_says_who_adopted_it_mid_sentence() -> None:
+    read = check_target(Target(OREBRO)).read()
+    assert read is not None
+    agreement = read[0]
+    assert agreement.adoption.body == "Kommunfullmäktige i Örebro"
+    template = DocumentTemplate(ROOT / "templates/default/agreement.docx",
+                                agreement_context(agreement), CoreProperties.of(agreement))
+    assert "Antagen av kommunfullmäktige i Örebro" in _xml_text(
+        template.render([], include_text=True))
+    assert "Antagen av kommunfullmäktige i Örebro" in agreement_html(agreement).decode()
+
+
+@pytest.mark.parametrize(("count", "parts", "extra", "sizes"), [
+    (1000, 2, 0.0, [500, 500]),
+    (1000, 2, 700.0, [150, 850]),  # the first LibreOffice also converts the list
+    (1000, 4, 700.0, [0, 334, 334, 332]),  # the list alone is a batch's worth of work
+    (1, 2, 0.7, [1]),
+    (0, 2, 0.0, [0]),
+])
+def test_batches_share_the_work_of_the_ceremony_list(count: int, parts: int, extra: float,
+                                                     sizes: list[int]) -> None:
+    assert batch_sizes(count, parts, extra) == sizes
+    assert sum(batch_sizes(count, parts, extra)) == count

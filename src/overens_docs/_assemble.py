@@ -205,6 +205,21 @@ class Assembler:
                 pages.insert(inserting if inserting >= 0 else len(pages), new)
             return self._ceremony(pages, title)
 
+    def whole_pdf(self, title: str) -> tuple[bytes, int]:
+        """The one signature PDF (the ceremony list) as a whole, with its structure tree as
+        LibreOffice made it: its tables run over pages, so it is not taken page by page."""
+        source = self.signatures[0]
+        pdf = pikepdf.new()
+        pdf.pages.extend(source.pages)
+        for page in pdf.pages:
+            _printable(page)
+        if "/StructTreeRoot" in source.Root:  # after the pages, as in _text()
+            pdf.Root.StructTreeRoot = pdf.copy_foreign(source.Root.StructTreeRoot)
+            pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+        self._archival(pdf)
+        self._title(pdf, title)
+        return self._save(pdf, "signature-pages"), len(pdf.pages)
+
     def _ceremony(self, pages: list[tuple[TaggedPages, int]], title: str | None,
                   ) -> tuple[bytes, int]:
         pdf = pikepdf.new()

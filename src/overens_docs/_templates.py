@@ -80,7 +80,7 @@ def sample_context(agreement_folder: Path | None = None) -> tuple[Context | None
     agreement, organisations = read
     context = render_context(agreement_context(agreement),
                              [organisation_context(o) for o in organisations],
-                             include_text=True, signature_page_number=1)
+                             include_text=True)
     return context, report
 
 

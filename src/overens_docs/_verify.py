@@ -4,7 +4,9 @@
 there with its SHA-256 and nothing else is; every organisation's PDF is exactly the build's
 text pages (compared by their content, so a page swapped in from another build is found
 even in a file whose hash was updated to match) plus that organisation's signature page;
-and every signature page carries the text fingerprint.
+and every signature page carries the text fingerprint. When the ceremony file is a list
+(``signing.layout: list``), every listed organisation must be on it, with its name and
+organisation number, and each organisation's own signature page must name it.
 
 :func:`verify_returned` says whose copy a returned PDF is and whether it carries this
 build's text: the same bytes; the built file with incremental updates appended (what
@@ -31,6 +33,12 @@ from overens_docs._i18n import _, ngettext
 from overens_docs._targets import display
 
 MANIFEST = "manifest.json"
+LIST = "list"  # the manifest's signature_layout for a ceremony list
+
+
+def _bare(text: str) -> str:
+    """``text`` without white space: a name wraps differently in a table cell."""
+    return "".join(text.split())
 
 
 def _finding(file: str, rule: str, message: str, page: int | None = None) -> Finding:
@@ -130,8 +138,8 @@ def _organisation_pdfs(folder: Path, manifest: Manifest) -> Iterator[Finding]:
     if not agreement.is_file() or not entries:
         return
     ceremony = folder / "signature-pages.pdf"
-    build = _Build(manifest, _texts(agreement),
-                   _page_hashes(ceremony) if ceremony.is_file() else [])
+    pages = ceremony.is_file() and manifest.signature_layout != LIST
+    build = _Build(manifest, _texts(agreement), _page_hashes(ceremony) if pages else [])
     for entry in sorted(entries, key=lambda entry: entry["path"]):
         yield from _organisation_pdf(folder / entry["path"], entry.get("organisation"), build)
 
@@ -168,6 +176,14 @@ def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterat
                        _("The signature page does not carry the text fingerprint "
                          "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
+    names = {str(entry.get("organisation")): str(entry.get("name"))
+             for entry in build.manifest.signature_list or []}
+    if organisation in names and _bare(names[organisation]) not in _bare(text):
+        yield _finding(shown, "verify-signature-page",
+                       _("The signature page is not the one built for {organisation} (its "
+                         "name, {name}, is not on it).").format(organisation=organisation,
+                                                                name=names[organisation]),
+                       pages)
     if organisation not in listed:
         yield _finding(shown, "verify-organisation",
                        _("The manifest does not say which listed organisation this copy is "
@@ -192,7 +208,9 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         yield _finding(display(path), "verify-unreadable",
                        _("It is not a readable PDF ({error}).").format(error=error))
         return
-    if len(texts) != len(manifest.organisations):
+    if manifest.signature_layout == LIST:
+        yield from _listed(display(path), manifest, texts)
+    elif len(texts) != len(manifest.organisations):
         yield _finding(display(path), "verify-pages",
                        _("It has {pages} pages for {organisations} organisations.").format(
                            pages=len(texts), organisations=len(manifest.organisations)))
@@ -201,6 +219,32 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
             yield _finding(display(path), "verify-fingerprint",
                            _("This signature page does not carry the text fingerprint "
                              "{fingerprint}.").format(fingerprint=fingerprint), number)
+
+
+def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Finding]:
+    """Every listed organisation is on the ceremony list, with its organisation number."""
+    listing = manifest.signature_list
+    if listing is None:
+        yield _finding(shown, "verify-manifest",
+                       _("The manifest says signature-pages.pdf is a list, but not who is "
+                         "on it."))
+        return
+    on_list = {str(entry.get("organisation")) for entry in listing}
+    for organisation in manifest.organisations:
+        if organisation not in on_list:
+            yield _finding(shown, "verify-list",
+                           _("The manifest lists {organisation}, but not on the ceremony "
+                             "list.").format(organisation=organisation))
+    everything = _bare(" ".join(texts))
+    for entry in listing:
+        missing = [str(entry[key]) for key in ("name", "org_number")
+                   if entry.get(key) and _bare(str(entry[key])) not in everything]
+        if missing:
+            yield _finding(shown, "verify-list",
+                           _("{organisation} is not on the ceremony list as built: "
+                             "{missing} cannot be found in it.").format(
+                               organisation=entry.get("organisation"),
+                               missing=", ".join(missing)))
 
 
 class Verdict(enum.StrEnum):
@@ -298,6 +342,12 @@ def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | No
     ceremony = folder / "signature-pages.pdf"
     if not extra_pages or not ceremony.is_file():
         return None
+    if manifest.signature_layout == LIST:  # the one whose (longest) name is on the page
+        page = _bare(extra_pages[0])
+        named = [entry for entry in manifest.signature_list or []
+                 if entry.get("name") and _bare(str(entry["name"])) in page]
+        best = max(named, key=lambda entry: len(str(entry["name"])), default=None)
+        return None if best is None else str(best["organisation"])
     for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
         if text == extra_pages[0]:
             return organisation

@@ -492,7 +492,7 @@ def optional_section(heading: str, expression: str) -> list[etree._Element]:
 
 def title_block() -> list[etree._Element]:
     adoption = (
-        "Antagen av {{ agreement.adoption.body }}{% if agreement.adoption.date_text %}"
+        "Antagen av {{ agreement.adoption.body_in_sentence }}{% if agreement.adoption.date_text %}"
         " den {{ agreement.adoption.date_text }}{% endif %}"
     )
     period = "Gäller {{ agreement.period.start_text }} – {{ agreement.period.end_text }}"
@@ -582,11 +582,18 @@ def shared_commitments() -> list[etree._Element]:
 
 
 def section_sectpr(header_rid: str, footer_rid: str) -> etree._Element:
-    """Page setup shared by both sections; only the header/footer parts differ."""
+    """Page setup shared by both sections; only the header/footer parts differ.
+
+    Each section's first page has a header of its own, an empty one (``titlePg``): the
+    text's first page and each signature page carry the title in the body already. The
+    first page's footer is the same as the others'.
+    """
     return w(
         "sectPr",
         w("headerReference", type="default", r_id=header_rid),
         w("footerReference", type="default", r_id=footer_rid),
+        w("headerReference", type="first", r_id="rIdHeaderFirst"),
+        w("footerReference", type="first", r_id=footer_rid),
         w("type", val="nextPage"),
         w("pgSz", w=str(PAGE_W), h=str(PAGE_H)),
         w(
@@ -600,6 +607,7 @@ def section_sectpr(header_rid: str, footer_rid: str) -> etree._Element:
             gutter="0",
         ),
         w("cols", space="708"),
+        w("titlePg"),
     )
 
 
@@ -645,12 +653,40 @@ def field_pair(value: str, label: str, *, before: int | None = None) -> list[etr
     return [para("SignatureLine", run(value), ppr=ppr), line("SignatureLabel", label)]
 
 
-def signature_blocks() -> list[etree._Element]:
-    """The two signature blocks, one under the other.
+def cell(*content: etree._Element) -> etree._Element:
+    """A table cell half the text width wide; its contents are paragraphs."""
+    return w("tc", w("tcPr", w("tcW", w=str(TEXT_W // 2), type="dxa")), *content)
 
-    Plain paragraphs rather than a two-column table: LibreOffice lays out a table about ten
-    times slower, which for a thousand signature pages is the difference between seconds
-    and half a minute; one under the other also leaves room for a long name.
+
+def row(*cells: etree._Element) -> etree._Element:
+    # cantSplit: a block is never torn over two pages (the batch check then sees the
+    # overflow as a whole extra page, which it reports).
+    return w("tr", w("trPr", w("cantSplit")), *cells)
+
+
+def two_columns(*rows: etree._Element) -> etree._Element:
+    """A borderless table of two equal columns with a fixed layout (LibreOffice need not
+    measure the contents to size the columns)."""
+    half = str(TEXT_W // 2)
+    properties = w(
+        "tblPr",
+        w("tblW", w=str(TEXT_W), type="dxa"),
+        w("tblLayout", type="fixed"),
+        w("tblCellMar", w("left", w="0", type="dxa"), w("right", w="284", type="dxa")),
+        w("tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
+          noHBand="1", noVBand="1"),
+    )
+    return w("tbl", properties, w("tblGrid", w("gridCol", w=half), w("gridCol", w=half)), *rows)
+
+
+def signature_blocks() -> list[etree._Element]:
+    """The two signature blocks side by side, as they stand at a ceremony: the public body
+    on the left, the organisation on the right.
+
+    A borderless two-column table of two rows: the parties' names (an organisation's may be
+    long and run over several lines), then their four writing lines, which so stay level.
+    LibreOffice lays out a table more slowly than paragraphs; two rows per page keep a
+    batch of a thousand pages within a few seconds (benchmarks/build_bench.py).
     """
     # "Örebro den ____", "Örebro den 27 april 2010" or just the date, as the YAML allows.
     place_date = (
@@ -664,21 +700,25 @@ def signature_blocks() -> list[etree._Element]:
         "{% elif agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
     )
     public_name = "{% if public_signatory.name %}{{ public_signatory.name }}{% endif %}"
+    names = row(
+        cell(line("SignatureParty", "För {{ agreement.public_body.name }}")),
+        cell(line("SignatureParty", "För {{ organisation.name }}"),
+             tag("if organisation.org_number"),
+             line("SignatureLabel", "Organisationsnummer {{ organisation.org_number }}"),
+             tag("endif")),
+    )
+    lines = row(
+        cell(*field_pair(place_date, "Ort och datum", before=360),
+             *field_pair("", "Underskrift", before=840),
+             *field_pair(public_name, "Namnförtydligande", before=240),
+             *field_pair("{{ public_signatory.title }}", "Titel", before=240)),
+        cell(*field_pair(organisation_place_date, "Ort och datum", before=360),
+             *field_pair("", "Underskrift", before=840),
+             *field_pair("{{ organisation.representative }}", "Namnförtydligande", before=240),
+             *field_pair("{{ organisation.representative_title }}", "Titel", before=240)),
+    )
     return [
-        line("SignatureParty", "För {{ agreement.public_body.name }}"),
-        *field_pair(place_date, "Ort och datum", before=360),
-        *field_pair("", "Underskrift", before=840),
-        *field_pair(public_name, "Namnförtydligande", before=240),
-        *field_pair("{{ public_signatory.title }}", "Titel", before=240),
-        para("SignatureParty", run("För {{ organisation.name }}"),
-             ppr=[spacing(before=600, after=0, line_twips=240)]),
-        tag("if organisation.org_number"),
-        line("SignatureLabel", "Organisationsnummer {{ organisation.org_number }}"),
-        tag("endif"),
-        *field_pair(organisation_place_date, "Ort och datum", before=360),
-        *field_pair("", "Underskrift", before=840),
-        *field_pair("{{ organisation.representative }}", "Namnförtydligande", before=240),
-        *field_pair("{{ organisation.representative_title }}", "Titel", before=240),
+        two_columns(names, lines),
         para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
     ]
 
@@ -718,16 +758,28 @@ def document_xml() -> etree._Element:
 # --------------------------------------------------------------------------------------------
 
 
-def header_xml() -> etree._Element:
+def header_xml(*, signature_section: bool = False) -> etree._Element:
+    """The title, right-aligned. Signature pages carry the title in their body, so the
+    signature section's header is empty, except when that section is the whole document:
+    the agreement text without signature pages (``organisations`` empty)."""
+    if signature_section:
+        return w("hdr", line("Header", "{% if organisations %}{% else %}{{ agreement.title }}"
+                                       "{% endif %}"))
     return w("hdr", line("Header", "{{ agreement.title }}"))
+
+
+def first_header_xml() -> etree._Element:
+    """The first page's header: empty (the title is right below it, see section_sectpr)."""
+    return w("hdr", para("Header"))
 
 
 def footer_xml(*, signature_section: bool) -> etree._Element:
     """'Dnr ...' on the left (only with a diarienummer), 'sida X av Y' on the right.
 
     The signature section's footer also serves the batch document of signature pages
-    (include_text false), where PAGE/NUMPAGES would count the batch, not the agreement; there
-    the tool passes the page number the signature page has in the full agreement.
+    (include_text false), where PAGE/NUMPAGES would count the batch, not the agreement;
+    there the right-hand side stays empty, and the page number is stamped on each page as
+    the PDFs are assembled (its number in the organisation's copy, or in the ceremony file).
     """
     dnr = run(
         "{% if agreement.adoption.diarienummer %}"
@@ -735,11 +787,7 @@ def footer_xml(*, signature_section: bool) -> etree._Element:
     )
     fields = [run("sida "), *field("PAGE", "1"), run(" av "), *field("NUMPAGES", "1")]
     if signature_section:
-        fields = [
-            run("sida {% if include_text %}"),
-            *fields[1:],
-            run("{% else %}{{ signature_page_number }} av {{ signature_page_number }}{% endif %}"),
-        ]
+        fields = [run("{% if include_text %}sida "), *fields[1:], run("{% endif %}")]
     return w("ftr", para("Footer", dnr, tab_run(), *fields))
 
 
@@ -814,6 +862,7 @@ def document_rels() -> etree._Element:
             ("rIdFooter1", "footer", "footer1.xml"),
             ("rIdHeader2", "header", "header2.xml"),
             ("rIdFooter2", "footer", "footer2.xml"),
+            ("rIdHeaderFirst", "header", "header3.xml"),
         ]
     )
 
@@ -853,6 +902,7 @@ def content_types() -> etree._Element:
         "/word/numbering.xml": f"{WML_CT}.numbering+xml",
         "/word/header1.xml": f"{WML_CT}.header+xml",
         "/word/header2.xml": f"{WML_CT}.header+xml",
+        "/word/header3.xml": f"{WML_CT}.header+xml",
         "/word/footer1.xml": f"{WML_CT}.footer+xml",
         "/word/footer2.xml": f"{WML_CT}.footer+xml",
         "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
@@ -907,7 +957,8 @@ def parts() -> dict[str, bytes]:
         "word/fontTable.xml": serialise(font_table_xml()),
         "word/numbering.xml": serialise(numbering_xml()),
         "word/header1.xml": serialise(header_xml()),
-        "word/header2.xml": serialise(header_xml()),
+        "word/header2.xml": serialise(header_xml(signature_section=True)),
+        "word/header3.xml": serialise(first_header_xml()),
         "word/footer1.xml": serialise(footer_xml(signature_section=False)),
         "word/footer2.xml": serialise(footer_xml(signature_section=True)),
     }
@@ -925,6 +976,10 @@ def write_package(path: Path, contents: dict[str, bytes]) -> None:
 def main() -> None:
     write_package(OUTPUT, parts())
     print(f"wrote {OUTPUT}")
+    # The ceremony list shares this script's styles and parts (make_list_template.py).
+    import make_list_template  # noqa: PLC0415 -- it imports this module in turn
+
+    make_list_template.main()
 
 
 if __name__ == "__main__":

@@ -77,15 +77,21 @@ class Manifest:
     text_fingerprint: str
     organisations: list[str] = field(default_factory=list)  # ids, in list order
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    signature_layout: str = "pages"  # what signature-pages.pdf is: "pages" or "list"
+    # With layout "list": who is on the list ({"organisation", "name", "org_number"} each).
+    signature_list: list[dict[str, str | None]] | None = None
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
         """The manifest at ``path``, or None when there is none that a build wrote."""
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
+            listing = document.get("signature_list")
             return cls(str(document["agreement"]), str(document["text_fingerprint"]),
                        [str(item) for item in document["organisations"]],
-                       {str(entry["path"]): dict(entry) for entry in document["files"]})
+                       {str(entry["path"]): dict(entry) for entry in document["files"]},
+                       str(document.get("signature_layout", "pages")),
+                       [dict(entry) for entry in listing] if listing is not None else None)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
             return None
 
@@ -110,12 +116,15 @@ class Manifest:
         files = {name: entry for name, entry in self.files.items() if name not in stale}
         files.update(newer.files)
         return Manifest(self.agreement, newer.text_fingerprint, newer.organisations,
-                        files), stale
+                        files, newer.signature_layout, newer.signature_list), stale
 
     def write(self, path: Path) -> None:
-        document = {"agreement": self.agreement, "text_fingerprint": self.text_fingerprint,
-                    "organisations": self.organisations,
-                    "files": [self.files[name] for name in sorted(self.files)]}
+        document: dict[str, Any] = {
+            "agreement": self.agreement, "text_fingerprint": self.text_fingerprint,
+            "organisations": self.organisations, "signature_layout": self.signature_layout}
+        if self.signature_list is not None:
+            document["signature_list"] = self.signature_list
+        document["files"] = [self.files[name] for name in sorted(self.files)]
         write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
 
 

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from overens_docs._build.output import Manifest
 from overens_docs._build.problems import at
-from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain import Agreement, Organisation, SignatureLayout
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
-from overens_docs._domain.template_files import document_template
+from overens_docs._domain.template_files import DEFAULT_TEMPLATE, document_template
 from overens_docs._errors import OverensError, UsageError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
 from overens_docs._targets import display, unknown_id
 
+# The ceremony list (signing.layout: list): beside the Word template, else the default's.
+LIST_TEMPLATE = "signature-list.docx"
 MANIFEST = "manifest.json"
 
 
@@ -47,6 +50,7 @@ class Plan:
     everyone: tuple[Organisation, ...]  # every listed organisation, in list order
     previous: Manifest | None = None  # with --only: the build it updates
     timeout: float | None = None  # seconds per LibreOffice run (None: by its pages)
+    signature_list: Path | None = None  # the ceremony list's template (layout: list)
 
     @property
     def listed(self) -> tuple[str, ...]:
@@ -87,9 +91,15 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     previous = None
     if only is not None:
         previous = _previous_build(agreement, destination, fingerprint, listed, only)
-    return Plan(agreement, organisations, destination,
-                document_template(agreement.folder, agreement.template.document),
-                templates / form if form else None, fingerprint, everyone, previous, timeout)
+    template = document_template(agreement.folder, agreement.template.document)
+    signature_list = None
+    if agreement.signing.layout is SignatureLayout.LIST:
+        beside = template.parent / LIST_TEMPLATE
+        signature_list = beside if beside.is_file() else (
+            templates / DEFAULT_TEMPLATE).parent / LIST_TEMPLATE
+    return Plan(agreement, organisations, destination, template,
+                templates / form if form else None, fingerprint, everyone, previous, timeout,
+                signature_list)
 
 
 def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
@@ -109,6 +119,13 @@ def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
                           f"now {short_form(fingerprint)}): --only would mix two texts in one "
                           "build. Run a full build (without --only), so that every "
                           "organisation gets the new text.")])
+    layout = agreement.signing.layout.value
+    if previous.signature_layout != layout:
+        raise Refused([at(place, "build-only-layout-changed", _(
+            "signing.layout is now '{layout}', and {folder} was built with '{previous}': "
+            "--only would leave a ceremony file of the other kind. Run a full build "
+            "(without --only).").format(layout=layout, folder=display(destination),
+                                        previous=previous.signature_layout))])
     others = [identifier for identifier in listed if identifier != only]
     if [identifier for identifier in previous.organisations if identifier != only] != others:
         raise Refused([at(place, "build-only-list-changed",

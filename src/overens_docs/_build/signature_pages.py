@@ -1,8 +1,8 @@
 """Stage: every organisation's signature page as PDF, ready to assemble.
 
-From the Word template: the signature pages are rendered as one .docx per CPU core, with
-their page number still a placeholder (LibreOffice has not yet counted the text's pages),
-converted side by side, and checked to hold exactly one page per organisation with every
+From the Word template: the signature pages are rendered as one .docx per CPU core (their
+footers carry no page number: it is stamped as the PDFs are assembled), converted side by
+side, and checked to hold exactly one page per organisation with every
 font embedded. From a PDF form: one filled, flattened page per organisation.
 """
 
@@ -24,8 +24,12 @@ from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
-from overens_docs._render.personalise import PAGE_NUMBER_PLACEHOLDER, fill_page_number
 from overens_docs._targets import display
+
+
+# What LibreOffice spends on one row of the ceremony list, in signature pages: a list of
+# 1,000 organisations took about 6.3 s of CPU, a batch of 500 signature pages about 4.5 s.
+LIST_ROW_WEIGHT = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,37 +37,68 @@ class Batch:
     """Consecutive organisations whose signature pages are one .docx, converted together."""
 
     organisations: tuple[Organisation, ...]
-    document: bytes  # rendered, the page number a placeholder
+    document: bytes  # rendered
+    with_list: bool = False  # its LibreOffice also converts the ceremony list
+
+
+def batch_sizes(count: int, parts: int, extra: float = 0.0) -> list[int]:
+    """How many organisations each batch holds, so that every LibreOffice has about the same
+    work when the first one also converts ``extra`` pages' worth (the ceremony list); a
+    first batch of 0 means the list is converted on its own."""
+    parts = max(1, min(parts, count))
+    if parts == 1:
+        return [count]
+    first = min(count, max(0, round((count + extra) / parts - extra)))
+    rest = count - first
+    size = -(-rest // (parts - 1))
+    return [first] + [min(size, rest - start) for start in range(0, rest, size)]
 
 
 def render_batches(template: DocumentTemplate, organisations: Sequence[Organisation],
-                   parts: int) -> list[Batch]:
-    """The signature pages in ``parts`` batches of consecutive organisations."""
-    if not organisations:
-        return []
-    size = -(-len(organisations) // max(1, parts))
-    chunks = [tuple(organisations[start:start + size])
-              for start in range(0, len(organisations), size)]
-    return [Batch(chunk, template.render([organisation_context(o) for o in chunk],
-                                         include_text=False,
-                                         signature_page_number=PAGE_NUMBER_PLACEHOLDER))
-            for chunk in chunks]
+                   parts: int, *, list_rows: int = 0) -> list[Batch]:
+    """The signature pages in ``parts`` batches of consecutive organisations; with a
+    ceremony list of ``list_rows`` organisations, the first batch is smaller by as much as
+    the list costs (or left out) and its LibreOffice converts the list too."""
+    sizes = batch_sizes(len(organisations), parts, LIST_ROW_WEIGHT * list_rows)
+    batches, start = [], 0
+    for index, size in enumerate(sizes):
+        chunk = tuple(organisations[start:start + size])
+        start += size
+        if chunk:
+            batches.append(Batch(chunk, template.render(
+                [organisation_context(o) for o in chunk], include_text=False),
+                with_list=index == 0 and list_rows > 0))
+    return batches
 
 
-def convert_batches(batches: Sequence[Batch], work: Path, page_number: int,  # noqa: PLR0913
-                    profile: Path, *, timeout: float | None,
-                    notify: Callable[[str], None] | None) -> list[Path]:
-    """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``."""
+def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # noqa: PLR0913
+                    ceremony_list: bytes | None = None, timeout: float | None,
+                    notify: Callable[[str], None] | None) -> tuple[list[Path], Path | None]:
+    """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``;
+    and the ceremony list (``signing.layout: list``) as PDF, one document however many
+    organisations, converted after the batch that is marked ``with_list`` (made smaller for
+    it), or by a LibreOffice of its own when no batch is: so no core waits for the list,
+    and no more LibreOffice processes run than there are batches (memory)."""
     documents = []
     for index, batch in enumerate(batches):
         path = work / f"signatures-{index}.docx"
-        path.write_bytes(fill_page_number(batch.document, page_number))
+        path.write_bytes(batch.document)
         documents.append([path])
+    if ceremony_list is not None:
+        path = work / "signature-list.docx"
+        path.write_bytes(ceremony_list)
+        carrier = next((index for index, batch in enumerate(batches) if batch.with_list), None)
+        if carrier is None:
+            documents.append([path])
+        else:
+            documents[carrier].append(path)
     if not documents:
-        return []
+        return [], None
     converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile,
                                  timeout=timeout, notify=notify)
-    return [pdfs[0] for pdfs in converted]
+    listing = next((pdf for pdfs in converted for pdf in pdfs if pdf.stem == "signature-list"),
+                   None)
+    return [pdfs[0] for pdfs in converted[:len(batches)]], listing
 
 
 def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,
@@ -134,7 +169,7 @@ def positions(batches: Sequence[Sequence[Organisation]]) -> list[tuple[Organisat
 
 
 def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Organisation],
-               work: Path, page_number: int) -> list[Path]:
+               work: Path) -> list[Path]:
     """One filled, flattened one-page PDF per organisation, in list order."""
     from overens_docs._render.pdf_form import SignatureForm  # noqa: PLC0415 -- rarely used
 
@@ -158,7 +193,9 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
             "org_name": organisation.name, "org_number": organisation.org_number or "",
             "representative": organisation.representative,
             "representative_title": organisation.representative_title,
-            "page_label": f"sida {page_number} av {page_number}",
+            # Left empty: the page number is stamped as the PDFs are assembled (its number
+            # in the organisation's copy or in the ceremony file), as on the Word pages.
+            "page_label": "",
             "text_fingerprint": "Kontrollsumma för avtalstexten: "
                                 f"{short_form(text_fingerprint(agreement))}",
         }

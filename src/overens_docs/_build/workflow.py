@@ -11,10 +11,11 @@
    proven first) and this one renders the signature pages in one batch per core. The text
    PDFs are checked before anything is built on them; then the batches are converted side
    by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
-   one's profile.
+   one's profile. With ``signing.layout: list``, the ceremony list of every organisation
+   is rendered as one more document, converted with the first batch (made smaller for it).
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
-   the ceremony file of all signature pages is made here meanwhile.
+   the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
 5. **check** (:mod:`overens_docs._check`): every delivered PDF, as delivered.
 6. **write**: everything goes into a staging folder beside the destination, with
    ``manifest.json`` listing every file, its SHA-256, pages and organisation.
@@ -28,6 +29,7 @@ LibreOffice thus runs twice per agreement, however many organisations there are.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -59,9 +61,10 @@ from overens_docs._convert import Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._pdf import page_count
 from overens_docs._render.agreement_html import agreement_html
-from overens_docs._render.context import agreement_context
+from overens_docs._render.context import agreement_context, organisation_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
 from overens_docs._render.personalise import Personaliser
 from overens_docs._render.signatories import signatories_csv, signatories_html
@@ -115,7 +118,9 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
 def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     """Every file of the build, written into ``staging``; the manifest that lists them."""
     notify = _notify if progress else None
-    manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed))
+    manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
+                        signature_layout=plan.agreement.signing.layout.value,
+                        signature_list=_listing(plan))
     template = DocumentTemplate(plan.template, agreement_context(plan.agreement),
                                 CoreProperties.of(plan.agreement), plan.date)
     personaliser = Personaliser(template)
@@ -134,9 +139,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             write_docx, DocxState(staging, personaliser), plan.organisations,
             processes=1 if processes.parallel(count) else 0, chunksize=50,
             lower_priority=True))
+        ceremony_list = _ceremony_list(plan, template)
         batches = [] if plan.form else signature_pages.render_batches(
             template, plan.organisations,
-            parts=processes.cores() if processes.parallel(count) else 1)
+            parts=processes.cores() if processes.parallel(count) else 1,
+            list_rows=len(plan.everyone) if ceremony_list is not None else 0)
         agreement_pdf, master_pdf = text.wait()
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
@@ -151,16 +158,17 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             _stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
                    "agreement-html", None)
         text_pages = page_count(agreement_pdf)
+        # The list takes about as long per organisation as a batch of pages does per page.
+        longest = max([len(batch.organisations) for batch in batches]
+                      + ([len(plan.everyone)] if ceremony_list is not None else []), default=0)
+        signature_pdfs, list_pdf = signature_pages.convert_batches(
+            batches, work, profile, ceremony_list=ceremony_list,
+            timeout=timeout_for(longest, plan.timeout), notify=notify)
+        order: list[tuple[Organisation, ...]] = [batch.organisations for batch in batches]
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
-                                                        plan.organisations, work, text_pages + 1)
-            order: list[tuple[Organisation, ...]] = [(o,) for o in plan.organisations]
-        else:
-            signature_pdfs = signature_pages.convert_batches(
-                batches, work, text_pages + 1, profile,
-                timeout=timeout_for(max(len(b.organisations) for b in batches), plan.timeout)
-                if batches else None, notify=notify)
-            order = [batch.organisations for batch in batches]
+                                                        plan.organisations, work)
+            order = [(o,) for o in plan.organisations]
         try:
             assembler = Assembler(master_pdf, text_pages, signature_pdfs,
                                   salt="" if plan.complete else f"{plan.organisations[0].id}:")
@@ -177,8 +185,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                          plan.agreement.title)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
-            data, pages = _ceremony(plan, assembler)  # while the workers make the copies
-            _check_delivered(plan, "signature-pages.pdf", problems(data, pages=len(plan.listed))
+            # While the workers make the copies:
+            data, pages = (_ceremony(plan, assembler) if list_pdf is None
+                           else _ceremony_list_pdf(plan, master_pdf, text_pages, list_pdf))
+            _check_delivered(plan, "signature-pages.pdf",
+                             problems(data, pages=None if list_pdf else len(plan.listed))
                              + accessibility_problems(data, tagged=True))
             pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
     _record(plan, staging, manifest, docx_made + pdf_made)
@@ -268,6 +279,36 @@ def _ceremony(plan: Plan, assembler: Assembler) -> tuple[bytes, int]:
             earlier, replacing=plan.previous.organisations.index(only), title=title)
     return assembler.signature_pages_pdf(earlier, inserting=plan.listed.index(only),
                                          title=title)
+
+
+def _ceremony_list(plan: Plan, template: DocumentTemplate) -> bytes | None:
+    """With ``signing.layout: list``, the ceremony list of every listed organisation (also
+    with --only: it is one document), rendered from the list template; else None."""
+    if plan.signature_list is None:
+        return None
+    listing = dataclasses.replace(template, path=plan.signature_list)
+    return listing.render([organisation_context(o) for o in plan.everyone], include_text=False)
+
+
+def _ceremony_list_pdf(plan: Plan, master_pdf: Path, text_pages: int,
+                       list_pdf: Path) -> tuple[bytes, int]:
+    """signature-pages.pdf as the ceremony list, made archival as the ceremony file is."""
+    try:
+        listing = Assembler(master_pdf, text_pages, [list_pdf], salt="list:")
+    except AssemblyError as error:
+        raise StageFailed([in_template(
+            plan.signature_list or plan.template, "pdf-archival",
+            _("LibreOffice's ceremony list cannot be used: {error}.").format(error=error))],
+        ) from error
+    return listing.whole_pdf(title=f"{plan.agreement.title} – underskriftslista")
+
+
+def _listing(plan: Plan) -> list[dict[str, str | None]] | None:
+    """What the manifest records of the ceremony list: who is on it (for overens verify)."""
+    if plan.signature_list is None:
+        return None
+    return [{"organisation": o.id, "name": o.name, "org_number": o.org_number}
+            for o in plan.everyone]
 
 
 def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> None:

@@ -96,10 +96,19 @@ class Period:
     end: datetime.date
 
 
+class SignatureLayout(enum.StrEnum):
+    """What the ceremony file (signature-pages.pdf) is: every organisation's own signature
+    page, or one list that several organisations sign per page and the public body once."""
+
+    PAGES = "pages"
+    LIST = "list"
+
+
 @dataclass(frozen=True, slots=True)
 class Signing:
     place: str | None
     date: datetime.date | None
+    layout: SignatureLayout = SignatureLayout.PAGES
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from html import escape
 
 from overens_docs._domain import Agreement, Commitment, Paragraphs
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
-from overens_docs._render.context import cite, swedish_date
+from overens_docs._render.context import body_in_sentence, cite, swedish_date
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -53,7 +53,7 @@ def agreement_html(agreement: Agreement) -> bytes:
     """The whole agreement as an HTML document (UTF-8 bytes)."""
     short_names = {principle.id: principle.short_name for principle in agreement.principles}
     adoption = agreement.adoption
-    adopted = f"Antagen av {adoption.body}"
+    adopted = f"Antagen av {body_in_sentence(adoption.body)}"
     if adoption.date is not None:
         adopted += f" den {swedish_date(adoption.date)}"
     if adoption.diarienummer:

@@ -9,6 +9,7 @@ templates/default/README.md lists every name.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,41 @@ def cite(names: Sequence[str]) -> str:
     return f"(principen {joined})"
 
 
+# Words that make an adopting body a common noun ("kommunfullmäktige", "kultur- och
+# fritidsnämnden", "regeringen"), written with a small letter inside a sentence.
+_COMMON_NOUN = re.compile(
+    r"(fullmäktige|styrelsen?|nämnden?|utskottet|utskott|beredningen?|regeringen)", re.I)
+# Where the body's own name ends and what it belongs to begins ("… i Örebro").
+_HEAD_END = re.compile(r"\s(?:i|för|vid|inom)\s")
+
+
+def body_in_sentence(body: str) -> str:
+    """The adopting body as written inside a sentence ("Antagen av …").
+
+    People write it as a name on its own ("Kommunfullmäktige i Örebro"), but a decision-
+    making body is a common noun and takes a small letter mid-sentence: "Antagen av
+    kommunfullmäktige i Örebro". The first letter is lowered only when the first word is
+    such a noun ("Kommunstyrelsen", "Regionfullmäktige", "Socialnämnden", "Styrelsen för
+    …", "Regeringen"), or a compound's first part ("Kultur- och fritidsnämnden") whose
+    other words are all lower-case and end in one. Anything else is a proper name and
+    stays as written ("Region Värmland", "Örebro kommun", "Föreningsrådet", "KF").
+    """
+    head = _HEAD_END.split(body, maxsplit=1)[0].split()
+    if not head or not head[0][:1].isupper() or not head[0][1:].islower():
+        return body
+    first, last = head[0], head[-1]
+    compound = first.endswith("-") and all(word == word.lower() for word in head[1:]) and (
+        _ends_common(last))
+    if not (_ends_common(first) or compound):
+        return body
+    return body[0].lower() + body[1:]
+
+
+def _ends_common(word: str) -> bool:
+    match = _COMMON_NOUN.search(word.lower())
+    return match is not None and match.end() == len(word)
+
+
 def _signatory(signatory: Signatory | None) -> Context | None:
     return None if signatory is None else {"name": signatory.name, "title": signatory.title}
 
@@ -58,7 +94,8 @@ def agreement_context(agreement: Agreement) -> Context:
     return {
         "title": agreement.title,
         "public_body": {"name": agreement.public_body.name, "kind": agreement.public_body.kind},
-        "adoption": {"body": adoption.body, "date": _iso(adoption.date),
+        "adoption": {"body": adoption.body, "body_in_sentence": body_in_sentence(adoption.body),
+                     "date": _iso(adoption.date),
                      "date_text": swedish_date(adoption.date),
                      "diarienummer": adoption.diarienummer},
         "period": ({"start": _iso(period.start), "end": _iso(period.end),
@@ -79,7 +116,7 @@ def agreement_context(agreement: Agreement) -> Context:
                     for party in agreement.parties],
         "shared_commitments": [commitment(item) for item in agreement.shared_commitments],
         "signing": {"place": signing.place, "date": _iso(signing.date),
-                    "date_text": swedish_date(signing.date)},
+                    "date_text": swedish_date(signing.date), "layout": signing.layout.value},
         "text_fingerprint": short_form(text_fingerprint(agreement)),
     }
 
@@ -106,7 +143,7 @@ ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representa
 
 
 def render_context(agreement: Context, organisations: Sequence[Context], *,
-                   include_text: bool, signature_page_number: int | str = 0) -> Context:
+                   include_text: bool) -> Context:
     """Everything a document template may use (see templates/default/README.md).
 
     ``agreement`` is :func:`agreement_context`'s result, made once per build.
@@ -118,5 +155,4 @@ def render_context(agreement: Context, organisations: Sequence[Context], *,
         "public_signatory": public_party["signatory"],
         "organisations": list(organisations),
         "include_text": include_text,
-        "signature_page_number": signature_page_number,
     }

@@ -131,10 +131,8 @@ class DocumentTemplate:
     core: CoreProperties
     when: datetime.datetime = FALLBACK  # the build date: every ZIP entry carries it
 
-    def render(self, organisations: Sequence[Context], *, include_text: bool,
-               signature_page_number: int | str = 0) -> bytes:
-        context = render_context(self.agreement, organisations, include_text=include_text,
-                                 signature_page_number=signature_page_number)
+    def render(self, organisations: Sequence[Context], *, include_text: bool) -> bytes:
+        context = render_context(self.agreement, organisations, include_text=include_text)
         return normalise_docx(render(self.path, context, self.core), self.when)
 
 

@@ -34,8 +34,6 @@ from overens_docs._reproducible import zip_info
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
 _PLACEHOLDER_BYTES = re.compile(rb"XoverensX(\w+?)XplaceholderX")
-# The signature batches are rendered before LibreOffice has counted the text's pages.
-PAGE_NUMBER_PLACEHOLDER = _PLACEHOLDER.format("page")
 
 # A part split at its placeholders: literal bytes, then a field name, then bytes, ...
 _Segments = list[bytes | str]
@@ -137,11 +135,6 @@ class _Package:
                 package.writestr(zip_info(name, self.date), _fill(segments, values),
                                  compresslevel=1)
         return buffer.getvalue()
-
-
-def fill_page_number(document: bytes, page_number: int) -> bytes:
-    """Put the real page number where ``PAGE_NUMBER_PLACEHOLDER`` was rendered."""
-    return _Package(document).copy({"page": page_number})
 
 
 class Personaliser:
