@@ -47,18 +47,21 @@ class BuildResult:
     folders: list[Path] = field(default_factory=list)
     build_failed: bool = False
     seconds: dict[Path, float] = field(default_factory=dict)  # each built folder's build time
+    up_to_date: list[Path] = field(default_factory=list)  # folders left as they were
 
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           only: str | None = None, progress: bool | None = None,
-          timeout: float | None = None) -> BuildResult:
+          timeout: float | None = None, force: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
     Invalid input builds nothing: the result holds the findings. ``only`` builds one
     organisation's documents (by its id) into an existing build. ``progress`` shows a
     progress bar on standard error (default: when it is a terminal). ``timeout``: the
     seconds each LibreOffice run may take before it is taken to hang (default: a minute
-    plus 0.1 s per page). Raises
+    plus 0.1 s per page). An agreement whose build folder was built from the same inputs
+    and is intact is left as it is, in ``result.up_to_date`` (``force`` builds it anyway).
+    Raises
     :class:`~overens_docs.UsageError` for what cannot be done as asked, and
     :class:`~overens_docs.OverensError` when LibreOffice is missing or fails.
     """
@@ -76,15 +79,17 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
         agreement, organisations = read
         started = time.monotonic()
         try:
-            folder, findings = build_agreement(agreement, organisations, out=Path(out),
-                                               only=only, progress=show_progress,
-                                               timeout=timeout)
+            folder, findings, current = build_agreement(
+                agreement, organisations, out=Path(out), only=only, progress=show_progress,
+                timeout=timeout, force=force)
         except Refused as refused:  # the input asks for a build that would mix versions
             report.extend(refused.findings)
             continue
         report.extend(findings)
         if any(finding.severity is Severity.ERROR for finding in findings):
             result.build_failed = True
+        elif current:
+            result.up_to_date.append(folder)
         else:
             result.folders.append(folder)
             result.seconds[folder] = time.monotonic() - started

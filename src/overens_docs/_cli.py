@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help=_("how long each LibreOffice run may take before it is taken to hang "
                             "and stopped (default: a minute plus 0.1 s per page)"))
+    build.add_argument("--force", action="store_true",
+                       help=_("build even when a build folder is up to date (built from the "
+                            "same inputs, and unchanged since)"))
     verify = commands.add_parser(
         "verify", help=_("check a build folder, or a copy that came back signed"),
         description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
@@ -131,12 +134,16 @@ def _build(arguments: argparse.Namespace) -> int:
     from overens_docs._api import build  # noqa: PLC0415
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
-                   timeout=arguments.timeout)
+                   timeout=arguments.timeout, force=arguments.force)
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
-        print(reporters.as_json(result.report, built=[str(f) for f in result.folders]))
+        print(reporters.as_json(result.report, built=[str(f) for f in result.folders],
+                                up_to_date=[str(f) for f in result.up_to_date]))
     else:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
+        for folder in result.up_to_date:
+            print(_("{folder} is up to date (built from the same inputs; --force builds it "
+                    "again)").format(folder=folder))
         for folder in result.folders:
             print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
     if result.build_failed:

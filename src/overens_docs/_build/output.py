@@ -77,6 +77,7 @@ class Manifest:
     text_fingerprint: str
     organisations: list[str] = field(default_factory=list)  # ids, in list order
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inputs: str | None = None  # the key of the inputs it was built from (see freshness.py)
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
@@ -85,8 +86,9 @@ class Manifest:
             document = json.loads(path.read_text(encoding="utf-8"))
             return cls(str(document["agreement"]), str(document["text_fingerprint"]),
                        [str(item) for item in document["organisations"]],
-                       {str(entry["path"]): dict(entry) for entry in document["files"]})
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+                       {str(entry["path"]): dict(entry) for entry in document["files"]},
+                       inputs=str(document["inputs"]) if document.get("inputs") else None)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
@@ -116,6 +118,8 @@ class Manifest:
         document = {"agreement": self.agreement, "text_fingerprint": self.text_fingerprint,
                     "organisations": self.organisations,
                     "files": [self.files[name] for name in sorted(self.files)]}
+        if self.inputs is not None:
+            document["inputs"] = self.inputs
         write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
 
 

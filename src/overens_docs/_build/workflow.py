@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from overens_docs._assemble import Assembler, AssemblyError
-from overens_docs._build import processes, signature_pages
+from overens_docs._build import freshness, processes, signature_pages
 from overens_docs._build.organisation_files import (
     DocxState,
     Made,
@@ -73,12 +73,15 @@ TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
 T = TypeVar("T")
 
 
-def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
+def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
                     out: Path, only: str | None = None, progress: bool = False,
-                    timeout: float | None = None) -> tuple[Path, list[Finding]]:
+                    timeout: float | None = None,
+                    force: bool = False) -> tuple[Path, list[Finding], bool]:
     """Build one valid agreement into ``out/<agreement id>/``.
 
-    Returns the destination and the findings that stopped the build (empty when built).
+    Returns the destination, the findings that stopped the build (empty when built), and
+    whether the destination was up to date already (built from the same inputs, and
+    intact: see :mod:`freshness`), so that nothing was done; ``force`` builds anyway.
     ``timeout``: seconds each LibreOffice run may take (default: by its number of pages).
     ``progress``: show progress on standard error.
     Raises :class:`~overens_docs._errors.UsageError` for a build that cannot be done as
@@ -93,7 +96,10 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         if path is not None and not path.is_file():
             return destination, [at(place, "template-missing",
                                     f"The template {display(path)} does not exist (or is a "
-                                    "folder): check template in agreement.yaml.")]
+                                    "folder): check template in agreement.yaml.")], False
+    inputs = freshness.inputs_key(the_plan) if the_plan.complete else None
+    if not force and freshness.up_to_date(destination, inputs):
+        return destination, [], True
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(destination)
@@ -104,12 +110,13 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
             with _template_findings(the_plan):
                 manifest = _make(the_plan, Path(work), staging, progress=progress)
+            manifest.inputs = inputs
             _move_into_place(the_plan, manifest, staging)
     except StageFailed as failed:
-        return destination, failed.findings
+        return destination, failed.findings, False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return destination, []
+    return destination, [], False
 
 
 def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
