@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import OREBRO
-from overens_docs._build import freshness
+from overens_docs._build import freshness, workflow
 from overens_docs._build.plan import plan
 from overens_docs._validate import validate_paths
 
@@ -30,9 +31,20 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 @pytest.mark.libreoffice
 def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, soffice) -> None:
+        run_cli, orebro_copy, tmp_path, soffice, monkeypatch) -> None:
+    """Also: the rebuild converts the signature pages side by side with the text, numbered
+    by the earlier build's page count, and they come out the very same."""
+    early = []
+    convert_early = workflow._convert_early
+
+    def spy(*arguments: Any) -> Any:
+        early.append(arguments[3])
+        return convert_early(*arguments)
+
+    monkeypatch.setattr(workflow, "_convert_early", spy)
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    assert early == []  # nothing to go by
     before = _snapshot(out / "orebro")
     again = run_cli("build", orebro_copy, "--out", out, "--format", "json")
     assert again.exit_code == 0
@@ -45,6 +57,20 @@ def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type:
     assert {name: data for name, (_, data) in after.items()} == {
         name: data for name, (_, data) in before.items()}
     assert after["manifest.json"][0] != before["manifest.json"][0]
+    files = json.loads(after["manifest.json"][1])["files"]
+    assert early == [next(f["pages"] for f in files if f["path"] == "agreement.pdf")]
+
+
+@pytest.mark.libreoffice
+def test_signature_pages_numbered_for_another_page_count_are_not_used(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, soffice, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    before = _snapshot(out / "orebro")
+    monkeypatch.setattr(workflow, "_text_pages_before", lambda plan: 1)  # a wrong guess
+    assert run_cli("build", orebro_copy, "--out", out, "--force").exit_code == 0
+    assert {name: data for name, (_, data) in _snapshot(out / "orebro").items()} == {
+        name: data for name, (_, data) in before.items()}
 
 
 @pytest.mark.libreoffice

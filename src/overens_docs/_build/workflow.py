@@ -11,7 +11,9 @@
    proven first) and this one renders the signature pages in one batch per core. The text
    PDFs are checked before anything is built on them; then the batches are converted side
    by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
-   one's profile.
+   one's profile. When an earlier build says how many pages the text had, the batches are
+   converted side by side with the text instead, numbered for that count, and used if the
+   count is still the same (:func:`_convert_early`).
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
    the ceremony file of all signature pages is made here meanwhile.
@@ -31,7 +33,7 @@ import contextlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,7 +57,7 @@ from overens_docs._build.output import (
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import accessibility_problems, expected_fonts_missing, problems
-from overens_docs._convert import Conversion, timeout_for
+from overens_docs._convert import PAGES_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
@@ -63,7 +65,7 @@ from overens_docs._pdf import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
-from overens_docs._render.personalise import Personaliser
+from overens_docs._render.personalise import Personaliser, fill_page_number
 from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._reproducible import normalise_pdf
 from overens_docs._targets import display
@@ -144,6 +146,9 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         batches = [] if plan.form else signature_pages.render_batches(
             template, plan.organisations,
             parts=processes.cores() if processes.parallel(count) else 1)
+        guess = _text_pages_before(plan)
+        early = _convert_early(stack, batches, work / "early", guess, plan.timeout,
+                               notify) if guess else []
         agreement_pdf, master_pdf = text.wait()
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
@@ -162,7 +167,12 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
                                                         plan.organisations, work, text_pages + 1)
             order: list[tuple[Organisation, ...]] = [(o,) for o in plan.organisations]
+        elif early and guess == text_pages:  # the pages converted meanwhile are right
+            signature_pdfs = [conversion.wait()[0] for conversion in early]
+            order = [batch.organisations for batch in batches]
         else:
+            for conversion in early:  # numbered for another page count: stop them
+                conversion.__exit__(None, None, None)
             signature_pdfs = signature_pages.convert_batches(
                 batches, work, text_pages + 1, profile,
                 timeout=timeout_for(max(len(b.organisations) for b in batches), plan.timeout)
@@ -197,6 +207,34 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     _stage(staging, manifest, "signatories.csv", signatories_csv(plan.everyone),
            "signatories-csv", None)
     return manifest
+
+
+def _text_pages_before(plan: Plan) -> int | None:
+    """How many pages the text had in the build this one replaces, if there is one."""
+    previous = plan.previous or Manifest.read(plan.destination / MANIFEST)
+    entry = previous.files.get("agreement.pdf") if previous is not None else None
+    pages = entry.get("pages") if entry is not None else None
+    return pages if isinstance(pages, int) and pages > 0 else None
+
+
+def _convert_early(stack: contextlib.ExitStack[bool | None], batches: list[signature_pages.Batch],  # noqa: PLR0913
+                   folder: Path, text_pages: int, timeout: float | None,
+                   notify: Callable[[str], None] | None) -> list[Conversion]:
+    """The signature batches, numbered as if the text had as many pages as last time,
+    converted side by side with the text instead of after it: the signature pages need the
+    text's page count for their page number, and only LibreOffice can count them, but a
+    text that changed (the build that is not up to date) mostly keeps its page count. Each
+    conversion is used only when the text's count turns out the same; the pages are then
+    the very same, as the documents are."""
+    conversions = []
+    for index, batch in enumerate(batches):
+        path = folder / f"signatures-{index}.docx"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(fill_page_number(batch.document, text_pages + 1))
+        conversions.append(stack.enter_context(Conversion(
+            [path], folder, pdf_filter=PAGES_FILTER,
+            timeout=timeout_for(len(batch.organisations), timeout), notify=notify)))
+    return conversions
 
 
 @contextlib.contextmanager
