@@ -87,20 +87,21 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("text for people (default), json for programs"))
 
     diff = commands.add_parser(
-        "diff", help="what changed between two versions of an agreement, and who must sign again",
-        description="Validate OLD and NEW (agreement folders or agreement.yaml files) and list "
-                    "what changed, by id: principles, definitions, parties, commitments and "
-                    "fields. Exit 0 when the texts are the same, 1 when they differ, 2 on "
-                    "invalid input. With --out: jamforelsedokument.docx (Word tracked "
-                    "changes) and jamforelsedokument.pdf.")
+        "diff", help=_("what changed between two versions of an agreement, and who must sign "
+                       "again"),
+        description=_("Validate OLD and NEW (agreement folders or agreement.yaml files) and "
+                      "list what changed, by id: principles, definitions, parties, commitments "
+                      "and fields. Exit 0 when the texts are the same, 1 when they differ, 2 on "
+                      "invalid input. With --out: jamforelsedokument.docx (Word tracked "
+                      "changes) and jamforelsedokument.pdf."))
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("--format", choices=("text", "json"), default="text",
-                      help="text for people (default, a Swedish summary), json for programs")
+                      help=_("text for people (default, a Swedish summary), json for programs"))
     diff.add_argument("--out", type=Path, metavar="DIR",
-                      help="write the jämförelsedokument (.docx and .pdf) into DIR")
+                      help=_("write the jämförelsedokument (.docx and .pdf) into DIR"))
     diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                      help="how long LibreOffice may take for the PDF (default: a minute)")
+                      help=_("how long LibreOffice may take for the PDF (default: a minute)"))
     # --lang also after the command, where users put it.
     for command in (validate, build, verify, status, diff):
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
@@ -267,7 +268,7 @@ def _diff(arguments: argparse.Namespace) -> int:
         written = diff.write_comparison(result.old, result.new, arguments.out,
                                         timeout=arguments.timeout)
         for path in written:
-            print(f"Wrote {path}", file=sys.stderr)
+            print(_("Wrote {path}").format(path=path), file=sys.stderr)
     revision = result.revision
     print(summary.as_json(revision) if arguments.format == "json" else summary.as_text(revision))
     return EXIT_OK if revision.comparison.same_text else EXIT_FINDINGS

@@ -22,6 +22,7 @@ from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
 from overens_docs._render.personalise import PAGE_NUMBER_PLACEHOLDER, fill_page_number
@@ -78,7 +79,8 @@ def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Ass
         for issue in page_problems(document):
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
-                f"LibreOffice's signature pages are not fit to archive: {issue}.")])
+                _("LibreOffice's signature pages are not fit to archive: {problem}.").format(
+                    problem=issue))])
 
 
 def _normalised(text: str) -> str:
@@ -103,9 +105,10 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
         if found is None:  # the text could not be matched: say what is known
             return [in_template(
                 plan.template, "signature-page-overflow",
-                f"{len(organisations)} signature pages came out as {pages} pages: one of "
-                f"{organisations[0].name!r} … {organisations[-1].name!r} does not fit on "
-                "one page.")]
+                _("{count} signature pages came out as {pages} pages: one of '{first}' … "
+                  "'{last}' does not fit on one page.").format(
+                    count=len(organisations), pages=pages, first=organisations[0].name,
+                    last=organisations[-1].name))]
         starts.append(found)
     ends = [*starts[1:], pages]
     over = [end - start > 1 for start, end in zip(starts, ends, strict=True)]
@@ -113,14 +116,15 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
         party = plan.agreement.public_party
         return [at(party.signatory.place if party.signatory else party.place,
                    "signature-page-overflow",
-                   "No organisation's signature page fits on one page, so what is too long is "
-                   "the public body's signatory (name and title) or the template's signature "
-                   f"section ({display(plan.template)}).")]
+                   _("No organisation's signature page fits on one page, so what is too long "
+                     "is the public body's signatory (name and title) or the template's "
+                     "signature section ({template}).").format(template=display(plan.template)))]
     return [for_organisation(
         organisation, "signature-page-overflow",
-        f"The signature page of {organisation.name!r} takes {end - start} pages: its name, "
-        "representative or title, with the agreement's title above them, is too long for "
-        "one page. Shorten it here, or make the template's signature section smaller.")
+        _("The signature page of '{name}' takes {pages} pages: its name, representative or "
+          "title, with the agreement's title above them, is too long for one page. Shorten it "
+          "here, or make the template's signature section smaller.").format(
+            name=organisation.name, pages=end - start))
         for organisation, start, end in zip(organisations, starts, ends, strict=True)
         if end - start > 1]
 
@@ -146,7 +150,8 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
     if missing:
         raise StageFailed([in_template(
             form_path, "template-form-fields",
-            f"The form {form_path.name} lacks the fields {', '.join(missing)}.")])
+            _("The form {form} lacks the fields {fields}.").format(
+                form=form_path.name, fields=", ".join(missing)))])
     signatory = agreement.public_party.signatory
     findings = []
     filled = []

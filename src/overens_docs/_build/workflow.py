@@ -61,6 +61,7 @@ from overens_docs._convert import PAGES_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._pdf import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context
@@ -97,8 +98,9 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
                         (the_plan.form, choice.signature_form_place)):
         if path is not None and not path.is_file():
             return destination, [at(place, "template-missing",
-                                    f"The template {display(path)} does not exist (or is a "
-                                    "folder): check template in agreement.yaml.")], False
+                                    _("The template {template} does not exist (or is a "
+                                      "folder): check template in agreement.yaml.").format(
+                                        template=display(path)))], False
     inputs = freshness.inputs_key(the_plan) if the_plan.complete else None
     if not force and freshness.up_to_date(destination, inputs):
         return destination, [], True
@@ -106,8 +108,9 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         destination.parent.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(destination)
     except OSError as error:
-        raise UsageError(f"{display(destination.parent)}: cannot write there "
-                         f"({error.strerror or error}). Choose another --out folder.") from error
+        raise UsageError(_("{folder}: cannot write there ({reason}). Choose another --out "
+                           "folder.").format(folder=display(destination.parent),
+                                             reason=error.strerror or error)) from error
     try:
         with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
             with _template_findings(the_plan):
@@ -184,7 +187,8 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         except AssemblyError as error:
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
-                f"LibreOffice's signature pages cannot be used: {error}.")]) from error
+                _("LibreOffice's signature pages cannot be used: {error}.").format(
+                    error=error))]) from error
         if plan.form is None:
             signature_pages.check_batches(batches, signature_pdfs, assembler, plan)
         docx_made = list(documents.results())  # long done: written during the conversions
@@ -254,7 +258,8 @@ def _template_findings(plan: Plan) -> Iterator[None]:
 def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
     """LibreOffice's text PDFs, checked before anything is built on them."""
     findings = [in_template(plan.template, "pdf-archival",
-                            f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
+                            _("LibreOffice's {file} is not fit to archive: {problem}.").format(
+                                file=pdf.name, problem=issue))
                 for pdf in (agreement_pdf, master_pdf) for issue in problems(pdf)]
     if findings:
         raise StageFailed(findings)
@@ -262,16 +267,18 @@ def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
     if missing_fonts:
         findings.append(in_template(
             plan.template, "pdf-fonts",
-            f"The fonts {', '.join(missing_fonts)} are not installed, so LibreOffice replaced "
-            "them. Install fonts-liberation2."))
+            _("The fonts {fonts} are not installed, so LibreOffice replaced them. Install "
+              "fonts-liberation2.").format(fonts=", ".join(missing_fonts))))
     if findings:
         raise StageFailed(findings)
 
 
 def _check_delivered(plan: Plan, name: str, found: list[str]) -> None:
     if found:
-        raise StageFailed([in_template(plan.template, "pdf-archival",
-                                       f"{name} is not fit to deliver: {'; '.join(found)}.")])
+        raise StageFailed([in_template(
+            plan.template, "pdf-archival",
+            _("{file} is not fit to deliver: {problems}.").format(file=name,
+                                                                   problems="; ".join(found)))])
 
 
 def _stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
@@ -297,7 +304,8 @@ def _record(plan: Plan, staging: Path, manifest: Manifest, made: list[Made]) -> 
     if failed:
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
-                             f"The documents for {organisation.name} could not be made: {error}")
+                             _("The documents for {name} could not be made: {error}").format(
+                                 name=organisation.name, error=error))
             for organisation, error in failed.values()])
 
 
@@ -338,6 +346,6 @@ def _progress(items: Iterable[T], total: int, show: bool) -> Iterable[T]:
         return items
     from tqdm import tqdm  # noqa: PLC0415 -- only for long builds on a terminal
 
-    bar: Iterable[T] = tqdm(items, total=total, desc="Signaturklara PDF:er", unit="st",
-                            file=sys.stderr)
+    bar: Iterable[T] = tqdm(items, total=total, desc=_("Signature-ready PDFs"),
+                            unit=_("files"), file=sys.stderr)
     return bar

@@ -18,6 +18,7 @@ from overens_docs._convert import convert
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
+from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
@@ -48,14 +49,15 @@ class DiffResult:
 def _target(path: Path) -> Target:
     if path.is_file():
         if path.suffix.lower() not in (".yaml", ".yml") or "organisations" in path.name:
-            raise UsageError(f"{path}: diff compares agreements: give an agreement folder or "
-                             f"its {AGREEMENT_FILE}.")
+            raise UsageError(_("{path}: diff compares agreements: give an agreement folder or "
+                               "its {file}.").format(path=path, file=AGREEMENT_FILE))
         return Target(path.parent, only=path)
     if path.is_dir() and (path / AGREEMENT_FILE).is_file():
         if any((path / name).is_file() for name in ORGANISATION_FILES):
             return Target(path)
         return Target(path, only=path / AGREEMENT_FILE)
-    raise UsageError(f"{path}: no such agreement folder or {AGREEMENT_FILE}.")
+    raise UsageError(_("{path}: no such agreement folder or {file}.").format(
+        path=path, file=AGREEMENT_FILE))
 
 
 def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisation, ...]]:
@@ -73,7 +75,7 @@ def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisat
 def diff(old: Path, new: Path) -> DiffResult:
     """Validate ``old`` and ``new`` and compare them; invalid input gives findings only."""
     result = DiffResult(Report())
-    result.old, _ = _read(old, result.report)
+    result.old, _old_organisations = _read(old, result.report)
     result.new, organisations = _read(new, result.report)
     if result.old is None or result.new is None or result.report.fails():
         return result
