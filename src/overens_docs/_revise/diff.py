@@ -27,7 +27,7 @@ from overens_docs._revise.compare import compare
 from overens_docs._revise.redline import DOCUMENT, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
-from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target
+from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
 from overens_docs._validate import check_target
 
 DEFAULT_TEMPLATE = "default/agreement.docx"  # as a build uses (overens_docs._build.plan)
@@ -99,7 +99,9 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
     """Write ``jamforelsedokument.docx`` (tracked changes) and ``.pdf`` (the changes as
     underlining and strike-through) into ``out``; both versions through the new one's
     template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
-    template = data_dir("templates") / (new.template.document or DEFAULT_TEMPLATE)
+    templates = data_dir("templates")
+    check_out(out, inputs=(old.folder, new.folder, templates))
+    template = templates / (new.template.document or DEFAULT_TEMPLATE)
     when = build_date(new.signing.date, new.adoption.date)
     tracked = tracked_docx(render_version(old, template),
                            render_version(new, template), when)
@@ -114,6 +116,24 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
         pdf_path = out / PDF_NAME
         pdf_path.write_bytes(pdf.read_bytes())
     return [docx_path, pdf_path]
+
+
+def check_out(out: Path, *, inputs: tuple[Path, ...]) -> None:
+    """Refuse (with :class:`UsageError`, before anything is written) an ``--out`` folder
+    that is an input folder or lies inside one: the jämförelsedokument would land among
+    the agreement's own files (and the next build or diff would find it there) or among
+    the templates. A folder that merely holds the inputs further down is fine: diff writes
+    two files of its own names into it and replaces nothing else."""
+    resolved = out.resolve()
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(_("{path} is a file, not a folder: --out names the folder the "
+                           "jämförelsedokument is written into.").format(path=display(out)))
+    for folder in inputs:
+        if resolved.is_relative_to(folder.resolve()):
+            raise UsageError(
+                _("{out}: writing there would put the jämförelsedokument among the inputs "
+                  "in {folder}. Choose another --out folder.").format(
+                    out=display(out), folder=display(folder)))
 
 
 def _printable(tracked: bytes) -> bytes:
