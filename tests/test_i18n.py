@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from conftest import EXAMPLES, ROOT, CliResult
+from conftest import EXAMPLES, ROOT, CliResult, template_variant
 from overens_docs import _i18n
 from overens_docs._cli import main
 
@@ -172,3 +172,36 @@ def test_help_and_argument_errors_follow_lang(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     assert "where to write (default: build/)" in capsys.readouterr().out
+
+
+def test_build_findings_read_in_swedish_and_their_json_is_the_same(  # type: ignore[no-untyped-def]
+        orebro_copy, tmp_path) -> None:
+    """Findings the build stages add (a template that uses a name the data lacks; --only
+    without an earlier build): Swedish with --lang sv, English with LANG=C, and otherwise
+    the same JSON. Neither gets as far as LibreOffice."""
+    broken = template_variant(tmp_path, b"{{ agreement.title }}", b"{{ agreement.kommunnamn }}")
+    (orebro_copy / "broken.docx").write_bytes(broken.read_bytes())  # beside the agreement
+    agreement = orebro_copy / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8")
+                         + "template:\n  document: broken.docx\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    for arguments, rule, english_words, swedish_words in (
+            ((), "template-undefined", "The template uses 'kommunnamn', which the data does not",
+             "Mallen använder 'kommunnamn', som inte finns i uppgifterna"),
+            (("--only", "asens-hembygd"), "build-only-without-build",
+             "--only asens-hembygd updates an earlier build, and there is none",
+             "--only asens-hembygd uppdaterar ett tidigare bygge, och det finns inget")):
+        command = ("build", str(orebro_copy), "--out", out, *arguments)
+        english = _overens(*command, "--format", "json", lang="C")
+        swedish = _overens("--lang", "sv", *command, "--format", "json", lang="C")
+        assert english.returncode == swedish.returncode != 0, english.stderr
+        english_json, swedish_json = json.loads(english.stdout), json.loads(swedish.stdout)
+        [english_finding] = english_json["findings"]
+        [swedish_finding] = swedish_json["findings"]
+        assert english_finding["rule"] == rule
+        assert english_words in english_finding.pop("message")
+        assert swedish_words in swedish_finding.pop("message")
+        assert english_json == swedish_json
+        text = _overens("--lang", "sv", *command, lang="C")
+        assert f"fel [{rule}]" in text.stderr
+        assert not (tmp_path / "out" / "orebro").exists()

@@ -19,12 +19,14 @@ from lxml import etree
 from conftest import EXAMPLES, OREBRO
 from overens_docs._domain import Agreement
 from overens_docs._domain.template_files import document_template
+from overens_docs._package_data import data_dir
 from overens_docs._render.docx import xml_parts
 from overens_docs._revise import diff as revise
 from overens_docs._revise.compare import ORDER, Kind, compare
 from overens_docs._revise.redline import AUTHOR, DOCUMENT, paragraph_text, tracked_docx, w
 from overens_docs._revise.review import accept_all, marked_up, reject_all
 from overens_docs._revise.summary import word_diff
+from overens_docs._targets import display
 
 OLD = EXAMPLES / "revision" / "old"
 NEW = EXAMPLES / "revision" / "new"
@@ -230,3 +232,38 @@ def test_any_edit_of_the_commitments_is_accepted_and_rejected_exactly(data: st.D
     tracked = xml_parts(tracked_docx(before, after, WHEN))[DOCUMENT]
     assert accept_all(tracked) == _texts(after)
     assert reject_all(tracked) == _texts(before)
+
+
+@pytest.mark.parametrize("where", ["the new folder", "inside the old folder", "a file",
+                                   "the templates"])
+def test_diff_out_overlapping_an_input_is_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path, where) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(OLD, old)
+    shutil.copytree(NEW, new)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    out = {"the new folder": new, "inside the old folder": old / "jamforelse",
+           "a file": tmp_path / "notes.txt",
+           "the templates": data_dir("templates") / "default"}[where]
+    before = {p: p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    templates = sorted(data_dir("templates").rglob("*"))
+    result = run_cli("diff", old, new, "--out", out, "--format", "json")
+    assert result.exit_code == 2
+    message = json.loads(result.stdout)["error"]
+    named = "notes.txt" if where == "a file" else display(
+        {"the new folder": new, "inside the old folder": old}.get(where, data_dir("templates")))
+    assert named in message and "--out" in message
+    assert {p: p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()} == before
+    assert not (old / "jamforelse").exists()
+    assert sorted(data_dir("templates").rglob("*")) == templates
+
+
+@pytest.mark.libreoffice
+def test_diff_out_may_hold_the_inputs_further_down(run_cli, tmp_path, soffice) -> None:  # type: ignore[no-untyped-def]
+    """Diff writes two files of its own names into --out and replaces nothing, so a folder
+    that holds the agreement folders (such as the working folder) is a fine place."""
+    shutil.copytree(OLD, tmp_path / "old")
+    shutil.copytree(NEW, tmp_path / "new")
+    result = run_cli("diff", tmp_path / "old", tmp_path / "new", "--out", tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert (tmp_path / revise.DOCX_NAME).is_file() and (tmp_path / revise.PDF_NAME).is_file()

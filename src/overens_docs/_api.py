@@ -9,12 +9,11 @@ or exits. :mod:`overens_docs` re-exports these.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._build import Refused, build_agreement
+from overens_docs._build import Options, Request, build_all
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
 from overens_docs._i18n import _
@@ -47,18 +46,21 @@ class BuildResult:
     folders: list[Path] = field(default_factory=list)
     build_failed: bool = False
     seconds: dict[Path, float] = field(default_factory=dict)  # each built folder's build time
+    up_to_date: list[Path] = field(default_factory=list)  # folders left as they were
 
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           only: str | None = None, progress: bool | None = None,
-          timeout: float | None = None) -> BuildResult:
+          timeout: float | None = None, force: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
     Invalid input builds nothing: the result holds the findings. ``only`` builds one
     organisation's documents (by its id) into an existing build. ``progress`` shows a
     progress bar on standard error (default: when it is a terminal). ``timeout``: the
     seconds each LibreOffice run may take before it is taken to hang (default: a minute
-    plus 0.1 s per page). Raises
+    plus 0.1 s per page). An agreement whose build folder was built from the same inputs
+    and is intact is left as it is, in ``result.up_to_date`` (``force`` builds it anyway).
+    Raises
     :class:`~overens_docs.UsageError` for what cannot be done as asked, and
     :class:`~overens_docs.OverensError` when LibreOffice is missing or fails.
     """
@@ -67,27 +69,30 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if report.fails():
         return result
     show_progress = sys.stderr.isatty() if progress is None else progress
+    requests = []
     for checked in checked_all:
         if checked.target.only is not None:
             raise UsageError(_("{file}: build takes agreement folders, not files.")
                              .format(file=checked.target.only))
         read = checked.read()
         assert read is not None  # noqa: S101 -- valid and complete, as checked above
-        agreement, organisations = read
-        started = time.monotonic()
-        try:
-            folder, findings = build_agreement(agreement, organisations, out=Path(out),
-                                               only=only, progress=show_progress,
-                                               timeout=timeout)
-        except Refused as refused:  # the input asks for a build that would mix versions
-            report.extend(refused.findings)
+        requests.append(Request(*read))
+    options = Options(Path(out), only, show_progress, timeout, force)
+    for outcome in build_all(requests, options):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.refused:  # the input asks for a build that would mix versions
+            report.extend(outcome.refused)
             continue
-        report.extend(findings)
-        if any(finding.severity is Severity.ERROR for finding in findings):
+        assert outcome.destination is not None  # noqa: S101 -- neither refused nor failed
+        report.extend(outcome.findings)
+        if any(finding.severity is Severity.ERROR for finding in outcome.findings):
             result.build_failed = True
+        elif outcome.up_to_date:
+            result.up_to_date.append(outcome.destination)
         else:
-            result.folders.append(folder)
-            result.seconds[folder] = time.monotonic() - started
+            result.folders.append(outcome.destination)
+            result.seconds[outcome.destination] = outcome.seconds
     return result
 
 

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help=_("how long each LibreOffice run may take before it is taken to hang "
                             "and stopped (default: a minute plus 0.1 s per page)"))
+    build.add_argument("--force", action="store_true",
+                       help=_("build even when a build folder is up to date (built from the "
+                            "same inputs, and unchanged since)"))
     verify = commands.add_parser(
         "verify", help=_("check a build folder, or a copy that came back signed"),
         description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
@@ -84,20 +87,21 @@ def _parser() -> argparse.ArgumentParser:
                         help=_("text for people (default), json for programs"))
 
     diff = commands.add_parser(
-        "diff", help="what changed between two versions of an agreement, and who must sign again",
-        description="Validate OLD and NEW (agreement folders or agreement.yaml files) and list "
-                    "what changed, by id: principles, definitions, parties, commitments and "
-                    "fields. Exit 0 when the texts are the same, 1 when they differ, 2 on "
-                    "invalid input. With --out: jamforelsedokument.docx (Word tracked "
-                    "changes) and jamforelsedokument.pdf.")
+        "diff", help=_("what changed between two versions of an agreement, and who must sign "
+                       "again"),
+        description=_("Validate OLD and NEW (agreement folders or agreement.yaml files) and "
+                      "list what changed, by id: principles, definitions, parties, commitments "
+                      "and fields. Exit 0 when the texts are the same, 1 when they differ, 2 on "
+                      "invalid input. With --out: jamforelsedokument.docx (Word tracked "
+                      "changes) and jamforelsedokument.pdf."))
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.add_argument("--format", choices=("text", "json"), default="text",
-                      help="text for people (default, a Swedish summary), json for programs")
+                      help=_("text for people (default, a Swedish summary), json for programs"))
     diff.add_argument("--out", type=Path, metavar="DIR",
-                      help="write the jämförelsedokument (.docx and .pdf) into DIR")
+                      help=_("write the jämförelsedokument (.docx and .pdf) into DIR"))
     diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                      help="how long LibreOffice may take for the PDF (default: a minute)")
+                      help=_("how long LibreOffice may take for the PDF (default: a minute)"))
     template_commands = _template_parsers(commands)
     # --lang also after the command, where users put it.
     for command in (validate, build, verify, status, diff, *template_commands):
@@ -178,12 +182,16 @@ def _build(arguments: argparse.Namespace) -> int:
     from overens_docs._api import build  # noqa: PLC0415
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
-                   timeout=arguments.timeout)
+                   timeout=arguments.timeout, force=arguments.force)
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
-        print(reporters.as_json(result.report, built=[str(f) for f in result.folders]))
+        print(reporters.as_json(result.report, built=[str(f) for f in result.folders],
+                                up_to_date=[str(f) for f in result.up_to_date]))
     else:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
+        for folder in result.up_to_date:
+            print(_("{folder} is up to date (built from the same inputs; --force builds it "
+                    "again)").format(folder=folder))
         for folder in result.folders:
             print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
     if result.build_failed:
@@ -307,7 +315,7 @@ def _diff(arguments: argparse.Namespace) -> int:
         written = diff.write_comparison(result.old, result.new, arguments.out,
                                         timeout=arguments.timeout)
         for path in written:
-            print(f"Wrote {path}", file=sys.stderr)
+            print(_("Wrote {path}").format(path=path), file=sys.stderr)
     revision = result.revision
     print(summary.as_json(revision) if arguments.format == "json" else summary.as_text(revision))
     return EXIT_OK if revision.comparison.same_text else EXIT_FINDINGS

@@ -88,8 +88,10 @@ def _severity(severity: Severity) -> str:
     return _("error") if severity is Severity.ERROR else _("warning")
 
 
-def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote) goes into the summary."""
+def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
+            up_to_date: list[str] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
+    left as they were) go into the summary."""
     document: dict[str, object] = {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
@@ -102,4 +104,6 @@ def as_json(report: Report, *, strict: bool = False, built: list[str] | None = N
     }
     if built is not None:
         document["summary"]["built"] = built  # type: ignore[index]
+    if up_to_date is not None:
+        document["summary"]["up_to_date"] = up_to_date  # type: ignore[index]
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -21,6 +21,7 @@ from overens_docs._check import (
     structure_problems,
 )
 from overens_docs._domain import Organisation
+from overens_docs._i18n import _
 from overens_docs._render.personalise import Personaliser
 
 FOLDER = "organisations"
@@ -113,7 +114,8 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
             title=f"{state.title} – {organisation.name}")
         found = state.text_problems + found
         if found:
-            return Made(organisation, None, f"its PDF is not fit to deliver: {'; '.join(found)}")
+            return Made(organisation, None, _("its PDF is not fit to deliver: {problems}")
+                        .format(problems="; ".join(found)))
         write_staged(state.staging / relative, data)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
         return Made(organisation, None, f"{type(error).__name__}: {error}")

@@ -80,6 +80,7 @@ class Manifest:
     signature_layout: str = "pages"  # what signature-pages.pdf is: "pages" or "list"
     # With layout "list": who is on the list ({"organisation", "name", "org_number"} each).
     signature_list: list[dict[str, str | None]] | None = None
+    inputs: str | None = None  # the key of the inputs it was built from (see freshness.py)
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
@@ -91,8 +92,9 @@ class Manifest:
                        [str(item) for item in document["organisations"]],
                        {str(entry["path"]): dict(entry) for entry in document["files"]},
                        str(document.get("signature_layout", "pages")),
-                       [dict(entry) for entry in listing] if listing is not None else None)
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+                       [dict(entry) for entry in listing] if listing is not None else None,
+                       inputs=str(document["inputs"]) if document.get("inputs") else None)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
@@ -125,6 +127,8 @@ class Manifest:
         if self.signature_list is not None:
             document["signature_list"] = self.signature_list
         document["files"] = [self.files[name] for name in sorted(self.files)]
+        if self.inputs is not None:
+            document["inputs"] = self.inputs
         write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
 
 

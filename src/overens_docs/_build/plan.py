@@ -110,15 +110,18 @@ def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
     place = agreement.place
     if previous is None:
         raise Refused([at(place, "build-only-without-build",
-                          f"--only {only} updates an earlier build, and there is none in "
-                          f"{display(destination)}. Run a full build first (without --only).")])
+                          _("--only {id} updates an earlier build, and there is none in "
+                            "{folder}. Run a full build first (without --only).").format(
+                              id=only, folder=display(destination)))])
     if previous.text_fingerprint != fingerprint:
         raise Refused([at(place, "build-only-text-changed",
-                          f"The agreement's text has changed since {display(destination)} was "
-                          f"built (text fingerprint {short_form(previous.text_fingerprint)}, "
-                          f"now {short_form(fingerprint)}): --only would mix two texts in one "
-                          "build. Run a full build (without --only), so that every "
-                          "organisation gets the new text.")])
+                          _("The agreement's text has changed since {folder} was built (text "
+                            "fingerprint {before}, now {now}): --only would mix two texts in "
+                            "one build. Run a full build (without --only), so that every "
+                            "organisation gets the new text.").format(
+                              folder=display(destination),
+                              before=short_form(previous.text_fingerprint),
+                              now=short_form(fingerprint)))])
     layout = agreement.signing.layout.value
     if previous.signature_layout != layout:
         raise Refused([at(place, "build-only-layout-changed", _(
@@ -129,9 +132,10 @@ def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
     others = [identifier for identifier in listed if identifier != only]
     if [identifier for identifier in previous.organisations if identifier != only] != others:
         raise Refused([at(place, "build-only-list-changed",
-                          "The list of organisations has changed since the last full build "
-                          "in other ways than this organisation: run a full build (without "
-                          "--only), so that the ceremony file and the manifest list them all.")])
+                          _("The list of organisations has changed since the last full build "
+                            "in other ways than this organisation: run a full build (without "
+                            "--only), so that the ceremony file and the manifest list them "
+                            "all."))])
     return previous
 
 
@@ -144,25 +148,26 @@ def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
     resolved = destination.resolve()
     out = resolved.parent
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{display(destination.parent)} is a file, not a folder: --out names the "
-                         "folder the build writes into.")
+        raise UsageError(_("{path} is a file, not a folder: --out names the folder the build "
+                           "writes into.").format(path=display(destination.parent)))
     existing = next(folder for folder in (out, *out.parents) if folder.exists())
     if not os.access(existing, os.W_OK):
-        raise UsageError(f"{display(existing)}: cannot write there (no permission). Choose "
-                         "another --out folder.")
+        raise UsageError(_("{folder}: cannot write there (no permission). Choose another --out "
+                           "folder.").format(folder=display(existing)))
     for folder in inputs:
         if _overlap(resolved, folder.resolve()):
             raise UsageError(
-                f"{display(destination)}: a build there would overlap {display(folder)}, which "
-                "holds its inputs. Choose another --out folder (the default is build/).")
+                _("{destination}: a build there would overlap {folder}, which holds its inputs. "
+                  "Choose another --out folder (the default is build/).").format(
+                    destination=display(destination), folder=display(folder)))
     if resolved.exists() and not resolved.is_dir():
-        raise UsageError(f"{display(destination)} is a file, not a folder: a build writes a "
-                         "folder there. Choose another --out folder.")
+        raise UsageError(_("{path} is a file, not a folder: a build writes a folder there. "
+                           "Choose another --out folder.").format(path=display(destination)))
     if resolved.is_dir() and any(resolved.iterdir()) and not written_by_a_build(resolved):
         raise UsageError(
-            f"{display(destination)} exists and was not written by 'overens build' (it has no "
-            f"{MANIFEST} of ours), so a build will not replace it. Move it away or choose "
-            "another --out folder.")
+            _("{folder} exists and was not written by 'overens build' (it has no {manifest} of "
+              "ours), so a build will not replace it. Move it away or choose another --out "
+              "folder.").format(folder=display(destination), manifest=MANIFEST))
 
 
 def written_by_a_build(folder: Path) -> bool:

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Generic, Protocol, TypeVar
 
+from overens_docs import _i18n
+
 # Below this many items one process is quicker than starting several.
 PARALLEL_FROM = 40
 # Tests set this to exercise another start method on any platform.
@@ -73,8 +75,9 @@ def start_method() -> str:
 _state: WorkerState | None = None
 
 
-def _initialise(state: WorkerState, lower_priority: bool) -> None:
+def _initialise(state: WorkerState, lower_priority: bool, language: str) -> None:
     global _state  # noqa: PLW0603 -- per-process state is what a pool initializer sets
+    _i18n.set_language(language)  # a spawned process starts in English
     if lower_priority and hasattr(os, "nice"):
         os.nice(10)
     state.start()
@@ -104,7 +107,7 @@ class Workers(Generic[S, T, R]):
             return
         self._pool = ProcessPoolExecutor(
             max_workers=processes, mp_context=multiprocessing.get_context(start_method()),
-            initializer=_initialise, initargs=(state, lower_priority))
+            initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
         self._results = self._pool.map(functools.partial(_call, function), items,  # type: ignore[arg-type]
                                        chunksize=chunksize)
 

@@ -17,11 +17,12 @@ from overens_docs._build.organisation_files import SignaturePage
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import page_problems
-from overens_docs._convert import PAGES_FILTER, convert_parallel
+from overens_docs._convert import PAGES_FILTER, Conversion, convert_parallel
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
 from overens_docs._targets import display
@@ -101,6 +102,31 @@ def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # n
     return [pdfs[0] for pdfs in converted[:len(batches)]], listing
 
 
+def start_conversion(batches: Sequence[Batch], work: Path, *, ceremony_list: bytes | None,
+                     timeout: float | None,
+                     notify: Callable[[str], None] | None) -> Conversion:
+    """The batches (and the ceremony list) converted by one LibreOffice that starts now,
+    for a small agreement whose text is being converted at the same time; see
+    :func:`converted` for the result."""
+    work.mkdir(parents=True, exist_ok=True)
+    documents = []
+    for index, batch in enumerate(batches):
+        path = work / f"signatures-{index}.docx"
+        path.write_bytes(batch.document)
+        documents.append(path)
+    if ceremony_list is not None:
+        path = work / "signature-list.docx"
+        path.write_bytes(ceremony_list)
+        documents.append(path)
+    return Conversion(documents, work, pdf_filter=PAGES_FILTER, timeout=timeout, notify=notify)
+
+
+def converted(conversion: Conversion, batches: Sequence[Batch]) -> tuple[list[Path], Path | None]:
+    """What :func:`start_conversion` made: each batch's PDF, and the list's."""
+    pdfs = conversion.wait()
+    return list(pdfs[:len(batches)]), (pdfs[len(batches)] if len(pdfs) > len(batches) else None)
+
+
 def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,
                   plan: Plan) -> None:
     """Raise :class:`StageFailed` unless LibreOffice made one page per organisation, with
@@ -113,7 +139,8 @@ def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Ass
         for issue in page_problems(document):
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
-                f"LibreOffice's signature pages are not fit to archive: {issue}.")])
+                _("LibreOffice's signature pages are not fit to archive: {problem}.").format(
+                    problem=issue))])
 
 
 def _normalised(text: str) -> str:
@@ -138,9 +165,10 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
         if found is None:  # the text could not be matched: say what is known
             return [in_template(
                 plan.template, "signature-page-overflow",
-                f"{len(organisations)} signature pages came out as {pages} pages: one of "
-                f"{organisations[0].name!r} … {organisations[-1].name!r} does not fit on "
-                "one page.")]
+                _("{count} signature pages came out as {pages} pages: one of '{first}' … "
+                  "'{last}' does not fit on one page.").format(
+                    count=len(organisations), pages=pages, first=organisations[0].name,
+                    last=organisations[-1].name))]
         starts.append(found)
     ends = [*starts[1:], pages]
     over = [end - start > 1 for start, end in zip(starts, ends, strict=True)]
@@ -148,14 +176,15 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
         party = plan.agreement.public_party
         return [at(party.signatory.place if party.signatory else party.place,
                    "signature-page-overflow",
-                   "No organisation's signature page fits on one page, so what is too long is "
-                   "the public body's signatory (name and title) or the template's signature "
-                   f"section ({display(plan.template)}).")]
+                   _("No organisation's signature page fits on one page, so what is too long "
+                     "is the public body's signatory (name and title) or the template's "
+                     "signature section ({template}).").format(template=display(plan.template)))]
     return [for_organisation(
         organisation, "signature-page-overflow",
-        f"The signature page of {organisation.name!r} takes {end - start} pages: its name, "
-        "representative or title, with the agreement's title above them, is too long for "
-        "one page. Shorten it here, or make the template's signature section smaller.")
+        _("The signature page of '{name}' takes {pages} pages: its name, representative or "
+          "title, with the agreement's title above them, is too long for one page. Shorten it "
+          "here, or make the template's signature section smaller.").format(
+            name=organisation.name, pages=end - start))
         for organisation, start, end in zip(organisations, starts, ends, strict=True)
         if end - start > 1]
 
@@ -181,7 +210,8 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
     if missing:
         raise StageFailed([in_template(
             form_path, "template-form-fields",
-            f"The form {form_path.name} lacks the fields {', '.join(missing)}.")])
+            _("The form {form} lacks the fields {fields}.").format(
+                form=form_path.name, fields=", ".join(missing)))])
     signatory = agreement.public_party.signatory
     findings = []
     filled = []

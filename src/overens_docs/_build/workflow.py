@@ -13,6 +13,8 @@
    by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
    one's profile. With ``signing.layout: list``, the ceremony list of every organisation
    is rendered as one more document, converted with the first batch (made smaller for it).
+   A small agreement's one batch is converted side by side with the text instead (the
+   signature pages do not depend on the text's page count).
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
    the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
@@ -33,12 +35,12 @@ import dataclasses
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from overens_docs._assemble import Assembler, AssemblyError
-from overens_docs._build import processes, signature_pages
+from overens_docs._build import freshness, processes, signature_pages
 from overens_docs._build.organisation_files import (
     DocxState,
     Made,
@@ -57,7 +59,7 @@ from overens_docs._build.output import (
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import accessibility_problems, expected_fonts_missing, problems
-from overens_docs._convert import Conversion, timeout_for
+from overens_docs._convert import PAGES_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
@@ -76,12 +78,15 @@ TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
 T = TypeVar("T")
 
 
-def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
+def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
                     out: Path, only: str | None = None, progress: bool = False,
-                    timeout: float | None = None) -> tuple[Path, list[Finding]]:
+                    timeout: float | None = None,
+                    force: bool = False) -> tuple[Path, list[Finding], bool]:
     """Build one valid agreement into ``out/<agreement id>/``.
 
-    Returns the destination and the findings that stopped the build (empty when built).
+    Returns the destination, the findings that stopped the build (empty when built), and
+    whether the destination was up to date already (built from the same inputs, and
+    intact: see :mod:`freshness`), so that nothing was done; ``force`` builds anyway.
     ``timeout``: seconds each LibreOffice run may take (default: by its number of pages).
     ``progress``: show progress on standard error.
     Raises :class:`~overens_docs._errors.UsageError` for a build that cannot be done as
@@ -95,24 +100,30 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
                         (the_plan.form, choice.signature_form_place)):
         if path is not None and not path.is_file():
             return destination, [at(place, "template-missing",
-                                    f"The template {display(path)} does not exist (or is a "
-                                    "folder): check template in agreement.yaml.")]
+                                    _("The template {template} does not exist (or is a "
+                                      "folder): check template in agreement.yaml.").format(
+                                        template=display(path)))], False
+    inputs = freshness.inputs_key(the_plan) if the_plan.complete else None
+    if not force and freshness.up_to_date(destination, inputs):
+        return destination, [], True
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         staging = staging_folder(destination)
     except OSError as error:
-        raise UsageError(f"{display(destination.parent)}: cannot write there "
-                         f"({error.strerror or error}). Choose another --out folder.") from error
+        raise UsageError(_("{folder}: cannot write there ({reason}). Choose another --out "
+                           "folder.").format(folder=display(destination.parent),
+                                             reason=error.strerror or error)) from error
     try:
         with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
             with _template_findings(the_plan):
                 manifest = _make(the_plan, Path(work), staging, progress=progress)
+            manifest.inputs = inputs
             _move_into_place(the_plan, manifest, staging)
     except StageFailed as failed:
-        return destination, failed.findings
+        return destination, failed.findings, False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return destination, []
+    return destination, [], False
 
 
 def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
@@ -144,6 +155,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             template, plan.organisations,
             parts=processes.cores() if processes.parallel(count) else 1,
             list_rows=len(plan.everyone) if ceremony_list is not None else 0)
+        early = None
+        if batches and not processes.parallel(count):
+            early = stack.enter_context(signature_pages.start_conversion(
+                batches, work / "early", ceremony_list=ceremony_list, timeout=timeout_for(
+                    len(plan.everyone) + count, plan.timeout), notify=notify))
         agreement_pdf, master_pdf = text.wait()
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
@@ -161,9 +177,12 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         # The list takes about as long per organisation as a batch of pages does per page.
         longest = max([len(batch.organisations) for batch in batches]
                       + ([len(plan.everyone)] if ceremony_list is not None else []), default=0)
-        signature_pdfs, list_pdf = signature_pages.convert_batches(
-            batches, work, profile, ceremony_list=ceremony_list,
-            timeout=timeout_for(longest, plan.timeout), notify=notify)
+        if early is not None:
+            signature_pdfs, list_pdf = signature_pages.converted(early, batches)
+        else:
+            signature_pdfs, list_pdf = signature_pages.convert_batches(
+                batches, work, profile, ceremony_list=ceremony_list,
+                timeout=timeout_for(longest, plan.timeout), notify=notify)
         order: list[tuple[Organisation, ...]] = [batch.organisations for batch in batches]
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
@@ -175,7 +194,8 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         except AssemblyError as error:
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
-                f"LibreOffice's signature pages cannot be used: {error}.")]) from error
+                _("LibreOffice's signature pages cannot be used: {error}.").format(
+                    error=error))]) from error
         if plan.form is None:
             signature_pages.check_batches(batches, signature_pdfs, assembler, plan)
         docx_made = list(documents.results())  # long done: written during the conversions
@@ -219,7 +239,8 @@ def _template_findings(plan: Plan) -> Iterator[None]:
 def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
     """LibreOffice's text PDFs, checked before anything is built on them."""
     findings = [in_template(plan.template, "pdf-archival",
-                            f"LibreOffice's {pdf.name} is not fit to archive: {issue}.")
+                            _("LibreOffice's {file} is not fit to archive: {problem}.").format(
+                                file=pdf.name, problem=issue))
                 for pdf in (agreement_pdf, master_pdf) for issue in problems(pdf)]
     if findings:
         raise StageFailed(findings)
@@ -227,16 +248,18 @@ def _check_text(plan: Plan, agreement_pdf: Path, master_pdf: Path) -> None:
     if missing_fonts:
         findings.append(in_template(
             plan.template, "pdf-fonts",
-            f"The fonts {', '.join(missing_fonts)} are not installed, so LibreOffice replaced "
-            "them. Install fonts-liberation2."))
+            _("The fonts {fonts} are not installed, so LibreOffice replaced them. Install "
+              "fonts-liberation2.").format(fonts=", ".join(missing_fonts))))
     if findings:
         raise StageFailed(findings)
 
 
 def _check_delivered(plan: Plan, name: str, found: list[str]) -> None:
     if found:
-        raise StageFailed([in_template(plan.template, "pdf-archival",
-                                       f"{name} is not fit to deliver: {'; '.join(found)}.")])
+        raise StageFailed([in_template(
+            plan.template, "pdf-archival",
+            _("{file} is not fit to deliver: {problems}.").format(file=name,
+                                                                   problems="; ".join(found)))])
 
 
 def _stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
@@ -262,7 +285,8 @@ def _record(plan: Plan, staging: Path, manifest: Manifest, made: list[Made]) -> 
     if failed:
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
-                             f"The documents for {organisation.name} could not be made: {error}")
+                             _("The documents for {name} could not be made: {error}").format(
+                                 name=organisation.name, error=error))
             for organisation, error in failed.values()])
 
 
@@ -333,6 +357,6 @@ def _progress(items: Iterable[T], total: int, show: bool) -> Iterable[T]:
         return items
     from tqdm import tqdm  # noqa: PLC0415 -- only for long builds on a terminal
 
-    bar: Iterable[T] = tqdm(items, total=total, desc="Signaturklara PDF:er", unit="st",
-                            file=sys.stderr)
+    bar: Iterable[T] = tqdm(items, total=total, desc=_("Signature-ready PDFs"),
+                            unit=_("files"), file=sys.stderr)
     return bar

@@ -24,6 +24,7 @@ from lxml import etree
 
 from overens_docs._domain import Agreement
 from overens_docs._errors import OverensError
+from overens_docs._i18n import _
 from overens_docs._render.context import Context, render_context
 from overens_docs._render.jinja_env import environment
 from overens_docs._reproducible import FALLBACK, normalise_docx
@@ -79,8 +80,9 @@ def open_template(template: Path) -> DocxTemplate:
             etree.XMLSyntaxError) as error:  # a part that is not XML
         raise TemplateError(
             "template-unreadable",
-            f"{template.name} is not a Word document (.docx) that can be read ({error}). Save "
-            "it from Word as 'Word-dokument (*.docx)'.") from error
+            _("{file} is not a Word document (.docx) that can be read ({error}). Save it from "
+              "Word as 'Word-dokument (*.docx)'.").format(file=template.name, error=error)
+        ) from error
     return document
 
 
@@ -95,15 +97,16 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
             error)
         raise TemplateError(
             "template-undefined",
-            f"The template uses '{name}', which the data does not provide ({error}).") from error
+            _("The template uses '{name}', which the data does not provide ({error}).").format(
+                name=name, error=error)) from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError("template-syntax",
-                              f"The template has a tag Jinja cannot read: {error.message}."
-                              ) from error
+                            _("The template has a tag Jinja cannot read: {error}.").format(
+                                error=error.message)) from error
     except SecurityError as error:
         raise TemplateError("template-unsafe",
-                              f"The template tries something the sandbox forbids: {error}."
-                              ) from error
+                            _("The template tries something the sandbox forbids: {error}.")
+                            .format(error=error)) from error
     properties = document.docx.core_properties
     properties.title, properties.subject, properties.author = core.title, core.subject, core.author
     properties.language = core.language
@@ -114,8 +117,8 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
     if leftovers:
         raise TemplateError(
             "template-leftover",
-            f"Template syntax survived rendering: {', '.join(leftovers)}. A tag is probably "
-            "split by formatting in Word; retype it in one go.")
+            _("Template syntax survived rendering: {leftovers}. A tag is probably split by "
+              "formatting in Word; retype it in one go.").format(leftovers=", ".join(leftovers)))
     return data
 
 
@@ -142,7 +145,7 @@ def template_sources(template: Path) -> list[tuple[str, str]]:
     document = open_template(template)
     sources = [("word/document.xml", document.patch_xml(document.get_xml()))]
     for uri in (document.HEADER_URI, document.FOOTER_URI):
-        for _, part in document.get_headers_footers(uri):
+        for _relationship, part in document.get_headers_footers(uri):
             sources.append((str(part.partname).lstrip("/"),
                             document.patch_xml(document.get_part_xml(part))))
     return sources
@@ -159,7 +162,8 @@ def leftover_tags(data: bytes) -> list[str]:
     for name, content in xml_parts(data).items():
         if name.endswith(".xml") and name.startswith("word/"):
             text = _TAG.sub("", content.decode("utf-8"))
-            found += [f"'{match.group()}' in {name}" for match in _LEFTOVER.finditer(text)]
+            found += [_("'{tag}' in {part}").format(tag=match.group(), part=name)
+                      for match in _LEFTOVER.finditer(text)]
     return found
 
 

@@ -19,6 +19,8 @@ from overens_docs._domain import Agreement, Organisation, read_agreement, read_o
 from overens_docs._domain.template_files import document_template
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
+from overens_docs._i18n import _
+from overens_docs._package_data import data_dir
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._reproducible import build_date, normalise_pdf, zip_info
@@ -26,7 +28,7 @@ from overens_docs._revise.compare import compare
 from overens_docs._revise.redline import DOCUMENT, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
-from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target
+from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
 from overens_docs._validate import check_target
 
 DOCX_NAME = "jamforelsedokument.docx"
@@ -47,14 +49,15 @@ class DiffResult:
 def _target(path: Path) -> Target:
     if path.is_file():
         if path.suffix.lower() not in (".yaml", ".yml") or "organisations" in path.name:
-            raise UsageError(f"{path}: diff compares agreements: give an agreement folder or "
-                             f"its {AGREEMENT_FILE}.")
+            raise UsageError(_("{path}: diff compares agreements: give an agreement folder or "
+                               "its {file}.").format(path=path, file=AGREEMENT_FILE))
         return Target(path.parent, only=path)
     if path.is_dir() and (path / AGREEMENT_FILE).is_file():
         if any((path / name).is_file() for name in ORGANISATION_FILES):
             return Target(path)
         return Target(path, only=path / AGREEMENT_FILE)
-    raise UsageError(f"{path}: no such agreement folder or {AGREEMENT_FILE}.")
+    raise UsageError(_("{path}: no such agreement folder or {file}.").format(
+        path=path, file=AGREEMENT_FILE))
 
 
 def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisation, ...]]:
@@ -72,7 +75,7 @@ def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisat
 def diff(old: Path, new: Path) -> DiffResult:
     """Validate ``old`` and ``new`` and compare them; invalid input gives findings only."""
     result = DiffResult(Report())
-    result.old, _ = _read(old, result.report)
+    result.old, _old_organisations = _read(old, result.report)
     result.new, organisations = _read(new, result.report)
     if result.old is None or result.new is None or result.report.fails():
         return result
@@ -96,6 +99,7 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
     """Write ``jamforelsedokument.docx`` (tracked changes) and ``.pdf`` (the changes as
     underlining and strike-through) into ``out``; both versions through the new one's
     template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    check_out(out, inputs=(old.folder, new.folder, data_dir("templates")))
     template = document_template(new.folder, new.template.document)  # as a build does
     when = build_date(new.signing.date, new.adoption.date)
     tracked = tracked_docx(render_version(old, template),
@@ -111,6 +115,24 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
         pdf_path = out / PDF_NAME
         pdf_path.write_bytes(pdf.read_bytes())
     return [docx_path, pdf_path]
+
+
+def check_out(out: Path, *, inputs: tuple[Path, ...]) -> None:
+    """Refuse (with :class:`UsageError`, before anything is written) an ``--out`` folder
+    that is an input folder or lies inside one: the jämförelsedokument would land among
+    the agreement's own files (and the next build or diff would find it there) or among
+    the templates. A folder that merely holds the inputs further down is fine: diff writes
+    two files of its own names into it and replaces nothing else."""
+    resolved = out.resolve()
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(_("{path} is a file, not a folder: --out names the folder the "
+                           "jämförelsedokument is written into.").format(path=display(out)))
+    for folder in inputs:
+        if resolved.is_relative_to(folder.resolve()):
+            raise UsageError(
+                _("{out}: writing there would put the jämförelsedokument among the inputs "
+                  "in {folder}. Choose another --out folder.").format(
+                    out=display(out), folder=display(folder)))
 
 
 def _printable(tracked: bytes) -> bytes:

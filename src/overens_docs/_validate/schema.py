@@ -5,16 +5,18 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from overens_docs._findings import Finding
 from overens_docs._i18n import N_, _, ngettext
 from overens_docs._load import JsonPath, Loaded, SourceMap
 from overens_docs._package_data import schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 # Required keys whose absence a semantic rule reports with a better message, by the
 # schema's "title" of the object that lacks them. The schema still requires them, so
@@ -40,6 +42,10 @@ def _fast_check(name: str) -> Callable[[Any], Any]:
 
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
+    # Imported here: jsonschema takes a fifth of a second to import, and most runs (every
+    # build, and a validate of valid files) never need it.
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
     definition = schema(name)
     Draft202012Validator.check_schema(definition)
     return Draft202012Validator(definition)

@@ -17,6 +17,7 @@ from typing import cast
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from overens_docs._errors import OverensError
+from overens_docs._i18n import _
 
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
@@ -54,9 +55,9 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
         code_bytes = 2
         if font.get("/Encoding") != "/Identity-H":
             raise OverensError(
-                f"{path}: field {field!r} uses font {name} with encoding "
-                f"{font.get('/Encoding')}; only Identity-H is supported for Type0 fonts"
-            )
+                _("{path}: field '{field}' uses font {font} with encoding {encoding}; only "
+                  "Identity-H is supported for Type0 fonts").format(
+                    path=path, field=field, font=name, encoding=font.get("/Encoding")))
         code_widths, missing_width = _cid_widths(descendant)
     elif subtype in {"/TrueType", "/Type1"}:
         descriptor = font.get("/FontDescriptor")
@@ -67,8 +68,8 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
         missing_width = 0.0
     else:
         raise OverensError(
-            f"{path}: field {field!r} uses font {name} of unsupported type {subtype}"
-        )
+            _("{path}: field '{field}' uses font {font} of unsupported type {type}").format(
+                path=path, field=field, font=name, type=subtype))
     descriptor_dict = (
         cast(DictionaryObject, descriptor.get_object()) if descriptor is not None else None
     )
@@ -76,15 +77,13 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
         key in descriptor_dict for key in ("/FontFile", "/FontFile2", "/FontFile3")
     ):
         raise OverensError(
-            f"{path}: field {field!r} uses font {name}, which is not embedded in the PDF; "
-            "a signature form needs embedded fonts"
-        )
+            _("{path}: field '{field}' uses font {font}, which is not embedded in the PDF; a "
+              "signature form needs embedded fonts").format(path=path, field=field, font=name))
     to_unicode = font.get("/ToUnicode")
     if to_unicode is None:
         raise OverensError(
-            f"{path}: field {field!r} uses font {name} without a ToUnicode map, so it is "
-            "unknown which characters it can draw"
-        )
+            _("{path}: field '{field}' uses font {font} without a ToUnicode map, so it is "
+              "unknown which characters it can draw").format(path=path, field=field, font=name))
     mapping = _parse_to_unicode(cast(StreamObject, to_unicode.get_object()).get_data(), code_bytes)
     by_char: dict[str, list[int]] = {}
     for code, text in mapping.items():

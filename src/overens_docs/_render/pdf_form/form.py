@@ -25,6 +25,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 
 from overens_docs._errors import OverensError
+from overens_docs._i18n import _
 from overens_docs._render.pdf_form.fonts import FieldFont, read_font
 from overens_docs._render.pdf_form.layout import Field, layout
 
@@ -57,15 +58,17 @@ class SignatureForm:
             self._reader = PdfReader(self.path)
             page_count = len(self._reader.pages)
         except (OSError, PdfReadError) as error:
-            raise OverensError(f"{self.path}: cannot read the PDF form: {error}") from error
+            raise OverensError(_("{path}: cannot read the PDF form: {error}").format(
+                path=self.path, error=error)) from error
         if page_count != 1:
             raise OverensError(
-                f"{self.path}: a signature form must have exactly one page, it has {page_count}"
-            )
+                _("{path}: a signature form must have exactly one page, it has {count}").format(
+                    path=self.path, count=page_count))
         root = cast(DictionaryObject, self._reader.trailer["/Root"].get_object())
         acro_form = root.get("/AcroForm")
         if acro_form is None:
-            raise OverensError(f"{self.path}: the PDF has no form fields (no /AcroForm)")
+            raise OverensError(_("{path}: the PDF has no form fields (no /AcroForm)").format(
+                path=self.path))
         self._acro_form = cast(DictionaryObject, acro_form.get_object())
         self._fields = self._read_fields()
 
@@ -104,7 +107,8 @@ class SignatureForm:
         """
         unknown = sorted(set(values) - set(self._fields))
         if unknown:
-            raise OverensError(f"{self.path}: the form has no field named {', '.join(unknown)}")
+            raise OverensError(_("{path}: the form has no field named {names}").format(
+                path=self.path, names=", ".join(unknown)))
         prepared: dict[str, tuple[str, str, float]] = {}
         for name, field in self._fields.items():
             value = values.get(name, "")
@@ -112,9 +116,9 @@ class SignatureForm:
             if bad:
                 listed = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in sorted(bad))
                 raise OverensError(
-                    f"{self.path}: the value of field {name!r} has characters that the form's "
-                    f"font {field.font.name} cannot draw: {listed}"
-                )
+                    _("{path}: the value of field '{field}' has characters that the form's "
+                      "font {font} cannot draw: {characters}").format(
+                        path=self.path, field=name, font=field.font.name, characters=listed))
             text, size = layout(field, value)
             if not text:
                 continue
@@ -137,7 +141,8 @@ class SignatureForm:
         try:
             return self._fields[name]
         except KeyError:
-            raise OverensError(f"{self.path}: the form has no field named {name}") from None
+            raise OverensError(_("{path}: the form has no field named {names}").format(
+                path=self.path, names=name)) from None
 
     def _read_fields(self) -> dict[str, Field]:
         fields: dict[str, Field] = {}
@@ -170,14 +175,14 @@ class SignatureForm:
             matches = _DA_FONT.findall(raw)
             match = matches[-1] if matches else None
         if match is None:
-            raise OverensError(f"{self.path}: field {name!r} has no font in its /DA")
+            raise OverensError(_("{path}: field '{field}' has no font in its /DA").format(
+                path=self.path, field=name))
         resource, size_text = match[0].decode("latin-1"), float(match[1])
         font_dict = self._font_resource(widget, resource)
         if font_dict is None:
             raise OverensError(
-                f"{self.path}: field {name!r} uses font /{resource}, which is not in the "
-                "form's resources (/DR)"
-            )
+                _("{path}: field '{field}' uses font /{font}, which is not in the form's "
+                  "resources (/DR)").format(path=self.path, field=name, font=resource))
         key = id(font_dict)
         if key not in fonts:
             fonts[key] = read_font(self.path, name, resource, font_dict)
@@ -226,7 +231,7 @@ def _parent(node: DictionaryObject) -> DictionaryObject | None:
 
 def _inherited(node: DictionaryObject, key: str) -> PdfObject | None:
     current: DictionaryObject | None = node
-    for _ in range(64):  # guard against /Parent loops
+    for _step in range(64):  # guard against /Parent loops
         if current is None:
             return None
         if key in current:
@@ -238,7 +243,7 @@ def _inherited(node: DictionaryObject, key: str) -> PdfObject | None:
 def _qualified_name(field: DictionaryObject) -> str:
     parts: list[str] = []
     current: DictionaryObject | None = field
-    for _ in range(64):
+    for _step in range(64):
         if current is None:
             break
         if "/T" in current:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from overens_docs._errors import OverensError
+from overens_docs._i18n import _
 from overens_docs._render.pdf_form.fonts import FieldFont
 
 MIN_FONT_SIZE = 5.0
@@ -63,9 +64,9 @@ def layout(field: Field, value: str) -> tuple[str, float]:
             break
         if size - _FONT_SIZE_STEP < MIN_FONT_SIZE:
             raise OverensError(
-                f"the value of field {field.name!r} ({len(value)} characters) does not fit "
-                f"the field even at {MIN_FONT_SIZE:g} pt"
-            )
+                _("the value of field '{field}' ({count} characters) does not fit the field "
+                  "even at {size} pt").format(field=field.name, count=len(value),
+                                              size=f"{MIN_FONT_SIZE:g}"))
         size -= _FONT_SIZE_STEP
     if field.multiline and field.name in _BOTTOM_ALIGNED:
         spare = field.height - size * (font.top - font.bottom + (len(lines) - 1) * font.leading)

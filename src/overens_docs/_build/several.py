@@ -1,0 +1,89 @@
+"""Building the agreements of one run: small ones side by side, large ones one by one.
+
+A small agreement (fewer organisations than :data:`processes.PARALLEL_FROM`) is built in
+one process, with LibreOffice as its child: about one core's work, mostly waiting for
+LibreOffice to start. Several of them are built side by side, one per core, in worker
+processes. A large agreement spreads its own work over every core, so large ones are built
+one after another, here. The outcomes come back in the order asked, as data (an error is
+returned, not raised, so that it crosses from a worker process intact).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from overens_docs._build import processes
+from overens_docs._build.plan import Refused
+from overens_docs._build.workflow import build_agreement
+from overens_docs._domain import Agreement, Organisation
+from overens_docs._errors import OverensError
+from overens_docs._findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One valid agreement to build."""
+
+    agreement: Agreement
+    organisations: tuple[Organisation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one request. ``refused``: the findings that refused it (the input
+    asks for a build that would mix versions); ``error``: what stopped the run."""
+
+    destination: Path | None = None
+    findings: tuple[Finding, ...] = ()
+    up_to_date: bool = False
+    seconds: float = 0.0
+    refused: tuple[Finding, ...] = ()
+    error: OverensError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The options of the run, the same for every agreement (the workers' state)."""
+
+    out: Path
+    only: str | None = None
+    progress: bool = False
+    timeout: float | None = None
+    force: bool = False
+
+    def start(self) -> None:
+        """Nothing to open (the worker's language is set by :mod:`processes`)."""
+
+
+def build_one(options: Options, request: Request) -> Outcome:
+    started = time.monotonic()
+    try:
+        destination, findings, current = build_agreement(
+            request.agreement, request.organisations, out=options.out, only=options.only,
+            progress=options.progress, timeout=options.timeout, force=options.force)
+    except Refused as refused:
+        return Outcome(refused=tuple(refused.findings))
+    except OverensError as error:
+        return Outcome(error=error)
+    return Outcome(destination, tuple(findings), current, time.monotonic() - started)
+
+
+def _small(request: Request) -> bool:
+    return not processes.parallel(len(request.organisations))
+
+
+def build_all(requests: Sequence[Request], options: Options) -> Iterator[Outcome]:
+    """Every request's outcome, in order; the small ones built side by side first when
+    there are several (without a progress bar: two bars would garble each other)."""
+    small = [index for index, request in enumerate(requests) if _small(request)]
+    side_by_side: dict[int, Outcome] = {}
+    if len(small) > 1 and processes.cores() > 1:
+        quiet = Options(options.out, options.only, False, options.timeout, options.force)
+        with processes.Workers(build_one, quiet, [requests[index] for index in small],
+                               processes=min(processes.cores(), len(small))) as workers:
+            side_by_side = dict(zip(small, workers.results(), strict=True))
+    for index, request in enumerate(requests):
+        yield side_by_side[index] if index in side_by_side else build_one(options, request)

@@ -1,0 +1,111 @@
+"""A build folder built from the same inputs, and intact, is left as it is (as make does);
+any change to an input, to the tool or to the folder builds it again; --force always does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import OREBRO
+from overens_docs._build import freshness, signature_pages
+from overens_docs._build.plan import plan
+from overens_docs._validate import validate_paths
+
+
+def _key(folder: Path, out: Path) -> str | None:
+    report, checked_all = validate_paths([folder])
+    assert not report.fails()
+    read = checked_all[0].read()
+    assert read is not None
+    return freshness.inputs_key(plan(*read, out, None))
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.libreoffice
+def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, soffice, monkeypatch) -> None:
+    """Also: a small agreement's signature pages are converted side by side with the text."""
+    early = []
+    start_conversion = signature_pages.start_conversion
+
+    def spy(*arguments: Any, **options: Any) -> Any:
+        early.append(len(arguments[0]))
+        return start_conversion(*arguments, **options)
+
+    monkeypatch.setattr(signature_pages, "start_conversion", spy)
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    assert early == [1]  # one batch, beside the text
+    before = _snapshot(out / "orebro")
+    again = run_cli("build", orebro_copy, "--out", out, "--format", "json")
+    assert again.exit_code == 0
+    summary = json.loads(again.stdout)["summary"]
+    assert summary["built"] == [] and summary["up_to_date"] == [str(out / "orebro")]
+    assert _snapshot(out / "orebro") == before  # not even rewritten
+    forced = run_cli("build", orebro_copy, "--out", out, "--force")
+    assert forced.exit_code == 0 and "Built" in forced.stdout and "up to date" not in forced.stdout
+    after = _snapshot(out / "orebro")
+    assert {name: data for name, (_, data) in after.items()} == {
+        name: data for name, (_, data) in before.items()}
+    assert after["manifest.json"][0] != before["manifest.json"][0]
+    assert early == [1, 1]
+
+
+@pytest.mark.libreoffice
+def test_a_changed_input_or_a_damaged_build_is_built_again(  # type: ignore[no-untyped-def]
+        run_cli, orebro_copy, tmp_path, soffice) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
+    pdf = out / "orebro" / "agreement.pdf"
+    whole = pdf.read_bytes()
+    pdf.write_bytes(whole + b"\n")
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert "Built" in result.stdout and "up to date" not in result.stdout
+    assert pdf.read_bytes() == whole
+    (out / "orebro" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert "Built" in run_cli("build", orebro_copy, "--out", out).stdout
+    organisations = orebro_copy / "organisations.yaml"
+    organisations.write_text(organisations.read_text(encoding="utf-8").replace(
+        "Ett & Två", "Ett och Två"), encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
+    assert json.loads(result.stdout)["summary"]["built"] == [str(out / "orebro")]
+    assert run_cli("verify", out / "orebro").exit_code == 0
+
+
+def test_the_key_covers_the_inputs_the_templates_and_the_tool(  # type: ignore[no-untyped-def]
+        tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(freshness, "_libreoffice", lambda: "a LibreOffice")
+    freshness._tool.cache_clear()  # worked out once per process: maybe before an edit
+    folder = tmp_path / "orebro"
+    shutil.copytree(OREBRO, folder)
+    out = tmp_path / "out"
+    first = _key(folder, out)
+    assert first is not None and first == _key(folder, out)
+    assert _key(OREBRO, out) == first  # where the inputs are does not matter, their bytes do
+    agreement = folder / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8") + "# a comment\n",
+                         encoding="utf-8")
+    second = _key(folder, out)
+    assert second != first
+    code = tmp_path / "package"
+    shutil.copytree(freshness._PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(freshness, "_PACKAGE", code)
+    freshness._tool.cache_clear()
+    try:
+        assert _key(folder, out) == second
+        (code / "_convert.py").write_text("# changed\n", encoding="utf-8")
+        freshness._tool.cache_clear()
+        assert _key(folder, out) != second
+    finally:
+        freshness._tool.cache_clear()
+    monkeypatch.setattr(freshness, "_libreoffice", lambda: None)  # missing: never up to date
+    assert _key(folder, out) is None
+    assert not freshness.up_to_date(out / "orebro", None)
