@@ -45,17 +45,26 @@ def _document_element(pdf: pikepdf.Pdf) -> pikepdf.Dictionary | None:
 
 @dataclass(frozen=True, slots=True)
 class _PageStructure:
-    """A page's elements (the largest wholly on it) and its ParentTree entry (the element
-    of each MCID), together in one indirect array, ``[*elements, entry or null]``, which
-    one ``copy_foreign`` copies, where one call per element cost a millisecond a page."""
+    """A page's structure, made in the source once: a ``Sect`` holding the page's elements
+    (the largest wholly on it), and its ParentTree entry (the element of each MCID),
+    together in one indirect array ``[section, entry or null]`` that one ``copy_foreign``
+    copies, links between them included (one call per element cost a millisecond a page).
+    The section's ``/P`` and ``/Pg`` are set where it is grafted."""
 
     bundle: pikepdf.Object
 
     @classmethod
     def of(cls, pdf: pikepdf.Pdf, elements: list[pikepdf.Object],
            marked: Iterable[pikepdf.Object] | None) -> _PageStructure:
+        if len(elements) == 1 and elements[0].get("/S") == pikepdf.Name.Sect:
+            section = elements[0]  # from a file made here before (overens build --only)
+        else:
+            section = pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, K=pikepdf.Array(elements)))
+            for element in elements:
+                element.P = section
         entry = pikepdf.Array(list(marked)) if marked is not None else None
-        return cls(pdf.make_indirect(pikepdf.Array([*elements, entry])))
+        return cls(pdf.make_indirect(pikepdf.Array([section, entry])))
 
 
 class TaggedPages:
@@ -123,20 +132,18 @@ class TaggedPages:
             units.setdefault(unit.objgen, unit)
         for unit in units.values():
             if "/P" in unit:
-                del unit["/P"]  # see the module's docstring
+                del unit["/P"]  # see the module's docstring; its section becomes its parent
         self._found[page] = _PageStructure.of(self.pdf, list(units.values()), marked)
         return self._found[page]
 
     def _spans_pages(self, element: pikepdf.Object) -> bool:
         """Whether ``element`` has content on more than one page (as LibreOffice's Div
-        groups of 8,191 elements do): its first and last content tell, most often."""
+        groups of 8,191 elements do): whether its first and its last content are on
+        different pages, as content runs forward through the pages."""
         if element.objgen not in self._spans:
             first, last = _edge_page(element, 0), _edge_page(element, -1)
-            if first is not None and last is not None and first.objgen != last.objgen:
-                spans = True
-            else:
-                spans = len(_pages_of(element, self._index)) > 1
-            self._spans[element.objgen] = spans
+            self._spans[element.objgen] = (first is not None and last is not None
+                                           and first.objgen != last.objgen)
         return self._spans[element.objgen]
 
 
@@ -215,19 +222,12 @@ class Tree:
                 del annotation["/StructParent"]
         if structure is None:
             return 0
-        bundle = self.pdf.copy_foreign(structure.bundle)
-        copied, marked = list(bundle)[:-1], bundle[len(bundle) - 1]
         # One section per page: a signature page is one, and a ceremony file of thousands
         # stays within the 8,191 elements an array may have in older readers.
-        if len(copied) == 1 and copied[0].get("/S") == pikepdf.Name.Sect:
-            section = copied[0]  # from a file made here before (overens build --only)
-            section.P = self.document
-        else:
-            section = self.pdf.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Sect, P=self.document,
-                Pg=page.obj, K=pikepdf.Array(copied)))
-            for element in copied:
-                element.P = section
+        bundle = self.pdf.copy_foreign(structure.bundle)
+        section, marked = bundle[0], bundle[1]
+        section.P = self.document
+        section.Pg = page.obj
         self.document.K.append(section)
         if isinstance(marked, pikepdf.Array):
             self.parents[key] = marked
