@@ -81,7 +81,6 @@ class TaggedPages:
         self._found: dict[int, _PageStructure] = {}
         self._document = _document_element(pdf)
         self._entries: dict[int, pikepdf.Object] = {}
-        self._index: dict[tuple[int, int], int] = {}
         self._spans: dict[tuple[int, int], bool] = {}
         if self._document is None:
             self._tag_whole_pages()
@@ -91,7 +90,6 @@ class TaggedPages:
             self.role_map = root.RoleMap
         if "/ParentTree" in root:
             self._entries = number_tree(root.ParentTree)
-        self._index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
 
     def _tag_whole_pages(self) -> None:
         """Tag each page of an untagged source (a filled PDF form, an earlier untagged
