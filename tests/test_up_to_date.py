@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import OREBRO
+from overens_docs import _convert
 from overens_docs._build import freshness, signature_pages
 from overens_docs._build.plan import plan
 from overens_docs._validate import validate_paths
@@ -33,17 +34,18 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type: ignore[no-untyped-def]
         run_cli, orebro_copy, tmp_path, soffice, monkeypatch) -> None:
     """Also: a small agreement's signature pages are converted side by side with the text."""
-    early = []
-    start_conversion = signature_pages.start_conversion
+    started: list[list[str]] = []
+    conversion = _convert.Conversion
 
-    def spy(*arguments: Any, **options: Any) -> Any:
-        early.append(len(arguments[0]))
-        return start_conversion(*arguments, **options)
+    def spy(documents: list[Path], *arguments: Any, **options: Any) -> Any:
+        started.append([document.name for document in documents])
+        return conversion(documents, *arguments, **options)
 
-    monkeypatch.setattr(signature_pages, "start_conversion", spy)
+    monkeypatch.setattr(signature_pages, "Conversion", spy)
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
-    assert early == [1]  # one batch, beside the text
+    # One LibreOffice for the text, one beside it for the one batch.
+    assert started == [["agreement.docx", "master.docx"], ["signatures-0.docx"]]
     before = _snapshot(out / "orebro")
     again = run_cli("build", orebro_copy, "--out", out, "--format", "json")
     assert again.exit_code == 0
@@ -56,7 +58,7 @@ def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type:
     assert {name: data for name, (_, data) in after.items()} == {
         name: data for name, (_, data) in before.items()}
     assert after["manifest.json"][0] != before["manifest.json"][0]
-    assert early == [1, 1]
+    assert len(started) == 4
 
 
 @pytest.mark.libreoffice

@@ -8,8 +8,9 @@ font embedded. From a PDF form: one filled, flattened page per organisation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._assemble import Assembler
@@ -17,7 +18,7 @@ from overens_docs._build.organisation_files import SignaturePage
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import page_problems
-from overens_docs._convert import PAGES_FILTER, Conversion, convert_parallel
+from overens_docs._convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
@@ -55,76 +56,105 @@ def batch_sizes(count: int, parts: int, extra: float = 0.0) -> list[int]:
     return [first] + [min(size, rest - start) for start in range(0, rest, size)]
 
 
-def render_batches(template: DocumentTemplate, organisations: Sequence[Organisation],
-                   parts: int, *, list_rows: int = 0) -> list[Batch]:
-    """The signature pages in ``parts`` batches of consecutive organisations; with a
-    ceremony list of ``list_rows`` organisations, the first batch is smaller by as much as
-    the list costs (or left out) and its LibreOffice converts the list too."""
-    sizes = batch_sizes(len(organisations), parts, LIST_ROW_WEIGHT * list_rows)
-    batches, start = [], 0
+def _render(template: DocumentTemplate, organisations: Sequence[Organisation],
+            sizes: Sequence[int], list_rows: int) -> Iterator[Batch]:
+    """The batches of ``sizes`` consecutive organisations, each rendered when asked for."""
+    start = 0
     for index, size in enumerate(sizes):
         chunk = tuple(organisations[start:start + size])
         start += size
-        if chunk:
-            batches.append(Batch(chunk, template.render(
-                [organisation_context(o) for o in chunk], include_text=False),
-                with_list=index == 0 and list_rows > 0))
-    return batches
+        yield Batch(chunk, template.render([organisation_context(o) for o in chunk],
+                                           include_text=False) if chunk else b"",
+                    with_list=index == 0 and list_rows > 0)
 
 
-def convert_batches(batches: Sequence[Batch], work: Path, profile: Path, *,  # noqa: PLR0913
-                    ceremony_list: bytes | None = None, timeout: float | None,
-                    notify: Callable[[str], None] | None) -> tuple[list[Path], Path | None]:
-    """Each batch as PDF, all converted at once, each LibreOffice from a copy of ``profile``;
-    and the ceremony list (``signing.layout: list``) as PDF, one document however many
-    organisations, converted after the batch that is marked ``with_list`` (made smaller for
-    it), or by a LibreOffice of its own when no batch is: so no core waits for the list,
-    and no more LibreOffice processes run than there are batches (memory)."""
+def _documents(batch: Batch, index: int, work: Path, ceremony_list: bytes | None) -> list[Path]:
+    """``batch`` (and the ceremony list, if it carries it) written as .docx for LibreOffice."""
     documents = []
-    for index, batch in enumerate(batches):
-        path = work / f"signatures-{index}.docx"
-        path.write_bytes(batch.document)
-        documents.append([path])
-    if ceremony_list is not None:
-        path = work / "signature-list.docx"
-        path.write_bytes(ceremony_list)
-        carrier = next((index for index, batch in enumerate(batches) if batch.with_list), None)
-        if carrier is None:
-            documents.append([path])
-        else:
-            documents[carrier].append(path)
-    if not documents:
-        return [], None
-    converted = convert_parallel(documents, work, pdf_filter=PAGES_FILTER, seed_profile=profile,
-                                 timeout=timeout, notify=notify)
-    listing = next((pdf for pdfs in converted for pdf in pdfs if pdf.stem == "signature-list"),
-                   None)
-    return [pdfs[0] for pdfs in converted[:len(batches)]], listing
-
-
-def start_conversion(batches: Sequence[Batch], work: Path, *, ceremony_list: bytes | None,
-                     timeout: float | None,
-                     notify: Callable[[str], None] | None) -> Conversion:
-    """The batches (and the ceremony list) converted by one LibreOffice that starts now,
-    for a small agreement whose text is being converted at the same time; see
-    :func:`converted` for the result."""
-    work.mkdir(parents=True, exist_ok=True)
-    documents = []
-    for index, batch in enumerate(batches):
+    if batch.organisations:
         path = work / f"signatures-{index}.docx"
         path.write_bytes(batch.document)
         documents.append(path)
-    if ceremony_list is not None:
+    if batch.with_list and ceremony_list is not None:
         path = work / "signature-list.docx"
         path.write_bytes(ceremony_list)
         documents.append(path)
-    return Conversion(documents, work, pdf_filter=PAGES_FILTER, timeout=timeout, notify=notify)
+    return documents
 
 
-def converted(conversion: Conversion, batches: Sequence[Batch]) -> tuple[list[Path], Path | None]:
-    """What :func:`start_conversion` made: each batch's PDF, and the list's."""
-    pdfs = conversion.wait()
-    return list(pdfs[:len(batches)]), (pdfs[len(batches)] if len(pdfs) > len(batches) else None)
+@dataclass
+class Conversions:
+    """LibreOffice converting the text and the signature pages: see :func:`start`. Each
+    LibreOffice is waited for once, when its first PDF is asked for."""
+
+    batches: list[Batch]  # those with organisations, in order
+    _running: list[Conversion]
+    _signatures: list[tuple[int, int]]  # per batch: (conversion, output)
+    _list: tuple[int, int] | None  # the ceremony list's
+    _done: dict[int, list[Path]] = field(default_factory=dict)
+
+    def _output(self, conversion: int, output: int) -> Path:
+        if conversion not in self._done:
+            self._done[conversion] = self._running[conversion].wait()
+        return self._done[conversion][output]
+
+    def text(self) -> tuple[Path, Path]:
+        """The published agreement's PDF and the master's."""
+        return self._output(0, 0), self._output(0, 1)
+
+    def signatures(self) -> tuple[list[Path], Path | None]:
+        """Each batch's PDF, in order, and the ceremony list's (``signing.layout: list``)."""
+        return ([self._output(*place) for place in self._signatures],
+                self._output(*self._list) if self._list is not None else None)
+
+
+def start(stack: contextlib.ExitStack, text: Sequence[Path], template: DocumentTemplate,  # noqa: PLR0913
+          organisations: Sequence[Organisation], *, parts: int, work: Path,
+          ceremony_list: bytes | None, list_rows: int, form: bool, timeout: float | None,
+          notify: Callable[[str], None] | None) -> Conversions:
+    """Start converting the ``text`` documents (the published agreement and the master) and
+    the signature pages of ``organisations``, rendered in ``parts`` batches; each
+    LibreOffice is stopped when ``stack`` closes.
+
+    LibreOffice spends about 1.4 s of CPU starting, as much as on 300 signature pages, so
+    no more of them run than there are cores. With several batches (a large agreement),
+    the first batch is rendered first and converted after the text by the same
+    LibreOffice; each other batch by one of its own, started as soon as it is rendered.
+    With one batch (a small agreement), the text's LibreOffice starts at once and the
+    batch has one of its own beside it. The ceremony list goes with the first batch (made
+    smaller for it); with ``form`` (a PDF form), only the text is converted.
+    """
+    if form:
+        return Conversions([], [stack.enter_context(Conversion(
+            text, work, timeout=timeout_for(0, timeout), notify=notify))],
+            [], None)
+    weight = LIST_ROW_WEIGHT * list_rows
+    sizes = batch_sizes(len(organisations), parts, weight)
+    pending = _render(template, organisations, sizes, list_rows)
+    running: list[Conversion] = []
+    places: list[tuple[int, int]] = []
+    listing: tuple[int, int] | None = None
+    if len(sizes) == 1:
+        running.append(stack.enter_context(Conversion(
+            text, work, timeout=timeout_for(0, timeout), notify=notify)))
+    batches = []
+    for index, batch in enumerate(pending):
+        documents = _documents(batch, index, work, ceremony_list)
+        limit = timeout_for(round(len(batch.organisations) + (weight if batch.with_list else 0)),
+                            timeout)
+        # The first batch after the text, by its LibreOffice and so with its filter (PDF/A
+        # and PDF/UA: one filter per LibreOffice; assembly takes pages from either).
+        leading = list(text) if index == 0 and not running else []
+        running.append(stack.enter_context(Conversion(
+            [*leading, *documents], work, pdf_filter=PDF_FILTER if leading else PAGES_FILTER,
+            timeout=limit, notify=notify)))
+        first = len(leading)
+        if batch.organisations:
+            batches.append(batch)
+            places.append((len(running) - 1, first))
+        if batch.with_list and ceremony_list is not None:
+            listing = (len(running) - 1, first + (1 if batch.organisations else 0))
+    return Conversions(batches, running, places, listing)
 
 
 def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,

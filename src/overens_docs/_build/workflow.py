@@ -6,15 +6,15 @@
    that overlaps the inputs, or that a build did not write, is refused.
 2. **render** (:mod:`overens_docs._render`): the published agreement, and a master (the
    text plus one signature page with placeholders) as .docx.
-3. **convert** (:mod:`overens_docs._convert`): LibreOffice converts the text once, in its
-   own process. Meanwhile a worker process writes every organisation's .docx (the fast way,
-   proven first) and this one renders the signature pages in one batch per core. The text
-   PDFs are checked before anything is built on them; then the batches are converted side
-   by side (:mod:`signature_pages`), each LibreOffice starting from a copy of the first
-   one's profile. With ``signing.layout: list``, the ceremony list of every organisation
-   is rendered as one more document, converted with the first batch (made smaller for it).
-   A small agreement's one batch is converted side by side with the text instead (the
-   signature pages do not depend on the text's page count).
+3. **convert** (:mod:`overens_docs._convert`, :func:`signature_pages.start`): a worker
+   process writes every organisation's .docx (the fast way, proven first) while this one
+   renders the signature pages in one batch per core and starts LibreOffice, never more
+   of them than there are cores: the first converts the text and then the first batch,
+   each other batch has one of its own, started as soon as it is rendered. (A small
+   agreement's one batch is converted beside the text.) The text PDFs are checked before
+   anything is built on them. With ``signing.layout: list``, the ceremony list of every
+   organisation is rendered as one more document, converted with the first batch (made
+   smaller for it).
 4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
    the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
@@ -24,8 +24,8 @@
 7. **move into place**: the staging folder replaces the destination in two renames
    (with ``--only``, that organisation's files are moved in and the manifest updated).
 
-LibreOffice thus runs twice per agreement, however many organisations there are. Only
-:mod:`processes` knows how work is spread over processes.
+LibreOffice thus runs at most once per core for an agreement, however many organisations
+there are. Only :mod:`processes` knows how work is spread over processes.
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ from overens_docs._build.output import (
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import accessibility_problems, expected_fonts_missing, problems
-from overens_docs._convert import PAGES_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
@@ -139,28 +138,22 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     master = personaliser.master_document(with_number=True)
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
-    profile = work / "libreoffice-profile"
     count = len(plan.organisations)
     with contextlib.ExitStack() as stack:
-        text = stack.enter_context(Conversion(
-            [work / "agreement.docx", work / "master.docx"], work, profile=profile,
-            timeout=timeout_for(0, plan.timeout), notify=notify))
         personaliser.prove(plan.organisations)  # before other processes copy it
         documents = stack.enter_context(processes.Workers(
             write_docx, DocxState(staging, personaliser), plan.organisations,
             processes=1 if processes.parallel(count) else 0, chunksize=50,
             lower_priority=True))
         ceremony_list = _ceremony_list(plan, template)
-        batches = [] if plan.form else signature_pages.render_batches(
-            template, plan.organisations,
-            parts=processes.cores() if processes.parallel(count) else 1,
-            list_rows=len(plan.everyone) if ceremony_list is not None else 0)
-        early = None
-        if batches and not processes.parallel(count):
-            early = stack.enter_context(signature_pages.start_conversion(
-                batches, work / "early", ceremony_list=ceremony_list, timeout=timeout_for(
-                    len(plan.everyone) + count, plan.timeout), notify=notify))
-        agreement_pdf, master_pdf = text.wait()
+        conversions = signature_pages.start(
+            stack, [work / "agreement.docx", work / "master.docx"], template,
+            plan.organisations, parts=processes.cores() if processes.parallel(count) else 1,
+            work=work, ceremony_list=ceremony_list,
+            list_rows=len(plan.everyone) if ceremony_list is not None else 0,
+            form=plan.form is not None, timeout=plan.timeout, notify=notify)
+        batches = conversions.batches
+        agreement_pdf, master_pdf = conversions.text()
         _check_text(plan, agreement_pdf, master_pdf)
         for pdf in (agreement_pdf, master_pdf):  # every PDF takes its dates and id from these
             normalise_pdf(pdf, plan.date)
@@ -174,15 +167,7 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             _stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
                    "agreement-html", None)
         text_pages = page_count(agreement_pdf)
-        # The list takes about as long per organisation as a batch of pages does per page.
-        longest = max([len(batch.organisations) for batch in batches]
-                      + ([len(plan.everyone)] if ceremony_list is not None else []), default=0)
-        if early is not None:
-            signature_pdfs, list_pdf = signature_pages.converted(early, batches)
-        else:
-            signature_pdfs, list_pdf = signature_pages.convert_batches(
-                batches, work, profile, ceremony_list=ceremony_list,
-                timeout=timeout_for(longest, plan.timeout), notify=notify)
+        signature_pdfs, list_pdf = conversions.signatures()
         order: list[tuple[Organisation, ...]] = [batch.organisations for batch in batches]
         if plan.form is not None:
             signature_pdfs = signature_pages.fill_forms(plan.form, plan.agreement,
