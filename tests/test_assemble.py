@@ -145,6 +145,32 @@ def test_text_outside_the_structure_tree_is_found() -> None:
     assert _check.structure_problems(pdf, ua=False) == []
 
 
+def test_what_a_copy_found_in_a_signature_page_serves_the_ceremony_file_with_the_same_page(
+        assembler: Assembler) -> None:
+    """The ceremony file's check uses what each copy's check found in the same content, and
+    parses only content that no copy had (or that was changed since)."""
+    known: _check.KnownContent = {}
+    for batch, page in ((0, 0), (0, 1), (1, 0)):
+        assembler.organisation_pdf(batch, page, f"o{batch}{page}",
+                                   check=lambda document: _check.delivered_organisation_pdf(
+                                       document, pages=3, known=known))
+    assert len(known) == 3  # one signature page each
+    ceremony = _open(assembler.signature_pages_pdf()[0])
+    keys = [_check.content_key(page) for page in ceremony.pages]
+    assert keys[:3] == list(known) and keys[3] not in known
+    # Known content is not parsed again: a (false) fact planted for page 1 is what counts.
+    known[keys[0]] = _check.PageContent(frozenset({0}), untagged_text=True)
+    assert _check.structure_problems(ceremony, ua=False, known=known) == [
+        "page 1 has text outside the structure tree"]
+    assert keys[3] in known  # the page no copy had was parsed, and is known now
+    # Changed content has another key, and is parsed.
+    ceremony.pages[0].obj.Contents = pikepdf.Stream(
+        ceremony, b"BT /F1 12 Tf 72 720 Td (changed) Tj ET")
+    known[keys[0]] = _check.PageContent(frozenset(), untagged_text=False)
+    assert _check.structure_problems(ceremony, ua=False, known=known) == [
+        "page 1 has text outside the structure tree"]
+
+
 def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
     def identifier(org: str) -> bytes:
         return bytes(_open(assembler.organisation_pdf(0, 0, org)[0]).trailer.ID[0])

@@ -63,9 +63,16 @@ class AssemblyError(OverensError):
 
 
 def _open(path: Path) -> pikepdf.Pdf:
+    """``path`` opened without a file position of its own: memory-mapped (or read into
+    memory where it cannot be), so that worker processes forked from this one can read
+    from it too, while this one does (see :mod:`overens_docs._build.processes`)."""
     try:
-        return pikepdf.open(path)
-    except pikepdf.PdfError as error:
+        return pikepdf.open(path, access_mode=pikepdf.AccessMode.mmap_only)
+    except (pikepdf.PdfError, OSError, ValueError):
+        pass
+    try:
+        return pikepdf.open(io.BytesIO(path.read_bytes()))
+    except (pikepdf.PdfError, OSError) as error:
         raise AssemblyError(f"{path.name} is not a readable PDF ({error})") from error
 
 

@@ -17,8 +17,10 @@ texts, table structure, colour contrast, the meaning of each structure element.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -43,20 +45,22 @@ def problems(pdf: Path | bytes, *, pages: int | None = None) -> list[str]:
         return found + page_problems(document)
 
 
-def delivered_organisation_pdf(document: pikepdf.Pdf, *, pages: int) -> list[str]:
+def delivered_organisation_pdf(document: pikepdf.Pdf, *, pages: int,
+                               known: KnownContent | None = None) -> list[str]:
     """What keeps one organisation's PDF, as it is saved, from being fit to deliver.
 
     Every organisation's PDF is the same text pages (whose fonts are checked once, in
     :func:`page_problems` of the text document) plus its own signature page; so this checks
     the catalog, the page count, and the fonts and the tagging of the last page, about a
     millisecond where parsing the saved file again would cost several times as much.
+    What its signature page's content holds is added to ``known`` (see :func:`page_content`).
     """
     last = len(document.pages) - 1
     found = archival_problems(document) + catalog_problems(document)
     if len(document.pages) != pages:
         found.append(f"it has {len(document.pages)} pages, not {pages}")
     return (found + page_problems(document, first=last) + _page_accessibility(document, last)
-            + structure_problems(document, ua=False, first=last))
+            + structure_problems(document, ua=False, first=last, known=known))
 
 
 def archival_problems(document: pikepdf.Pdf) -> list[str]:
@@ -168,9 +172,39 @@ def _page_accessibility(document: pikepdf.Pdf, index: int) -> list[str]:
 _OPENS = frozenset({"BDC", "BMC"})
 
 
-def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
-    """The marked-content ids on ``page``, and whether it shows text outside both tagged
-    content and artifacts (which a screen reader would never reach)."""
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What the structure check needs of a page's content: its marked-content ids, and
+    whether it shows text outside both tagged content and artifacts (which a screen reader
+    would never reach)."""
+
+    ids: frozenset[int]
+    untagged_text: bool
+
+
+# PageContent by content_key(): parsing a page's content costs about half a millisecond, so
+# a signature page is parsed once, in its organisation's PDF, and the ceremony file's check
+# uses what that found for the same content.
+KnownContent = dict[bytes, PageContent]
+
+
+def content_key(page: pikepdf.Page) -> bytes:
+    """A digest of what ``page``'s content streams say (decoded: the same content is
+    compressed in one file and not yet in another): pages with the same key draw the
+    same. Empty for content that is not streams."""
+    contents = page.obj.get("/Contents")
+    streams = (list(contents) if isinstance(contents, pikepdf.Array)
+               else [] if contents is None else [contents])
+    digest = hashlib.sha256()
+    for stream in streams:
+        if not isinstance(stream, pikepdf.Stream):
+            return b""
+        data = stream.read_bytes()
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def _parsed_content(page: pikepdf.Page) -> PageContent:
     ids: set[int] = set()
     stack: list[bool] = []  # per open sequence: is its content tagged or an artifact?
     untagged_text = False
@@ -190,14 +224,29 @@ def _marked_content(page: pikepdf.Page) -> tuple[set[int], bool]:
                 stack.pop()
         elif name == "BT" and not (stack and stack[-1]):
             untagged_text = True
-    return ids, untagged_text
+    return PageContent(frozenset(ids), untagged_text)
 
 
-def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> list[str]:
+def page_content(page: pikepdf.Page, known: KnownContent | None = None) -> PageContent:
+    """What :class:`PageContent` says of ``page``: from ``known`` if its content is there
+    (found in another file), else parsed, and then added to ``known``."""
+    if known is None:
+        return _parsed_content(page)
+    key = content_key(page)
+    found = known.get(key) if key else None
+    if found is None:
+        found = _parsed_content(page)
+        if key:
+            known[key] = found
+    return found
+
+
+def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,
+                       known: KnownContent | None = None) -> list[str]:
     """What keeps a tagged ``document`` from being a well-formed tagged PDF (PDF/UA-1 too
     with ``ua``): MarkInfo, the structure tree, and, on every page from index ``first`` on,
     /StructParents, a ParentTree entry for every marked-content id, and no text outside
-    tagged content and artifacts."""
+    tagged content and artifacts (see :func:`page_content` for ``known``)."""
     root = document.Root
     found = []
     if not _flag(root, "/MarkInfo", "/Marked"):
@@ -211,8 +260,8 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> li
         found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
     parents = number_tree(tree.ParentTree) if "/ParentTree" in tree else {}
     for number, page in enumerate(document.pages[first:], first + 1):
-        ids, untagged_text = _marked_content(page)
-        if untagged_text:
+        content = page_content(page, known)
+        if content.untagged_text:
             found.append(f"page {number} has text outside the structure tree")
         if "/StructParents" not in page.obj:
             found.append(f"page {number} has no /StructParents")
@@ -220,7 +269,7 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0) -> li
         entry = parents.get(int(page.obj.StructParents))
         elements = list(entry) if isinstance(entry, pikepdf.Array) else []
         if any(mcid >= len(elements) or not isinstance(elements[mcid], pikepdf.Dictionary)
-               for mcid in ids):
+               for mcid in content.ids):
             found.append(f"page {number}: the structure tree does not cover all of its "
                          "tagged content (ParentTree)")
     return found
@@ -240,3 +289,10 @@ def accessibility_problems(pdf: Path | bytes, *, tagged: bool, ua: bool = False)
         if tagged:
             found += structure_problems(document, ua=ua)
         return found
+
+
+def tagging_problems(pdf: Path | bytes, *, known: KnownContent) -> list[str]:
+    """What :func:`structure_problems` finds in ``pdf`` (a file, or a file's bytes), with
+    what is ``known`` of its pages' content."""
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        return structure_problems(document, ua=False, known=known)

@@ -14,6 +14,7 @@ from pathlib import Path
 from overens_docs._assemble import Assembler
 from overens_docs._build.output import FileRecord, write_staged
 from overens_docs._check import (
+    KnownContent,
     archival_problems,
     delivered_organisation_pdf,
     page_problems,
@@ -48,6 +49,9 @@ class Made:
     organisation: Organisation
     record: FileRecord | None
     error: str | None = None
+    # Of a PDF: what its signature page's content holds, by content_key (for the check of
+    # the ceremony file, whose page for this organisation has the same content).
+    content: KnownContent | None = None
 
 
 @dataclass
@@ -63,7 +67,13 @@ class DocxState:
 
 @dataclass
 class PdfState:
-    """What assembling PDFs needs: the master and the signature PDFs, opened per process."""
+    """What assembling PDFs needs: the master and the signature PDFs, opened, and what is
+    wrong with the text pages that every organisation's PDF shares.
+
+    The building process hands over its own :class:`Assembler` and calls :meth:`start`
+    before the workers start: forked workers share both with it then (its PDFs are read
+    without a file position, see :func:`overens_docs._assemble._open`). A spawned worker
+    receives neither and opens the PDFs itself."""
 
     staging: Path
     master: Path
@@ -71,16 +81,16 @@ class PdfState:
     signature_pdfs: tuple[Path, ...]
     title: str  # the agreement's; each copy's is "<title> – <organisation>"
     assembler: Assembler | None = field(default=None, repr=False)
-    text_problems: list[str] = field(default_factory=list, repr=False)
+    text_problems: list[str] | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        # Each process opens the PDFs itself: an inherited open file would share its read
-        # position with the parent.
-        self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
-        text = self.assembler.text_document()  # the same pages in every organisation's PDF
-        self.text_problems = (archival_problems(text) + page_problems(text)
-                              + pages_accessibility(text)
-                              + structure_problems(text, ua=False))
+        if self.assembler is None:
+            self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
+        if self.text_problems is None:
+            text = self.assembler.text_document()  # the same pages in every organisation's PDF
+            self.text_problems = (archival_problems(text) + page_problems(text)
+                                  + pages_accessibility(text)
+                                  + structure_problems(text, ua=False))
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "assembler": None}  # opened again by start()
@@ -107,12 +117,14 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
     organisation = job.organisation
     relative = _relative(organisation, "pdf")
     expected = state.text_pages + 1
+    seen: KnownContent = {}
     try:
         data, pages, found = state.assembler.organisation_pdf(
             job.signature.batch, job.signature.page, organisation.id,
-            check=lambda document: delivered_organisation_pdf(document, pages=expected),
+            check=lambda document: delivered_organisation_pdf(document, pages=expected,
+                                                              known=seen),
             title=f"{state.title} – {organisation.name}")
-        found = state.text_problems + found
+        found = (state.text_problems or []) + found
         if found:
             return Made(organisation, None, _("its PDF is not fit to deliver: {problems}")
                         .format(problems="; ".join(found)))
@@ -120,4 +132,5 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
         return Made(organisation, None, f"{type(error).__name__}: {error}")
     return Made(organisation, FileRecord.of(relative, data, kind="organisation-pdf",
-                                            pages=pages, organisation=organisation.id))
+                                            pages=pages, organisation=organisation.id),
+                content=seen)

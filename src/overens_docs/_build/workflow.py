@@ -58,7 +58,13 @@ from overens_docs._build.output import (
 )
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
-from overens_docs._check import accessibility_problems, expected_fonts_missing, problems
+from overens_docs._check import (
+    KnownContent,
+    accessibility_problems,
+    expected_fonts_missing,
+    problems,
+    tagging_problems,
+)
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
@@ -187,16 +193,22 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         jobs = [PdfJob(organisation, page)
                 for organisation, page in signature_pages.positions(order)]
         state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs),
-                         plan.agreement.title)
+                         plan.agreement.title, assembler)
+        state.start()  # here, once: forked workers share it (see PdfState)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
             # While the workers make the copies:
             data, pages = (_ceremony(plan, assembler) if list_pdf is None
                            else _ceremony_list_pdf(plan, master_pdf, text_pages, list_pdf))
-            _check_delivered(plan, "signature-pages.pdf",
-                             problems(data, pages=None if list_pdf else len(plan.listed))
-                             + accessibility_problems(data, tagged=True))
+            ceremony_problems = (problems(data, pages=None if list_pdf else len(plan.listed))
+                                 + accessibility_problems(data, tagged=False))
             pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
+        # Its tagging, with what the copies' checks found in the same signature pages.
+        known: KnownContent = {}
+        for made in pdf_made:
+            known.update(made.content or {})
+        _check_delivered(plan, "signature-pages.pdf",
+                         ceremony_problems + tagging_problems(data, known=known))
     _record(plan, staging, manifest, docx_made + pdf_made)
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     # The public list of signatories: who has signed and not withdrawn, nothing personal.
