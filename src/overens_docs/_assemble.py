@@ -35,6 +35,7 @@ from pathlib import Path
 import pikepdf
 
 from overens_docs._errors import OverensError
+from overens_docs._page_numbers import PageNumberError, PageNumbers, find_footer, stamp
 from overens_docs._pdf import fonts
 from overens_docs._structure import TaggedPages, Tree, keep_pages
 
@@ -74,11 +75,21 @@ class Assembler:
     the ceremony file of all signature pages. Every input is opened once."""
 
     def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path], *,
-                 salt: str = "") -> None:
+                 salt: str = "", page_numbers: bool = True) -> None:
         """``salt`` makes the signature pages' font subset tags differ from those of other
-        assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`)."""
+        assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`).
+        ``page_numbers``: stamp each signature page's number (see
+        :mod:`overens_docs._page_numbers`) as the text pages print theirs."""
         self.master = _open(master)
         self.text_pages = text_pages
+        self.page_numbers: PageNumbers | None = None
+        self.unnumbered: str | None = None  # why the signature pages are not numbered
+        if page_numbers:
+            try:
+                self.page_numbers = PageNumbers(find_footer(
+                    self.master.pages[text_pages - 1], len(self.master.pages)))
+            except PageNumberError as reason:
+                self.unnumbered = str(reason)
         keep_pages(self.master, text_pages)  # its own signature page stays behind
         # A master not from LibreOffice may be untagged: each page is tagged as a paragraph.
         self._untagged_text = (None if "/StructTreeRoot" in self.master.Root
@@ -89,6 +100,8 @@ class Assembler:
         self._tagged = [TaggedPages(document) for document in self.signatures]
         self._base: pikepdf.Pdf | None = None
         self._uses = 0  # of the base, see _BASE_USES
+        # Every copy's last page is "sida N av N": one stamp and font per base.
+        self._copy_stamp: tuple[pikepdf.Object, pikepdf.Object] | None = None
         self._tree: Tree | None = None
         self._key = 0  # the ParentTree number of each copy's signature page
         self._master_id = bytes(self.master.trailer.ID[0])
@@ -149,6 +162,10 @@ class Assembler:
                     self._tree.graft(page, self._untagged_text, number, number)
             self._key = self._tree.next_key
             self._archival(base)
+            if self.page_numbers is not None:
+                count = self.text_pages + 1
+                self._copy_stamp = (base.make_stream(self.page_numbers.stream(count, count)),
+                                    self.page_numbers.font_for(base))
             self._base = base
         return self._base
 
@@ -176,6 +193,8 @@ class Assembler:
         try:
             page = base.pages[-1]
             _printable(page)
+            if self._copy_stamp is not None:
+                stamp(page, *self._copy_stamp)
             elements = tree.graft(page, self._tagged[signature_file], signature_page,
                                   self._key)
             if title is not None:
@@ -224,10 +243,15 @@ class Assembler:
                   ) -> tuple[bytes, int]:
         pdf = pikepdf.new()
         tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in pages}.values()])
+        numbers = self.page_numbers
+        font = numbers.font_for(pdf) if numbers is not None else None
         for key, (source, number) in enumerate(pages):
             pdf.pages.append(source.pdf.pages[number])
             page = pdf.pages[-1]
             _printable(page)
+            if numbers is not None and font is not None:
+                # Every page numbered anew: with --only, pages of the earlier file too.
+                stamp(page, pdf.make_stream(numbers.stream(key + 1, len(pages))), font)
             tree.graft(page, source, number, key)
         self._archival(pdf)
         if title is not None:
