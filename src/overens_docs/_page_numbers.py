@@ -357,7 +357,8 @@ class PageNumbers:
     def font_for(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
         """The footer's font as an object of ``pdf`` (the same one, if it is copied there
         already, as with the text pages)."""
-        return pdf.copy_foreign(self.footer.font)
+        font = self.footer.font
+        return font if font.is_owned_by(pdf) else pdf.copy_foreign(font)
 
 
 def unstamped(page: pikepdf.Page) -> list[pikepdf.Object]:
