@@ -102,6 +102,7 @@ class Assembler:
         self._uses = 0  # of the base, see _BASE_USES
         # Every copy's last page is "sida N av N": one stamp and font per base.
         self._copy_stamp: tuple[pikepdf.Object, pikepdf.Object] | None = None
+        self._stamped_resources: dict[tuple[int, int], pikepdf.Object] = {}
         self._tree: Tree | None = None
         self._key = 0  # the ParentTree number of each copy's signature page
         self._master_id = bytes(self.master.trailer.ID[0])
@@ -164,8 +165,9 @@ class Assembler:
             self._archival(base)
             if self.page_numbers is not None:
                 count = self.text_pages + 1
-                self._copy_stamp = (base.make_stream(self.page_numbers.stream(count, count)),
+                self._copy_stamp = (self.page_numbers.stream_object(base, count, count),
                                     self.page_numbers.font_for(base))
+                self._stamped_resources = {}
             self._base = base
         return self._base
 
@@ -194,7 +196,7 @@ class Assembler:
             page = base.pages[-1]
             _printable(page)
             if self._copy_stamp is not None:
-                stamp(page, *self._copy_stamp)
+                stamp(page, *self._copy_stamp, self._stamped_resources)
             elements = tree.graft(page, self._tagged[signature_file], signature_page,
                                   self._key)
             if title is not None:
@@ -245,13 +247,14 @@ class Assembler:
         tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in pages}.values()])
         numbers = self.page_numbers
         font = numbers.font_for(pdf) if numbers is not None else None
+        resources: dict[tuple[int, int], pikepdf.Object] = {}
         for key, (source, number) in enumerate(pages):
             pdf.pages.append(source.pdf.pages[number])
             page = pdf.pages[-1]
             _printable(page)
             if numbers is not None and font is not None:
                 # Every page numbered anew: with --only, pages of the earlier file too.
-                stamp(page, pdf.make_stream(numbers.stream(key + 1, len(pages))), font)
+                stamp(page, numbers.stream_object(pdf, key + 1, len(pages)), font, resources)
             tree.graft(page, source, number, key)
         self._archival(pdf)
         if title is not None:

@@ -24,6 +24,7 @@ compares pages, and a ceremony file made anew (``--only``) replace an earlier on
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -346,6 +347,13 @@ class PageNumbers:
                       + _number(footer.size) + b" Tf\n")
         self._baseline = _number(footer.baseline)
 
+    def stream_object(self, pdf: pikepdf.Pdf, page: int, pages: int) -> pikepdf.Object:
+        """:meth:`stream` as a stream of ``pdf``, compressed here (so not at every save)."""
+        data = zlib.compress(self.stream(page, pages), 9)
+        made = pdf.make_stream(b"")
+        made.write(data, filter=pikepdf.Name.FlateDecode)
+        return made
+
     def stream(self, page: int, pages: int) -> bytes:
         """The content stream that draws "sida ``page`` av ``pages``"."""
         text = TEXT.format(page=page, pages=pages)
@@ -372,12 +380,18 @@ def unstamped(page: pikepdf.Page) -> list[pikepdf.Object]:
     return streams
 
 
-def stamp(page: pikepdf.Page, stream: pikepdf.Object, font: pikepdf.Object) -> None:
+def stamp(page: pikepdf.Page, stream: pikepdf.Object, font: pikepdf.Object,
+          made: dict[tuple[int, int], pikepdf.Object] | None = None) -> None:
     """Draw ``stream`` (a stamp, an object of ``page``'s PDF) on ``page`` with ``font``,
     in place of the stamp it may carry already. The page's resources, which LibreOffice
-    shares between pages, are replaced, never changed."""
+    shares between pages, are replaced, never changed: by a copy with the font added,
+    made once per shared resource dictionary when ``made`` keeps them."""
     page.obj.Contents = pikepdf.Array([*unstamped(page), stream])
     resources = page.obj.get("/Resources")
+    shared = resources is not None and resources.is_indirect and made is not None
+    if shared and made is not None and resources.objgen in made:
+        page.obj.Resources = made[resources.objgen]
+        return
     fonts = resources.get("/Font") if resources is not None else None
     new_fonts = pikepdf.Dictionary({str(key): value for key, value in
                                     (fonts.items() if fonts is not None else [])})
@@ -385,4 +399,9 @@ def stamp(page: pikepdf.Page, stream: pikepdf.Object, font: pikepdf.Object) -> N
     new_resources = pikepdf.Dictionary({str(key): value for key, value in
                                         (resources.items() if resources is not None else [])})
     new_resources.Font = new_fonts
-    page.obj.Resources = new_resources
+    if shared and made is not None and resources is not None:
+        # an indirect object of the page's PDF, shared again
+        made[resources.objgen] = page.obj.Resources = new_resources.with_same_owner_as(
+            page.obj)
+    else:
+        page.obj.Resources = new_resources
