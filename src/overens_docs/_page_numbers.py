@@ -388,20 +388,18 @@ def stamp(page: pikepdf.Page, stream: pikepdf.Object, font: pikepdf.Object,
     made once per shared resource dictionary when ``made`` keeps them."""
     page.obj.Contents = pikepdf.Array([*unstamped(page), stream])
     resources = page.obj.get("/Resources")
-    shared = resources is not None and resources.is_indirect and made is not None
-    if shared and made is not None and resources.objgen in made:
-        page.obj.Resources = made[resources.objgen]
+    key = resources.objgen if resources is not None and resources.is_indirect else None
+    if made is not None and key is not None and key in made:
+        page.obj.Resources = made[key]
         return
     fonts = resources.get("/Font") if resources is not None else None
-    new_fonts = pikepdf.Dictionary({str(key): value for key, value in
+    new_fonts = pikepdf.Dictionary({str(name): value for name, value in
                                     (fonts.items() if fonts is not None else [])})
     new_fonts[FONT] = font
-    new_resources = pikepdf.Dictionary({str(key): value for key, value in
+    new_resources = pikepdf.Dictionary({str(name): value for name, value in
                                         (resources.items() if resources is not None else [])})
     new_resources.Font = new_fonts
-    if shared and made is not None and resources is not None:
-        # an indirect object of the page's PDF, shared again
-        made[resources.objgen] = page.obj.Resources = new_resources.with_same_owner_as(
-            page.obj)
+    if made is not None and key is not None:  # an indirect object of the page's PDF
+        made[key] = page.obj.Resources = new_resources.with_same_owner_as(page.obj)
     else:
         page.obj.Resources = new_resources
