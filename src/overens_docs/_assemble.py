@@ -21,6 +21,9 @@ master's (itself computed from its content, see :mod:`overens_docs._reproducible
 organisation's id; qpdf would otherwise give every file saved in the same second the same
 one. The second ``/ID`` string is computed from the file's content, so that the same
 inputs give the same bytes.
+
+Each signature page gets its page number here, where it is known: "sida N av N" in an
+organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._page_numbers`).
 """
 
 from __future__ import annotations
