@@ -21,6 +21,9 @@ master's (itself computed from its content, see :mod:`overens_docs._reproducible
 organisation's id; qpdf would otherwise give every file saved in the same second the same
 one. The second ``/ID`` string is computed from the file's content, so that the same
 inputs give the same bytes.
+
+Each signature page gets its page number here, where it is known: "sida N av N" in an
+organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._page_numbers`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 import pikepdf
 
 from overens_docs._errors import OverensError
+from overens_docs._page_numbers import PageNumberError, PageNumbers, find_footer, stamp
 from overens_docs._pdf import fonts
 from overens_docs._structure import TaggedPages, Tree, keep_pages
 
@@ -81,11 +85,21 @@ class Assembler:
     the ceremony file of all signature pages. Every input is opened once."""
 
     def __init__(self, master: Path, text_pages: int, signatures: Iterable[Path], *,
-                 salt: str = "") -> None:
+                 salt: str = "", page_numbers: bool = True) -> None:
         """``salt`` makes the signature pages' font subset tags differ from those of other
-        assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`)."""
+        assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`).
+        ``page_numbers``: stamp each signature page's number (see
+        :mod:`overens_docs._page_numbers`) as the text pages print theirs."""
         self.master = _open(master)
         self.text_pages = text_pages
+        self.page_numbers: PageNumbers | None = None
+        self.unnumbered: str | None = None  # why the signature pages are not numbered
+        if page_numbers:
+            try:
+                self.page_numbers = PageNumbers(find_footer(
+                    self.master.pages[text_pages - 1], len(self.master.pages)))
+            except PageNumberError as reason:
+                self.unnumbered = str(reason)
         keep_pages(self.master, text_pages)  # its own signature page stays behind
         # A master not from LibreOffice may be untagged: each page is tagged as a paragraph.
         self._untagged_text = (None if "/StructTreeRoot" in self.master.Root
@@ -96,6 +110,9 @@ class Assembler:
         self._tagged = [TaggedPages(document) for document in self.signatures]
         self._base: pikepdf.Pdf | None = None
         self._uses = 0  # of the base, see _BASE_USES
+        # Every copy's last page is "sida N av N": one stamp and font per base.
+        self._copy_stamp: tuple[pikepdf.Object, pikepdf.Object] | None = None
+        self._stamped_resources: dict[tuple[int, int], pikepdf.Object] = {}
         self._tree: Tree | None = None
         self._key = 0  # the ParentTree number of each copy's signature page
         self._master_id = bytes(self.master.trailer.ID[0])
@@ -156,6 +173,11 @@ class Assembler:
                     self._tree.graft(page, self._untagged_text, number, number)
             self._key = self._tree.next_key
             self._archival(base)
+            if self.page_numbers is not None:
+                count = self.text_pages + 1
+                self._copy_stamp = (self.page_numbers.stream_object(base, count, count),
+                                    self.page_numbers.font_for(base))
+                self._stamped_resources = {}
             self._base = base
         return self._base
 
@@ -183,6 +205,8 @@ class Assembler:
         try:
             page = base.pages[-1]
             _printable(page)
+            if self._copy_stamp is not None:
+                stamp(page, *self._copy_stamp, self._stamped_resources)
             elements = tree.graft(page, self._tagged[signature_file], signature_page,
                                   self._key)
             if title is not None:
@@ -231,10 +255,16 @@ class Assembler:
                   ) -> tuple[bytes, int]:
         pdf = pikepdf.new()
         tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in pages}.values()])
+        numbers = self.page_numbers
+        font = numbers.font_for(pdf) if numbers is not None else None
+        resources: dict[tuple[int, int], pikepdf.Object] = {}
         for key, (source, number) in enumerate(pages):
             pdf.pages.append(source.pdf.pages[number])
             page = pdf.pages[-1]
             _printable(page)
+            if numbers is not None and font is not None:
+                # Every page numbered anew: with --only, pages of the earlier file too.
+                stamp(page, numbers.stream_object(pdf, key + 1, len(pages)), font, resources)
             tree.graft(page, source, number, key)
         self._archival(pdf)
         if title is not None:

@@ -174,41 +174,38 @@ _OPENS = frozenset({"BDC", "BMC"})
 
 @dataclass(frozen=True, slots=True)
 class PageContent:
-    """What the structure check needs of a page's content: its marked-content ids, and
-    whether it shows text outside both tagged content and artifacts (which a screen reader
-    would never reach)."""
+    """What the structure check needs of a page's content (or one of its content streams):
+    its marked-content ids, and whether it shows text outside both tagged content and
+    artifacts (which a screen reader would never reach). ``balanced``: it closes every
+    marked-content sequence it opens, and no other, so that what is found in a page's
+    streams one by one is what is found in the page."""
 
     ids: frozenset[int]
     untagged_text: bool
+    balanced: bool = True
 
 
-# PageContent by content_key(): parsing a page's content costs about half a millisecond, so
-# a signature page is parsed once, in its organisation's PDF, and the ceremony file's check
-# uses what that found for the same content.
+# PageContent of content streams, by content_key(): parsing a signature page's content
+# costs about half a millisecond, so it is parsed once, in its organisation's PDF, and the
+# ceremony file's check uses what that found for the same stream (the page number stamped
+# on each differs, and is a stream of its own).
 KnownContent = dict[bytes, PageContent]
 
 
-def content_key(page: pikepdf.Page) -> bytes:
-    """A digest of what ``page``'s content streams say (decoded: the same content is
-    compressed in one file and not yet in another): pages with the same key draw the
-    same. Empty for content that is not streams."""
-    contents = page.obj.get("/Contents")
-    streams = (list(contents) if isinstance(contents, pikepdf.Array)
-               else [] if contents is None else [contents])
-    digest = hashlib.sha256()
-    for stream in streams:
-        if not isinstance(stream, pikepdf.Stream):
-            return b""
-        data = stream.read_bytes()
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.digest()
+def content_key(stream: pikepdf.Object) -> bytes:
+    """A digest of what a content ``stream`` says (decoded: the same content is compressed
+    in one file and not yet in another)."""
+    data = stream.read_bytes()
+    return hashlib.sha256(len(data).to_bytes(8, "big") + data).digest()
 
 
-def _parsed_content(page: pikepdf.Page) -> PageContent:
+def _parsed_content(content: pikepdf.Page | pikepdf.Object) -> PageContent:
+    """What a page's content, or one content stream, holds (see :class:`PageContent`)."""
     ids: set[int] = set()
     stack: list[bool] = []  # per open sequence: is its content tagged or an artifact?
     untagged_text = False
-    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC BT"):
+    balanced = True
+    for instruction in pikepdf.parse_content_stream(content, "BDC BMC EMC BT"):
         if not isinstance(instruction, pikepdf.ContentStreamInstruction):
             continue
         operands, name = instruction.operands, str(instruction.operator)
@@ -222,23 +219,32 @@ def _parsed_content(page: pikepdf.Page) -> PageContent:
         elif name == "EMC":
             if stack:
                 stack.pop()
+            else:
+                balanced = False
         elif name == "BT" and not (stack and stack[-1]):
             untagged_text = True
-    return PageContent(frozenset(ids), untagged_text)
+    return PageContent(frozenset(ids), untagged_text, balanced and not stack)
 
 
 def page_content(page: pikepdf.Page, known: KnownContent | None = None) -> PageContent:
-    """What :class:`PageContent` says of ``page``: from ``known`` if its content is there
-    (found in another file), else parsed, and then added to ``known``."""
-    if known is None:
+    """What :class:`PageContent` says of ``page``. With ``known``: stream by stream, each
+    from ``known`` if it is there (found in another file), else parsed and added to it;
+    the whole page is parsed when one of its streams is not balanced."""
+    contents = page.obj.get("/Contents")
+    streams = (list(contents) if isinstance(contents, pikepdf.Array)
+               else [] if contents is None else [contents])
+    if known is None or not all(isinstance(stream, pikepdf.Stream) for stream in streams):
         return _parsed_content(page)
-    key = content_key(page)
-    found = known.get(key) if key else None
-    if found is None:
-        found = _parsed_content(page)
-        if key:
-            known[key] = found
-    return found
+    parts = []
+    for stream in streams:
+        key = content_key(stream)
+        if key not in known:
+            known[key] = _parsed_content(stream)
+        parts.append(known[key])
+    if not all(part.balanced for part in parts):
+        return _parsed_content(page)
+    return PageContent(frozenset().union(*(part.ids for part in parts)),
+                       any(part.untagged_text for part in parts))
 
 
 def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,

@@ -30,6 +30,7 @@ from overens_docs._build.output import Manifest
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _, ngettext
+from overens_docs._page_numbers import TEXT, unstamped, without_number
 from overens_docs._targets import display
 
 MANIFEST = "manifest.json"
@@ -68,14 +69,34 @@ def _same_text(copy: str, agreement: str, pages: int) -> bool:
 
 
 def _page_hashes(path: Path, pages: range | None = None) -> list[str]:
-    """Per page: a hash of what it draws (its content streams, decoded)."""
+    """Per page: a hash of what it draws (its content streams, decoded), but for its page
+    number stamp, which differs between an organisation's copy and signature-pages.pdf;
+    any other stream counts."""
     with pikepdf.open(path) as pdf:
         chosen = pdf.pages if pages is None else [pdf.pages[i] for i in pages]
-        return [hashlib.sha256(page.obj.Contents.read_bytes() if "/Contents" in page.obj and
-                               not isinstance(page.obj.Contents, pikepdf.Array)
-                               else b"".join(part.read_bytes()
-                                             for part in page.obj.get("/Contents") or []))
+        return [hashlib.sha256(b"".join(part.read_bytes() for part in unstamped(page)))
                 .hexdigest() for page in chosen]
+
+
+def _stamped(path: Path) -> list[bool]:
+    """Per page: whether it carries a page number stamp."""
+    with pikepdf.open(path) as pdf:
+        return [len(unstamped(page)) < len(_contents(page)) for page in pdf.pages]
+
+
+def _contents(page: pikepdf.Page) -> list[pikepdf.Object]:
+    contents = page.obj.get("/Contents")
+    return [] if contents is None else (
+        list(contents) if isinstance(contents, pikepdf.Array) else [contents])
+
+
+def _misnumbered(shown: str, text: str, page: int, pages: int) -> Iterator[Finding]:
+    """A stamped signature page (page ``page`` of ``pages``) whose stamp reads otherwise."""
+    expected = TEXT.format(page=page, pages=pages)
+    if not text.endswith(expected):
+        yield _finding(shown, "verify-page-number",
+                       _("This signature page's page number is not the one it was built "
+                         "with ('{expected}').").format(expected=expected), page)
 
 
 def _texts(path: Path) -> list[str]:
@@ -171,6 +192,8 @@ def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterat
                            _("This page is not the build's text page: its content differs "
                              "from the same page of the other copies."), number)
     text = " ".join((PdfReader(path).pages[pages - 1].extract_text() or "").split())
+    if _stamped(path)[-1]:
+        yield from _misnumbered(shown, text, pages, pages)
     if build.fingerprint not in text:
         yield _finding(shown, "verify-fingerprint",
                        _("The signature page does not carry the text fingerprint "
@@ -214,6 +237,10 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         yield _finding(display(path), "verify-pages",
                        _("It has {pages} pages for {organisations} organisations.").format(
                            pages=len(texts), organisations=len(manifest.organisations)))
+    if manifest.signature_layout != LIST:
+        for number, (text, stamped) in enumerate(zip(texts, _stamped(path), strict=True), 1):
+            if stamped:
+                yield from _misnumbered(display(path), text, number, len(texts))
     for number, text in enumerate(texts, 1):
         if fingerprint not in text:
             yield _finding(display(path), "verify-fingerprint",
@@ -348,7 +375,8 @@ def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | No
                  if entry.get("name") and _bare(str(entry["name"])) in page]
         best = max(named, key=lambda entry: len(str(entry["name"])), default=None)
         return None if best is None else str(best["organisation"])
+    mine = without_number(extra_pages[0])
     for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
-        if text == extra_pages[0]:
+        if without_number(text) == mine:  # numbered differently in the two files
             return organisation
     return None

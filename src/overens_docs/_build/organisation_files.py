@@ -80,12 +80,14 @@ class PdfState:
     text_pages: int
     signature_pdfs: tuple[Path, ...]
     title: str  # the agreement's; each copy's is "<title> – <organisation>"
+    page_numbers: bool = True  # stamp the signature page's number
     assembler: Assembler | None = field(default=None, repr=False)
     text_problems: list[str] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         if self.assembler is None:
-            self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs)
+            self.assembler = Assembler(self.master, self.text_pages, self.signature_pdfs,
+                                       page_numbers=self.page_numbers)
         if self.text_problems is None:
             text = self.assembler.text_document()  # the same pages in every organisation's PDF
             self.text_problems = (archival_problems(text) + page_problems(text)

@@ -1,9 +1,10 @@
 """Stage: every organisation's signature page as PDF, ready to assemble.
 
 From the Word template: the signature pages are rendered as one .docx per CPU core (their
-footers carry no page number: it is stamped as the PDFs are assembled), converted side by
-side, and checked to hold exactly one page per organisation with every
-font embedded. From a PDF form: one filled, flattened page per organisation.
+footers carry no page number: it is stamped as the PDFs are assembled, see
+:mod:`overens_docs._page_numbers`), converted side by side, and checked to hold exactly
+one page per organisation with every font embedded. From a PDF form: one filled,
+flattened page per organisation, not numbered.
 """
 
 from __future__ import annotations
@@ -253,8 +254,8 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
             "org_name": organisation.name, "org_number": organisation.org_number or "",
             "representative": organisation.representative,
             "representative_title": organisation.representative_title,
-            # Left empty: the page number is stamped as the PDFs are assembled (its number
-            # in the organisation's copy or in the ceremony file), as on the Word pages.
+            # Left empty: a page number here would count differently in the organisation's
+            # copy and in the ceremony file; a form's pages are not stamped (its own layout).
             "page_label": "",
             "text_fingerprint": "Kontrollsumma för avtalstexten: "
                                 f"{short_form(text_fingerprint(agreement))}",

@@ -72,7 +72,12 @@ from overens_docs._i18n import _
 from overens_docs._pdf import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context, organisation_context
-from overens_docs._render.docx import CoreProperties, DocumentTemplate, TemplateError
+from overens_docs._render.docx import (
+    CoreProperties,
+    DocumentTemplate,
+    TemplateError,
+    with_page_number_glyphs,
+)
 from overens_docs._render.personalise import Personaliser
 from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._reproducible import normalise_pdf
@@ -142,6 +147,9 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     personaliser = Personaliser(template)
     published = template.render([], include_text=True)
     master = personaliser.master_document(with_number=True)
+    numbered = plan.form is None  # a PDF form's pages are not stamped (its own layout)
+    if numbered:  # the font of the text pages' numbers then has every digit
+        master = with_page_number_glyphs(master)
     (work / "agreement.docx").write_bytes(published)
     (work / "master.docx").write_bytes(master)
     count = len(plan.organisations)
@@ -181,7 +189,8 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
             order = [(o,) for o in plan.organisations]
         try:
             assembler = Assembler(master_pdf, text_pages, signature_pdfs,
-                                  salt="" if plan.complete else f"{plan.organisations[0].id}:")
+                                  salt="" if plan.complete else f"{plan.organisations[0].id}:",
+                                  page_numbers=numbered)
         except AssemblyError as error:
             raise StageFailed([in_template(
                 plan.template, "pdf-archival",
@@ -192,8 +201,11 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         docx_made = list(documents.results())  # long done: written during the conversions
         jobs = [PdfJob(organisation, page)
                 for organisation, page in signature_pages.positions(order)]
+        if assembler.unnumbered is not None and notify is not None:
+            notify(_("The signature pages carry no page number: {reason}.").format(
+                reason=assembler.unnumbered))
         state = PdfState(staging, master_pdf, text_pages, tuple(signature_pdfs),
-                         plan.agreement.title, assembler)
+                         plan.agreement.title, page_numbers=numbered, assembler=assembler)
         state.start()  # here, once: forked workers share it (see PdfState)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
@@ -315,7 +327,8 @@ def _ceremony_list_pdf(plan: Plan, master_pdf: Path, text_pages: int,
                        list_pdf: Path) -> tuple[bytes, int]:
     """signature-pages.pdf as the ceremony list, made archival as the ceremony file is."""
     try:
-        listing = Assembler(master_pdf, text_pages, [list_pdf], salt="list:")
+        listing = Assembler(master_pdf, text_pages, [list_pdf], salt="list:",
+                            page_numbers=False)  # the list prints its own numbers
     except AssemblyError as error:
         raise StageFailed([in_template(
             plan.signature_list or plan.template, "pdf-archival",

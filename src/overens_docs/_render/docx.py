@@ -7,6 +7,7 @@ survives rendering are each a :class:`TemplateError` naming the kind of problem.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import re
@@ -167,3 +168,95 @@ def leftover_tags(data: bytes) -> list[str]:
     return found
 
 
+
+
+# Every glyph a stamped page number ("sida 12 av 345") needs. See with_page_number_glyphs.
+PAGE_NUMBER_GLYPHS = "sida 0123456789 av"
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_PAGE_FIELD = re.compile(r"\s*PAGE(\s|$)")
+
+
+def _w(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+def _footer_parts(parts: Mapping[str, bytes], body: Any) -> list[str]:
+    """The footer parts the document's sections refer to, the first section's first."""
+    relationships = etree.fromstring(parts["word/_rels/document.xml.rels"])
+    targets = {item.get("Id"): item.get("Target") for item in relationships
+               if item.tag == f"{{{_RELATIONSHIPS}}}Relationship"}
+    found: list[str] = []
+    for reference in body.iter(_w("footerReference")):
+        target = targets.get(reference.get(f"{{{_R}}}id"))
+        if target is not None:
+            name = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+            if name in parts and name not in found:
+                found.append(name)
+    return found
+
+
+def _page_number_format(footer: Any) -> tuple[Any, Any] | None:
+    """The paragraph properties and run properties of the page number in ``footer`` (its
+    first PAGE field), or None if it prints none."""
+    for paragraph in footer.iter(_w("p")):
+        for simple in paragraph.iter(_w("fldSimple")):
+            if _PAGE_FIELD.match(simple.get(_w("instr"), "")):
+                run = simple.find(_w("r"))
+                return (paragraph.find(_w("pPr")),
+                        run.find(_w("rPr")) if run is not None else None)
+        for instruction in paragraph.iter(_w("instrText")):
+            if _PAGE_FIELD.match(instruction.text or ""):
+                return paragraph.find(_w("pPr")), instruction.getparent().find(_w("rPr"))
+    return None
+
+
+def with_page_number_glyphs(data: bytes) -> bytes:
+    """``data`` (a rendered .docx, the master that assembly takes the text pages from)
+    with a paragraph at the very end that holds every glyph of a stamped page number, in
+    the font of the page number in the first section's footer (its paragraph style and its
+    run's formatting), one point high. Unchanged if no footer prints a page number.
+
+    LibreOffice embeds only the glyphs a document uses: the text pages' footer font has
+    the digits of its own page numbers, and assembly stamps the signature pages' numbers
+    with that font (:mod:`overens_docs._page_numbers`). The paragraph ends up on the
+    master's own signature page, which assembly leaves out; one point high, it cannot push
+    that page onto a second one, which would change the page count the text pages print.
+    """
+    parts = xml_parts(data)
+    document = etree.fromstring(parts["word/document.xml"])
+    body = document.find(_w("body"))
+    if body is None:
+        return data
+    for name in _footer_parts(parts, body):
+        page_format = _page_number_format(etree.fromstring(parts[name]))
+        if page_format is not None:
+            break
+    else:
+        return data
+    paragraph_properties, run_properties = page_format
+    paragraph = etree.SubElement(body, _w("p"))
+    properties = etree.SubElement(paragraph, _w("pPr"))
+    style = None if paragraph_properties is None else paragraph_properties.find(_w("pStyle"))
+    if style is not None:
+        properties.append(copy.deepcopy(style))
+    etree.SubElement(properties, _w("spacing"), {_w("before"): "0", _w("after"): "0",
+                                                 _w("line"): "20", _w("lineRule"): "exact"})
+    run = etree.SubElement(paragraph, _w("r"))
+    if run_properties is not None:
+        run.append(copy.deepcopy(run_properties))
+    text = etree.SubElement(run, _w("t"))
+    text.text = PAGE_NUMBER_GLYPHS
+    section = body.find(_w("sectPr"))
+    if section is not None:  # the body's last section stays last
+        body.append(section)
+    parts["word/document.xml"] = etree.tostring(document, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+            buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, parts[item.filename])
+    return buffer.getvalue()
