@@ -39,10 +39,14 @@ def problems(pdf: Path | bytes, *, pages: int | None = None) -> list[str]:
     except pikepdf.PdfError as error:
         return [f"it is not a readable PDF ({error})"]
     with document:
-        found = archival_problems(document)
-        if pages is not None and len(document.pages) != pages:
-            found.append(f"it has {len(document.pages)} pages, not {pages}")
-        return found + page_problems(document)
+        return _file_problems(document, pages)
+
+
+def _file_problems(document: pikepdf.Pdf, pages: int | None) -> list[str]:
+    found = archival_problems(document)
+    if pages is not None and len(document.pages) != pages:
+        found.append(f"it has {len(document.pages)} pages, not {pages}")
+    return found + page_problems(document)
 
 
 def delivered_organisation_pdf(document: pikepdf.Pdf, *, pages: int,
@@ -297,8 +301,37 @@ def accessibility_problems(pdf: Path | bytes, *, tagged: bool, ua: bool = False)
         return found
 
 
-def tagging_problems(pdf: Path | bytes, *, known: KnownContent) -> list[str]:
-    """What :func:`structure_problems` finds in ``pdf`` (a file, or a file's bytes), with
-    what is ``known`` of its pages' content."""
-    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
-        return structure_problems(document, ua=False, known=known)
+class DeliveredFile:
+    """A delivered file's bytes, opened once for checks made at different times (reading
+    a 1,000-page file's pages costs a quarter of a second each time it is opened): what
+    :func:`problems` and :func:`accessibility_problems` find at once, and its tagging
+    later, with what is ``known`` of its content by then. A context manager."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self._document: pikepdf.Pdf | None = None
+        self._unreadable: list[str] = []
+        try:
+            self._document = pikepdf.open(io.BytesIO(pdf))
+        except pikepdf.PdfError as error:
+            self._unreadable = [f"it is not a readable PDF ({error})"]
+
+    def __enter__(self) -> DeliveredFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._document is not None:
+            self._document.close()
+
+    def problems(self, *, pages: int | None) -> list[str]:
+        """What :func:`problems` and (untagged) :func:`accessibility_problems` find."""
+        document = self._document
+        if document is None:
+            return self._unreadable
+        return (_file_problems(document, pages) + catalog_problems(document)
+                + pages_accessibility(document))
+
+    def tagging_problems(self, known: KnownContent) -> list[str]:
+        """What :func:`structure_problems` finds, with ``known``."""
+        if self._document is None:
+            return []  # said by problems()
+        return structure_problems(self._document, ua=False, known=known)

@@ -59,11 +59,11 @@ from overens_docs._build.output import (
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
 from overens_docs._check import (
+    DeliveredFile,
     KnownContent,
     accessibility_problems,
     expected_fonts_missing,
     problems,
-    tagging_problems,
 )
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
@@ -209,18 +209,19 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         state.start()  # here, once: forked workers share it (see PdfState)
         with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                                chunksize=25) as pdfs:
-            # While the workers make the copies:
+            # While the workers make the copies: the ceremony file, checked but for its
+            # tagging, which is checked with what the copies' checks find in the same
+            # signature pages.
             data, pages = (_ceremony(plan, assembler) if list_pdf is None
                            else _ceremony_list_pdf(plan, master_pdf, text_pages, list_pdf))
-            ceremony_problems = (problems(data, pages=None if list_pdf else len(plan.listed))
-                                 + accessibility_problems(data, tagged=False))
-            pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
-        # Its tagging, with what the copies' checks found in the same signature pages.
-        known: KnownContent = {}
-        for made in pdf_made:
-            known.update(made.content or {})
-        _check_delivered(plan, "signature-pages.pdf",
-                         ceremony_problems + tagging_problems(data, known=known))
+            with DeliveredFile(data) as ceremony:
+                found = ceremony.problems(pages=None if list_pdf else len(plan.listed))
+                pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
+                known: KnownContent = {}
+                for made in pdf_made:
+                    known.update(made.content or {})
+                _check_delivered(plan, "signature-pages.pdf",
+                                 found + ceremony.tagging_problems(known))
     _record(plan, staging, manifest, docx_made + pdf_made)
     _stage(staging, manifest, "signature-pages.pdf", data, "signature-pages-pdf", pages)
     # The public list of signatories: who has signed and not withdrawn, nothing personal.
