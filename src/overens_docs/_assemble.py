@@ -28,6 +28,7 @@ organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._page
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import html
 import io
@@ -196,6 +197,7 @@ class Assembler:
         (the agreement's and the organisation's name) is its document title."""
         if self._uses >= _BASE_USES:
             self._base, self._uses = None, 0
+            _give_back_memory()
         base = self._text()
         self._uses += 1
         tree = self._tree
@@ -269,7 +271,23 @@ class Assembler:
         self._archival(pdf)
         if title is not None:
             self._title(pdf, title)
-        return self._save(pdf, "signature-pages"), len(pdf.pages)
+        data, count = self._save(pdf, "signature-pages"), len(pdf.pages)
+        pdf.close()
+        del pdf, tree
+        _give_back_memory()
+        return data, count
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed by a large PDF just made to the system. glibc's allocator
+    keeps it otherwise (qpdf's many small objects leave its heap fragmented): after the
+    ceremony file of 1,000 pages, about 65 MB of the 85 MB it took, for the rest of the
+    build. Elsewhere (no glibc), nothing."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 def _rename_subsets(document: pikepdf.Pdf, salt: str) -> None:
