@@ -165,3 +165,34 @@ def test_only_is_refused_when_the_layout_changed(listed: Path, tmp_path: Path, r
     assert result.exit_code == 1, result.stderr
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == [
         "build-only-layout-changed"]
+
+
+def test_a_fault_in_the_list_template_is_reported_at_the_list_template(  # type: ignore[no-untyped-def]
+        tmp_path: Path, soffice) -> None:
+    """The list template beside the agreement's own template is its own file: a name the
+    data lacks is reported there, not at agreement.docx."""
+    import zipfile  # noqa: PLC0415 -- this test only
+
+    folder = tmp_path / "orebro"
+    shutil.copytree(OREBRO, folder)
+    _with_list_layout(folder)
+    agreement = folder / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8")
+                         + "template:\n  document: own.docx\n", encoding="utf-8")
+    defaults = Path(__file__).resolve().parents[1] / "templates" / "default"
+    shutil.copy(defaults / "agreement.docx", folder / "own.docx")
+    with zipfile.ZipFile(defaults / "signature-list.docx") as source, zipfile.ZipFile(
+            folder / "signature-list.docx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{{ x }}</w:t></w:r></w:p>"
+                                                  b"</w:body>", 1)
+            target.writestr(item, data)
+    result = build([folder], out=tmp_path / "build", progress=False)
+    assert result.build_failed
+    faults = [f for f in result.report.findings if f.rule == "template-undefined"]
+    assert len(faults) == 1, result.report.findings
+    assert faults[0].file.endswith("signature-list.docx")
+    assert "'x'" in faults[0].message
+    assert not (tmp_path / "build" / "orebro").exists()

@@ -321,7 +321,13 @@ def _ceremony_list(plan: Plan, template: DocumentTemplate) -> bytes | None:
     if plan.signature_list is None:
         return None
     listing = dataclasses.replace(template, path=plan.signature_list)
-    return listing.render([organisation_context(o) for o in plan.everyone], include_text=False)
+    try:
+        return listing.render([organisation_context(o) for o in plan.everyone],
+                              include_text=False)
+    except TemplateError as problem:  # the list's template, not the agreement's
+        raise StageFailed([in_template(plan.signature_list, problem.rule,
+                                       f"{display(plan.signature_list)}: {problem}")],
+                          ) from problem
 
 
 def _ceremony_list_pdf(plan: Plan, master_pdf: Path, text_pages: int,
