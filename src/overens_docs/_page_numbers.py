@@ -31,6 +31,7 @@ from decimal import Decimal
 import pikepdf
 
 from overens_docs._errors import OverensError
+from overens_docs._font_codes import cid_widths, to_unicode
 
 FONT = pikepdf.Name("/OverensPageNumber")  # the font's name in a stamped page's resources
 TEXT = "sida {page} av {pages}"
@@ -100,8 +101,10 @@ class _Encoding:
             descendant = font.DescendantFonts[0]
             self._default = float(descendant.get("/DW", 1000))
             widths = descendant.get("/W")
-            self._widths = _cid_widths(widths if isinstance(widths, pikepdf.Array)
-                                       else pikepdf.Array())
+            self._widths = cid_widths([
+                [float(width) for width in item] if isinstance(item, pikepdf.Array)
+                else float(item)
+                for item in (widths if isinstance(widths, pikepdf.Array) else [])])
         elif subtype in (pikepdf.Name.TrueType, pikepdf.Name.Type1):
             self.code_length = 1
             first = int(font.get("/FirstChar", 0))
@@ -113,7 +116,7 @@ class _Encoding:
             raise PageNumberError(f"its font {font.get('/BaseFont')} is a {subtype} font")
         if "/ToUnicode" not in font:
             raise PageNumberError(f"its font {font.get('/BaseFont')} has no ToUnicode map")
-        self.text = _to_unicode(font.ToUnicode.read_bytes(), self.code_length)
+        self.text = to_unicode(font.ToUnicode.read_bytes(), self.code_length)
         self.codes: dict[str, int] = {}
         for code in sorted(self.text):  # the lowest code of each character
             self.codes.setdefault(self.text[code], code)
@@ -125,59 +128,6 @@ class _Encoding:
         size = self.code_length
         return [int.from_bytes(data[index:index + size], "big")
                 for index in range(0, len(data) - size + 1, size)]
-
-
-def _cid_widths(array: pikepdf.Array) -> dict[int, float]:
-    """A CID font's /W array as a map of code to width."""
-    widths: dict[int, float] = {}
-    items = list(array)
-    index = 0
-    while index + 1 < len(items):
-        first, following = int(items[index]), items[index + 1]
-        if isinstance(following, pikepdf.Array):
-            for offset, width in enumerate(following):
-                widths[first + offset] = float(width)
-            index += 2
-        else:
-            for code in range(first, int(following) + 1):
-                widths[code] = float(items[index + 2])
-            index += 3
-    return widths
-
-
-_HEX = rb"<([0-9A-Fa-f]+)>"
-_CHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_RANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
-_CHAR_PAIR = re.compile(_HEX + rb"\s*" + _HEX)
-_RANGE_ENTRY = re.compile(_HEX + rb"\s*" + _HEX + rb"\s*(" + _HEX + rb"|\[[^\]]*\])")
-
-
-def _unicode(hex_digits: bytes) -> str:
-    return bytes.fromhex(hex_digits.decode()).decode("utf-16-be", "replace")
-
-
-def _to_unicode(cmap: bytes, code_length: int) -> dict[int, str]:
-    """A ToUnicode CMap's codes (``code_length`` bytes each) and the text of each."""
-    text: dict[int, str] = {}
-    for block in _CHAR.findall(cmap):
-        for code, target in _CHAR_PAIR.findall(block):
-            if len(code) == 2 * code_length:
-                text[int(code, 16)] = _unicode(target)
-    for block in _RANGE.findall(cmap):
-        for low, high, target, single in _RANGE_ENTRY.findall(block):
-            if len(low) != 2 * code_length:
-                continue
-            first, last = int(low, 16), int(high, 16)
-            if single:
-                start = bytes.fromhex(single.decode())
-                base = int.from_bytes(start, "big")
-                for offset in range(last - first + 1):
-                    value = (base + offset).to_bytes(len(start), "big")
-                    text[first + offset] = value.decode("utf-16-be", "replace")
-            else:
-                for offset, item in enumerate(re.findall(_HEX, target)):
-                    text[first + offset] = _unicode(item)
-    return text
 
 
 @dataclass(frozen=True, slots=True)

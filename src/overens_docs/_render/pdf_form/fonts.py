@@ -8,7 +8,6 @@ ToUnicode map and widths, before anything is filled in.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +16,8 @@ from typing import cast
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from overens_docs._errors import OverensError
+from overens_docs._font_codes import cid_widths, to_unicode
 from overens_docs._i18n import _
-
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,12 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
                 _("{path}: field '{field}' uses font {font} with encoding {encoding}; only "
                   "Identity-H is supported for Type0 fonts").format(
                     path=path, field=field, font=name, encoding=font.get("/Encoding")))
-        code_widths, missing_width = _cid_widths(descendant)
+        missing_width = float(cast(float, descendant.get("/DW", 1000)))
+        code_widths = cid_widths([
+            [float(cast(float, w)) for w in item] if isinstance(item, ArrayObject)
+            else float(cast(float, item))
+            for item in (entry.get_object()
+                         for entry in cast(ArrayObject, descendant.get("/W", ArrayObject())))])
     elif subtype in {"/TrueType", "/Type1"}:
         descriptor = font.get("/FontDescriptor")
         code_bytes = 1
@@ -79,12 +82,12 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
         raise OverensError(
             _("{path}: field '{field}' uses font {font}, which is not embedded in the PDF; a "
               "signature form needs embedded fonts").format(path=path, field=field, font=name))
-    to_unicode = font.get("/ToUnicode")
-    if to_unicode is None:
+    cmap = font.get("/ToUnicode")
+    if cmap is None:
         raise OverensError(
             _("{path}: field '{field}' uses font {font} without a ToUnicode map, so it is "
               "unknown which characters it can draw").format(path=path, field=field, font=name))
-    mapping = _parse_to_unicode(cast(StreamObject, to_unicode.get_object()).get_data(), code_bytes)
+    mapping = to_unicode(cast(StreamObject, cmap.get_object()).get_data(), code_bytes)
     by_char: dict[str, list[int]] = {}
     for code, text in mapping.items():
         by_char.setdefault(text, []).append(code)
@@ -106,65 +109,3 @@ def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> 
     top = bbox[3] / 1000 if bbox[3] > 0 else 1.0
     bottom = bbox[1] / 1000 if bbox[1] < 0 else -0.25
     return FieldFont(resource=resource, name=name, widths=widths, top=top, bottom=bottom)
-
-
-def _cid_widths(descendant: DictionaryObject) -> tuple[dict[int, float], float]:
-    """The /W widths of a CIDFont by CID (= code for Identity-H), and its default width."""
-    default = float(cast(float, descendant.get("/DW", 1000)))
-    widths: dict[int, float] = {}
-    entries = list(cast(ArrayObject, descendant.get("/W", ArrayObject())))
-    index = 0
-    while index < len(entries):
-        first = int(cast(int, entries[index]))
-        following = entries[index + 1].get_object() if index + 1 < len(entries) else None
-        if isinstance(following, ArrayObject):
-            for offset, width in enumerate(following):
-                widths[first + offset] = float(cast(float, width))
-            index += 2
-        elif index + 2 < len(entries):
-            last, width = int(cast(int, following)), float(cast(float, entries[index + 2]))
-            for code in range(first, last + 1):
-                widths[code] = width
-            index += 3
-        else:
-            break
-    return widths, default
-
-
-def _parse_to_unicode(data: bytes, code_bytes: int) -> dict[int, str]:
-    """The code -> text mapping of a ToUnicode CMap (bfchar and bfrange sections)."""
-    mapping: dict[int, str] = {}
-    for section in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        hexes = _HEX.findall(section)
-        for source, target in zip(hexes[::2], hexes[1::2], strict=False):
-            mapping[_code(source)] = _text(target)
-    for section in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for low, high, target in re.findall(
-            rb"<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])", section
-        ):
-            first, last = _code(low), _code(high)
-            if last - first > 0xFFFF:
-                continue
-            if target.startswith(b"["):
-                for offset, item in enumerate(_HEX.findall(target)):
-                    mapping[first + offset] = _text(item)
-            else:
-                start = _text(target.strip(b"<>"))
-                if not start:
-                    continue
-                for offset in range(last - first + 1):
-                    mapping[first + offset] = start[:-1] + chr(ord(start[-1]) + offset)
-    limit = 1 << (8 * code_bytes)
-    return {code: text for code, text in mapping.items() if code < limit}
-
-
-def _code(hex_digits: bytes) -> int:
-    digits = re.sub(rb"\s", b"", hex_digits)
-    return int(digits, 16) if digits else 0
-
-
-def _text(hex_digits: bytes) -> str:
-    digits = re.sub(rb"\s", b"", hex_digits)
-    if len(digits) % 2:
-        digits += b"0"
-    return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace")
