@@ -10,14 +10,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
 
 from conftest import OREBRO, ROOT, template_variant
 from overens_docs._build.signature_pages import batch_sizes
 from overens_docs._domain import Organisation, Place, Status, read_agreement
 from overens_docs._load import load_yaml
+from overens_docs._render import docx as rendering
 from overens_docs._render.agreement_html import agreement_html
-from overens_docs._render.context import agreement_context, body_in_sentence
+from overens_docs._render.context import (
+    agreement_context,
+    body_in_sentence,
+    organisation_context,
+)
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
+from overens_docs._render.jinja_env import environment
 from overens_docs._render.personalise import Personaliser
 from overens_docs._targets import Target
 from overens_docs._validate import check_target
@@ -162,3 +170,36 @@ def test_batches_share_the_work_of_the_ceremony_list(count: int, parts: int, ext
                                                      sizes: list[int]) -> None:
     assert batch_sizes(count, parts, extra) == sizes
     assert sum(batch_sizes(count, parts, extra)) == count
+
+
+def test_rendering_leaves_text_without_tabs_or_breaks_as_docxtpl_would(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """docxtpl's pass that turns tabs and line breaks into Word markup is skipped for a part
+    that has none of them; a part that has them still gets it, and every signature batch
+    comes out as docxtpl's own pass would make it."""
+    template = rendering.open_template(ROOT / "templates/default/agreement.docx")
+    plain = '<w:p><w:r><w:t xml:space="preserve">Åby &amp; Öna</w:t></w:r></w:p>'
+    assert template.resolve_listing(plain) is plain
+    broken = '<w:p><w:r><w:t xml:space="preserve">rad ett\nrad två\tflik</w:t></w:r></w:p>'
+    assert template.resolve_listing(broken) == DocxTemplate.resolve_listing(template, broken)
+    assert "<w:br/>" in template.resolve_listing(broken)
+    assert "<w:tab/>" in template.resolve_listing(broken)
+
+    personaliser, organisations = _personaliser(ROOT / "templates/default/agreement.docx")
+    document = personaliser.template
+    contexts = [organisation_context(o) for o in organisations[:5]]
+    fast = [document.render(contexts, include_text=text) for text in (False, True)]
+    monkeypatch.setattr(rendering._Template, "resolve_listing", DocxTemplate.resolve_listing)
+    assert [document.render(contexts, include_text=text) for text in (False, True)] == fast
+
+
+def test_template_sources_are_compiled_once_and_stay_sandboxed() -> None:
+    env = environment()
+    first = env.from_string("Hej {{ namn }}")
+    assert env.from_string("Hej {{ namn }}") is first
+    assert first.render(namn="Åsa & <Ö>") == "Hej Åsa &amp; &lt;Ö&gt;"
+    assert env.from_string("Hej {{ namn }}!") is not first
+    unsafe = "{{ cycler.__init__.__globals__ }}"
+    for _ in range(2):  # compiled, then from what was compiled
+        with pytest.raises(SecurityError):
+            env.from_string(unsafe).render()
