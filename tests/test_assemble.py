@@ -131,26 +131,6 @@ def test_a_page_without_its_parent_tree_entry_is_found(assembler: Assembler) -> 
         "page 3: the structure tree does not cover all of its tagged content (ParentTree)"]
 
 
-def test_the_ceremony_files_structure_read_early_finds_what_a_late_check_finds(
-        assembler: Assembler) -> None:
-    """The build reads the ceremony file's structure while the copies are still being made
-    (DeliveredFile.read_structure); the tagging check then finds what it would find alone."""
-    whole = assembler.signature_pages_pdf()[0]
-    broken = _open(whole)
-    del pikepdf.NumberTree(broken.Root.StructTreeRoot.ParentTree)[1]
-    del broken.pages[3].obj["/StructParents"]
-    buffer = io.BytesIO()
-    broken.save(buffer)
-    for data, expected in ((whole, []), (buffer.getvalue(), [
-            "page 2: the structure tree does not cover all of its tagged content (ParentTree)",
-            "page 4 has no /StructParents"])):
-        with _check.DeliveredFile(data) as early:
-            early.read_structure()
-            assert early.tagging_problems({}) == expected
-        with _check.DeliveredFile(data) as late:
-            assert late.tagging_problems({}) == expected
-
-
 def test_text_outside_the_structure_tree_is_found() -> None:
     pdf = pikepdf.new()
     font = _font(pdf, "AAAAAA+Embedded")

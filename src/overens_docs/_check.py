@@ -252,13 +252,11 @@ def page_content(page: pikepdf.Page, known: KnownContent | None = None) -> PageC
 
 
 def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,
-                       known: KnownContent | None = None,
-                       structure: CoveredIds | None = None) -> list[str]:
+                       known: KnownContent | None = None) -> list[str]:
     """What keeps a tagged ``document`` from being a well-formed tagged PDF (PDF/UA-1 too
     with ``ua``): MarkInfo, the structure tree, and, on every page from index ``first`` on,
     /StructParents, a ParentTree entry for every marked-content id, and no text outside
-    tagged content and artifacts (see :func:`page_content` for ``known``; ``structure``:
-    what :func:`covered_ids` found, if read before)."""
+    tagged content and artifacts (see :func:`page_content` for ``known``)."""
     root = document.Root
     found = []
     if not _flag(root, "/MarkInfo", "/Marked"):
@@ -270,42 +268,21 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,
     xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
     if ua and not _UA_PART.search(xmp):
         found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
-    covered = covered_ids(document, first) if structure is None else structure
+    parents = number_tree(tree.ParentTree) if "/ParentTree" in tree else {}
     for number, page in enumerate(document.pages[first:], first + 1):
         content = page_content(page, known)
         if content.untagged_text:
             found.append(f"page {number} has text outside the structure tree")
-        ids = covered[number - 1 - first]
-        if ids is None:
-            found.append(f"page {number} has no /StructParents")
-            continue
-        if not content.ids <= ids:
-            found.append(f"page {number}: the structure tree does not cover all of its "
-                         "tagged content (ParentTree)")
-    return found
-
-
-# Per page: the marked-content ids its ParentTree entry gives an element, or None for a
-# page without /StructParents.
-CoveredIds = list[frozenset[int] | None]
-
-
-def covered_ids(document: pikepdf.Pdf, first: int = 0) -> CoveredIds:
-    """For each page of ``document`` from index ``first`` on, the marked-content ids that
-    its ParentTree entry gives an element (see :data:`CoveredIds`)."""
-    tree = document.Root.get("/StructTreeRoot")
-    parents = (number_tree(tree.ParentTree)
-               if tree is not None and "/ParentTree" in tree else {})
-    covered: CoveredIds = []
-    for page in document.pages[first:]:
         if "/StructParents" not in page.obj:
-            covered.append(None)
+            found.append(f"page {number} has no /StructParents")
             continue
         entry = parents.get(int(page.obj.StructParents))
         elements = list(entry) if isinstance(entry, pikepdf.Array) else []
-        covered.append(frozenset(mcid for mcid, element in enumerate(elements)
-                                 if isinstance(element, pikepdf.Dictionary)))
-    return covered
+        if any(mcid >= len(elements) or not isinstance(elements[mcid], pikepdf.Dictionary)
+               for mcid in content.ids):
+            found.append(f"page {number}: the structure tree does not cover all of its "
+                         "tagged content (ParentTree)")
+    return found
 
 
 def pages_accessibility(document: pikepdf.Pdf) -> list[str]:
@@ -333,7 +310,6 @@ class DeliveredFile:
     def __init__(self, pdf: bytes) -> None:
         self._document: pikepdf.Pdf | None = None
         self._unreadable: list[str] = []
-        self._structure: CoveredIds | None = None  # see read_structure()
         try:
             self._document = pikepdf.open(io.BytesIO(pdf))
         except pikepdf.PdfError as error:
@@ -354,15 +330,8 @@ class DeliveredFile:
         return (_file_problems(document, pages) + catalog_problems(document)
                 + pages_accessibility(document))
 
-    def read_structure(self) -> None:
-        """Read what its structure tree covers now (a quarter of a second for 1,000 pages),
-        rather than in :meth:`tagging_problems`: while the copies are still being made."""
-        if self._document is not None and self._structure is None:
-            self._structure = covered_ids(self._document)
-
     def tagging_problems(self, known: KnownContent) -> list[str]:
         """What :func:`structure_problems` finds, with ``known``."""
         if self._document is None:
             return []  # said by problems()
-        return structure_problems(self._document, ua=False, known=known,
-                                  structure=self._structure)
+        return structure_problems(self._document, ua=False, known=known)

@@ -216,7 +216,6 @@ def _make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                            else _ceremony_list_pdf(plan, master_pdf, text_pages, list_pdf))
             with DeliveredFile(data) as ceremony:
                 found = ceremony.problems(pages=None if list_pdf else len(plan.listed))
-                ceremony.read_structure()  # while the workers finish
                 pdf_made = list(_progress(pdfs.results(), len(jobs), progress))
                 known: KnownContent = {}
                 for made in pdf_made:
