@@ -75,7 +75,7 @@ def _property(text: str) -> str:
 
 class _Template(DocxTemplate):  # type: ignore[misc]
     def resolve_listing(self, xml: str) -> str:
-        """docxtpl turns tabs, line breaks, ``\a`` and ``\f`` in the text into Word's own
+        """docxtpl turns tabs, line breaks, ``\\a`` and ``\\f`` in the text into Word's own
         markup, in passes over every paragraph and run that take a third of a signature
         batch's rendering; a part with none of them anywhere is left as it is."""
         if any(character in xml for character in _LISTING):
