@@ -168,6 +168,134 @@ def test_what_a_copy_found_in_a_signature_page_serves_the_ceremony_file_with_the
     assert keys[3] <= set(known)
 
 
+def _tagged_batch(path: Path, batch: int, pages: int) -> Path:
+    """A signature batch tagged as LibreOffice tags one: under ``Document``, each page's
+    heading and a paragraph holding a span; the ParentTree entry of each page (by its
+    /StructParents) and of a link on it (by the link's /StructParent, numbered after the
+    pages' as LibreOffice numbers them)."""
+    pdf = pikepdf.new()
+    font = _font(pdf, "BAAAAA+LiberationSerif")
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, K=pikepdf.Array()))
+    numbers: list[int | pikepdf.Object] = []
+    links: list[int | pikepdf.Object] = []
+    for number in range(pages):
+        _page(pdf, "", font)
+        page = pdf.pages[-1].obj
+        page.Contents = pikepdf.Stream(pdf, (
+            f"/H1 <</MCID 0>> BDC BT /F1 12 Tf 72 720 Td (Heading {batch}-{number}) Tj ET EMC "
+            f"/Span <</MCID 1>> BDC BT /F1 12 Tf 72 700 Td (Signature {batch}-{number}) Tj ET "
+            "EMC").encode())
+        page.StructParents = number
+
+        def element(kind: str, parent: pikepdf.Object, kids: object,
+                    on: pikepdf.Object = page) -> pikepdf.Object:
+            return pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent, Pg=on, K=kids))
+
+        heading = element("/H1", document, 0)
+        paragraph = element("/P", document, pikepdf.Array())
+        span = element("/Span", paragraph, 1)
+        paragraph.K.append(span)
+        link = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 72, 144, 90],
+            F=4, StructParent=pages + number))
+        page.Annots = pikepdf.Array([link])
+        link_element = element("/Link", paragraph, pikepdf.Dictionary(
+            Type=pikepdf.Name.OBJR, Obj=link, Pg=page))
+        paragraph.K.append(link_element)
+        document.K.extend([heading, paragraph])
+        numbers.extend([number, pikepdf.Array([heading, span])])
+        links.extend([pages + number, link_element])
+    root.K = pikepdf.Array([document])
+    root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers + links)))
+    root.ParentTreeNextKey = 2 * pages
+    root.RoleMap = pikepdf.Dictionary(Signature=pikepdf.Name.P)
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    pdf.save(path / f"tagged-{batch}.pdf")
+    return path / f"tagged-{batch}.pdf"
+
+
+@pytest.fixture
+def tagged(assembler: Assembler, tmp_path: Path) -> Assembler:
+    """The master of :func:`assembler` with two batches of three tagged signature pages."""
+    return Assembler(tmp_path / "master.pdf", 2,
+                     [_tagged_batch(tmp_path, batch, 3) for batch in range(2)])
+
+
+def _ceremony_structure(pdf: pikepdf.Pdf, *, links: bool = True,
+                        ) -> list[tuple[str, str, int]]:
+    """Per marked-content id of each page, and per link (with ``links``): what the
+    ParentTree says is there (the element's type, the text of its heading or span, the
+    number of its element's page)."""
+    parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    found = []
+    for page in pdf.pages:
+        texts = str(_content(page)).split("(")
+        found += [(str(element.S), texts[1 + int(element.K)].split(")")[0],
+                   index[element.Pg.objgen])
+                  for element in parents[int(page.obj.StructParents)]]
+        if links:
+            link = page.obj.Annots[0]
+            element = parents[int(link.StructParent)]
+            assert element.K.Obj.objgen == link.objgen
+            found.append((str(element.S), "", index[element.Pg.objgen]))
+    return found
+
+
+def test_the_ceremony_file_takes_each_batch_with_its_whole_structure(tagged: Assembler) -> None:
+    """All of a batch's pages and its structure tree are taken at once: every element stays
+    where it was, under one Document, and each page's and each link's ParentTree number
+    is moved past the earlier batch's."""
+    pdf = _open(tagged.signature_pages_pdf()[0])
+    assert len(pdf.pages) == 6
+    document = pdf.Root.StructTreeRoot.K[0]
+    assert [str(kid.S) for kid in document.K] == ["/H1", "/P"] * 6
+    assert all(kid.P.objgen == document.objgen for kid in document.K)
+    pages = [pdf.pages[number // 2].obj.objgen for number in range(12)]
+    assert [kid.Pg.objgen for kid in document.K] == pages
+    assert _ceremony_structure(pdf) == [
+        entry for number, (batch, page) in enumerate((b, p) for b in range(2) for p in range(3))
+        for entry in (("/H1", f"Heading {batch}-{page}", number),
+                      ("/Span", f"Signature {batch}-{page}", number), ("/Link", "", number))]
+    numbers = [int(page.obj.StructParents) for page in pdf.pages]
+    assert numbers == [0, 1, 2, 6, 7, 8]  # the second batch's after all of the first's
+    assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) == 12
+    assert str(pdf.Root.StructTreeRoot.RoleMap.Signature) == "/P"
+    assert _check.structure_problems(pdf, ua=False) == []
+
+
+def test_more_elements_than_an_array_may_hold_are_grouped_per_batch(
+        tagged: Assembler, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("overens_docs._assemble.ARRAY_LIMIT", 11)
+    pdf = _open(tagged.signature_pages_pdf()[0])
+    document = pdf.Root.StructTreeRoot.K[0]
+    assert [str(kid.S) for kid in document.K] == ["/Div", "/Div"]
+    for group in document.K:
+        assert group.P.objgen == document.objgen
+        assert [str(kid.S) for kid in group.K] == ["/H1", "/P"] * 3
+        assert all(kid.P.objgen == group.objgen for kid in group.K)
+    assert _check.structure_problems(pdf, ua=False) == []
+
+
+def test_a_batch_whose_pages_were_taken_one_by_one_is_taken_so_again(tagged: Assembler) -> None:
+    """Taking a page's structure out for an organisation's copy cuts its elements off the
+    batch's tree, which then cannot be copied whole: the ceremony file is made page by page
+    (a section per page), and holds the same."""
+    whole = _open(tagged.signature_pages_pdf()[0])
+    tagged.organisation_pdf(1, 2, "o")
+    by_page = _open(tagged.signature_pages_pdf()[0])
+    document = by_page.Root.StructTreeRoot.K[0]
+    assert [str(kid.S) for kid in document.K] == ["/Sect"] * 6
+    assert [[str(kid.S) for kid in section.K] for section in document.K] == [["/H1", "/P"]] * 6
+    assert _check.structure_problems(by_page, ua=False) == []
+    # A page taken on its own loses its links' ParentTree numbers.
+    assert _ceremony_structure(by_page, links=False) == _ceremony_structure(whole, links=False)
+
+
 def test_a_page_is_checked_stream_by_stream_only_where_that_is_the_same() -> None:
     """Streams that each close what they open are checked one by one (a page number is
     stamped as a stream of its own), from what is known of them; a marked-content

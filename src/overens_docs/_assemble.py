@@ -33,7 +33,7 @@ import hashlib
 import html
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pikepdf
@@ -41,7 +41,7 @@ import pikepdf
 from overens_docs._errors import OverensError
 from overens_docs._page_numbers import PageNumberError, PageNumbers, find_footer, stamp
 from overens_docs._pdf import fonts
-from overens_docs._structure import TaggedPages, Tree, keep_pages
+from overens_docs._structure import ARRAY_LIMIT, TaggedPages, Tree, keep_pages
 
 # PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
 # and ToggleNoView clear). The signature pages come from a plain export, which does not
@@ -226,6 +226,8 @@ class Assembler:
         ceremony file), its pages with this assembly's one page in place of page index
         ``replacing``, or inserted before page index ``inserting`` (--only)."""
         if earlier is None:
+            if all(tagged.whole() is not None for tagged in self._tagged):
+                return self._ceremony([(tagged, None) for tagged in self._tagged], title)
             return self._ceremony([(tagged, number) for tagged in self._tagged
                                    for number in range(len(tagged.pdf.pages))], title)
         with _open(earlier) as previous:
@@ -253,25 +255,39 @@ class Assembler:
         self._title(pdf, title)
         return self._save(pdf, "signature-pages"), len(pdf.pages)
 
-    def _ceremony(self, pages: list[tuple[TaggedPages, int]], title: str | None,
+    def _ceremony(self, parts: Sequence[tuple[TaggedPages, int | None]], title: str | None,
                   ) -> tuple[bytes, int]:
+        """The ceremony file of ``parts``, in order: each a page of a source (its number),
+        or all of a source's pages with its whole structure tree (None)."""
         pdf = pikepdf.new()
-        tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in pages}.values()])
+        tree = Tree(pdf, [source.role_map for source in {id(s): s for s, _ in parts}.values()])
+        # Each source's elements in a Div of their own when all of them together would be
+        # more than an array may hold in older readers (a page's go into a Sect anyway).
+        group = sum(len(source.whole() or []) if number is None else 1
+                    for source, number in parts) > ARRAY_LIMIT
+        key = 0
+        for source, number in parts:
+            if number is None:
+                start = len(pdf.pages)
+                pdf.pages.extend(source.pdf.pages)
+                key = tree.adopt(source, pdf.pages[start:], key, group=group)
+            else:
+                pdf.pages.append(source.pdf.pages[number])
+                tree.graft(pdf.pages[-1], source, number, key)
+                key += 1
         numbers = self.page_numbers
         font = numbers.font_for(pdf) if numbers is not None else None
         resources: dict[tuple[int, int], pikepdf.Object] = {}
-        for key, (source, number) in enumerate(pages):
-            pdf.pages.append(source.pdf.pages[number])
-            page = pdf.pages[-1]
+        count = len(pdf.pages)
+        for index, page in enumerate(pdf.pages):
             _printable(page)
             if numbers is not None and font is not None:
                 # Every page numbered anew: with --only, pages of the earlier file too.
-                stamp(page, numbers.stream_object(pdf, key + 1, len(pages)), font, resources)
-            tree.graft(page, source, number, key)
+                stamp(page, numbers.stream_object(pdf, index + 1, count), font, resources)
         self._archival(pdf)
         if title is not None:
             self._title(pdf, title)
-        data, count = self._save(pdf, "signature-pages"), len(pdf.pages)
+        data = self._save(pdf, "signature-pages")
         pdf.close()
         del pdf, tree
         _give_back_memory()

@@ -14,7 +14,9 @@ another PDF together with its elements:
 - :class:`Tree` is the structure tree of the PDF being made: :meth:`Tree.graft` adds a
   copied page's elements under its ``Document`` and its ParentTree entry under a new
   number; :meth:`Tree.ungraft` takes them away again, for the assembler's base document,
-  which takes each organisation's page in turn.
+  which takes each organisation's page in turn. :meth:`Tree.adopt` takes a whole source
+  at once, all its pages and its tree (the ceremony file, made of whole batches), which
+  spares finding each page's elements.
 
 Elements are copied with ``Pdf.copy_foreign``, which shares qpdf's map of copied objects
 with ``Pdf.pages.append``: an element's ``/Pg`` becomes the copied page.
@@ -22,19 +24,24 @@ with ``Pdf.pages.append``: an element's ``/Pg`` becomes the copied page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pikepdf
 
 _DOCUMENT = pikepdf.Name.Document
+# The most elements an array may hold in older readers (and in LibreOffice's groups).
+ARRAY_LIMIT = 8191
 
 
 def _document_element(pdf: pikepdf.Pdf) -> pikepdf.Dictionary | None:
     """The ``Document`` element LibreOffice puts at the top of the tree, if there is one."""
     root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return None
+    return None if root is None else _document_of(root)
+
+
+def _document_of(root: pikepdf.Object) -> pikepdf.Dictionary | None:
+    """The ``Document`` element under the structure tree root ``root``, if there is one."""
     kids = root.get("/K")
     if isinstance(kids, pikepdf.Array):
         kids = kids[0] if len(kids) == 1 else None
@@ -91,6 +98,21 @@ class TaggedPages:
         if "/ParentTree" in root:
             self._entries = number_tree(root.ParentTree)
 
+    def whole(self) -> list[pikepdf.Object] | None:
+        """``Document``'s children, when the source's tree can be copied with all its pages
+        at once (:meth:`Tree.adopt`); None when it cannot: the source is untagged, or some
+        page's structure has been taken out already (:meth:`of` cuts links up the tree),
+        or content hangs directly under ``Document``."""
+        if self._document is None or self._found:
+            return None
+        if not self.pdf.Root.StructTreeRoot.is_indirect:
+            return None
+        kids = _kids(self._document)
+        if not all(isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.is_indirect
+                   for kid in kids):
+            return None
+        return kids
+
     def _tag_whole_pages(self) -> None:
         """Tag each page of an untagged source (a filled PDF form, an earlier untagged
         ceremony file) as one paragraph, so that its text is inside the structure tree."""
@@ -117,6 +139,7 @@ class TaggedPages:
             self._found[page] = _PageStructure.of(self.pdf, [], None)
             return self._found[page]
         units: dict[tuple[int, int], pikepdf.Object] = {}
+        document = self._document.objgen
         for element in marked:
             if not isinstance(element, pikepdf.Dictionary) or not element.is_indirect:
                 continue
@@ -124,7 +147,7 @@ class TaggedPages:
             while True:
                 parent = unit.get("/P")
                 if (not isinstance(parent, pikepdf.Dictionary) or "/S" not in parent
-                        or parent.objgen == self._document.objgen or self._spans_pages(parent)):
+                        or parent.objgen == document or self._spans_pages(parent)):
                     break
                 unit = parent
             units.setdefault(unit.objgen, unit)
@@ -233,6 +256,44 @@ class Tree:
             self.root.ParentTreeNextKey = max(key + 1, int(self.root.get("/ParentTreeNextKey",
                                                                          0)))
         return 1
+
+    def adopt(self, source: TaggedPages, pages: Sequence[pikepdf.Page], key: int, *,
+              group: bool) -> int:
+        """Give ``pages`` (every page of ``source``, just added to this PDF, in order) the
+        source's whole structure at once: ``Document``'s children under this ``Document``
+        (in a ``Div`` of their own with ``group``, as LibreOffice groups the children of a
+        long document), and its ParentTree entries under numbers from ``key`` on. Returns
+        the next free number. One copy of the source's tree, where a :meth:`graft` per
+        page must find each page's elements first (a millisecond a page)."""
+        if source.whole() is None:
+            raise ValueError("the source's tree cannot be copied whole")
+        # The elements and the entries in one copy, so that links between them hold; their
+        # /Pg become the pages copied already.
+        copied = self.pdf.copy_foreign(source.pdf.Root.StructTreeRoot)
+        document = _document_of(copied)
+        assert document is not None  # noqa: S101 -- whole() found it in the source
+        holder = self.document
+        if group:
+            holder = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Div, P=self.document,
+                K=pikepdf.Array()))
+            self.document.K.append(holder)
+        kids = _kids(document)
+        for kid in kids:
+            kid.P = holder
+        holder.K.extend(kids)
+        entries = number_tree(copied.ParentTree) if "/ParentTree" in copied else {}
+        for number, entry in sorted(entries.items()):
+            self.parents[key + number] = entry
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = key + int(page.obj.StructParents)
+            for annotation in page.obj.get("/Annots") or []:
+                if "/StructParent" in annotation:
+                    annotation.StructParent = key + int(annotation.StructParent)
+        used = max([int(copied.get("/ParentTreeNextKey", 0)) - 1, *entries]) + 1
+        self.root.ParentTreeNextKey = key + used
+        return key + used
 
     def ungraft(self, key: int, elements: int, next_key: int) -> None:
         """Undo a :meth:`graft` that added ``elements`` elements under ``key``."""
