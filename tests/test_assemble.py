@@ -168,11 +168,12 @@ def test_what_a_copy_found_in_a_signature_page_serves_the_ceremony_file_with_the
     assert keys[3] <= set(known)
 
 
-def _tagged_batch(path: Path, batch: int, pages: int) -> Path:
+def _tagged_batch(path: Path, batch: int, pages: int, *, grouped: bool = False) -> Path:
     """A signature batch tagged as LibreOffice tags one: under ``Document``, each page's
     heading and a paragraph holding a span; the ParentTree entry of each page (by its
     /StructParents) and of a link on it (by the link's /StructParent, numbered after the
-    pages' as LibreOffice numbers them)."""
+    pages' as LibreOffice numbers them). ``grouped``: all of them in a Div under
+    ``Document``, as LibreOffice groups a long document's elements by 8,191."""
     pdf = pikepdf.new()
     font = _font(pdf, "BAAAAA+LiberationSerif")
     root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
@@ -208,6 +209,12 @@ def _tagged_batch(path: Path, batch: int, pages: int) -> Path:
         document.K.extend([heading, paragraph])
         numbers.extend([number, pikepdf.Array([heading, span])])
         links.extend([pages + number, link_element])
+    if grouped:
+        group = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Div, P=document, K=document.K))
+        for kid in group.K:
+            kid.P = group
+        document.K = pikepdf.Array([group])
     root.K = pikepdf.Array([document])
     root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers + links)))
     root.ParentTreeNextKey = 2 * pages
@@ -279,6 +286,25 @@ def test_more_elements_than_an_array_may_hold_are_grouped_per_batch(
         assert [str(kid.S) for kid in group.K] == ["/H1", "/P"] * 3
         assert all(kid.P.objgen == group.objgen for kid in group.K)
     assert _check.structure_problems(pdf, ua=False) == []
+
+
+def test_a_page_of_a_batch_grouped_in_a_div_takes_its_own_elements(tmp_path: Path,
+                                                                    assembler: Assembler,
+                                                                    ) -> None:
+    """A Div that spans pages is not a page's: its children on the page are."""
+    grouped = Assembler(tmp_path / "master.pdf", 2,
+                        [_tagged_batch(tmp_path, 0, 3, grouped=True)])
+    for page in (1, 2, 0):
+        pdf = _open(grouped.organisation_pdf(0, page, "o")[0])
+        section = pdf.Root.StructTreeRoot.K[0].K[-1]
+        assert [str(kid.S) for kid in section.K] == ["/H1", "/P"]
+        assert _ceremony_structure(pdf, links=False)[-2:] == [
+            ("/H1", f"Heading 0-{page}", 2), ("/Span", f"Signature 0-{page}", 2)]
+        assert _check.structure_problems(pdf, ua=False) == []
+    ceremony = _open(Assembler(tmp_path / "master.pdf", 2, [
+        _tagged_batch(tmp_path, 0, 3, grouped=True)]).signature_pages_pdf()[0])
+    assert [str(kid.S) for kid in ceremony.Root.StructTreeRoot.K[0].K] == ["/Div"]
+    assert _check.structure_problems(ceremony, ua=False) == []
 
 
 def test_a_batch_whose_pages_were_taken_one_by_one_is_taken_so_again(tagged: Assembler) -> None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import pikepdf
 
 _DOCUMENT = pikepdf.Name.Document
+# Deeper than any structure tree a document has (a guard against a cycle of /P links).
+_DEPTH = 256
 # The most elements an array may hold in older readers (and in LibreOffice's groups).
 ARRAY_LIMIT = 8191
 
@@ -89,6 +91,7 @@ class TaggedPages:
         self._document = _document_element(pdf)
         self._entries: dict[int, pikepdf.Object] = {}
         self._spans: dict[tuple[int, int], bool] = {}
+        self._tops: dict[tuple[int, int], pikepdf.Object | None] = {}  # see _top
         if self._document is None:
             self._tag_whole_pages()
             return
@@ -143,6 +146,13 @@ class TaggedPages:
         for element in marked:
             if not isinstance(element, pikepdf.Dictionary) or not element.is_indirect:
                 continue
+            # Its ancestor just under Document is the unit when that one lies on this page
+            # alone (then so does everything under it, as content runs forward): one look
+            # at the page of its first and last content instead of one per ancestor.
+            top = self._top(element, document)
+            if top is not None and not self._spans_pages(top):
+                units.setdefault(top.objgen, top)
+                continue
             unit: pikepdf.Object = element
             while True:
                 parent = unit.get("/P")
@@ -156,6 +166,30 @@ class TaggedPages:
                 del unit["/P"]  # see the module's docstring; its section becomes its parent
         self._found[page] = _PageStructure.of(self.pdf, list(units.values()), marked)
         return self._found[page]
+
+    def _top(self, element: pikepdf.Object, document: tuple[int, int],
+             ) -> pikepdf.Object | None:
+        """The ancestor of ``element`` (or itself) just under ``Document``; None if its
+        chain of parents does not lead there."""
+        chain = []  # element and its ancestors, up to one whose top is known
+        unit = element
+        top: pikepdf.Object | None = None
+        for _ in range(_DEPTH):
+            key = unit.objgen
+            if key in self._tops:
+                top = self._tops[key]
+                break
+            chain.append(key)
+            parent = unit.get("/P")
+            if not isinstance(parent, pikepdf.Dictionary) or "/S" not in parent:
+                break
+            if parent.objgen == document:
+                top = unit
+                break
+            unit = parent
+        for key in chain:
+            self._tops[key] = top
+        return top
 
     def _spans_pages(self, element: pikepdf.Object) -> bool:
         """Whether ``element`` has content on more than one page (as LibreOffice's Div
