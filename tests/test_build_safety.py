@@ -189,6 +189,31 @@ def test_a_stopped_libreoffice_leaves_nothing_behind(tmp_path: Path, soffice: st
     assert list(pipes.iterdir()) == []
 
 
+def test_libreoffice_starts_without_its_graphics_test(tmp_path: Path, soffice: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new profile makes LibreOffice test its graphics output at every start (0.8 s of
+    CPU, most of its start), and every conversion has a new profile: the profile says it
+    has run this version, so the test is skipped; the document is converted all the same."""
+    seen: list[tuple[bool, str]] = []
+    original_close = Conversion._close
+
+    def close(self: Conversion) -> None:
+        user = Path(self._temporary.name) / "profile" / "user"
+        seen.append(((user / "GraphicsRenderTests.log").exists(),
+                     (user / "registrymodifications.xcu").read_text(encoding="utf-8")))
+        original_close(self)
+
+    monkeypatch.setattr(Conversion, "_close", close)
+    document = tmp_path / "x.docx"
+    document.write_bytes((Path(__file__).parents[1] / "templates/default/agreement.docx")
+                         .read_bytes())
+    [pdf] = Conversion([document], tmp_path / "out").wait()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    [(tested, settings)] = seen
+    assert "ooSetupLastVersion" in settings  # LibreOffice kept what the profile said
+    assert not tested
+
+
 def test_the_libreoffice_time_limit_is_an_option(run_cli: Any, orebro_copy: Path,
                                                  tmp_path: Path) -> None:
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--timeout", "0.2")

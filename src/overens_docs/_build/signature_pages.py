@@ -117,7 +117,7 @@ def start(stack: contextlib.ExitStack, text: Sequence[Path], template: DocumentT
     the signature pages of ``organisations``, rendered in ``parts`` batches; each
     LibreOffice is stopped when ``stack`` closes.
 
-    LibreOffice spends about 1.4 s of CPU starting, as much as on 300 signature pages, so
+    LibreOffice spends about 0.4 s of CPU starting, as much as on 80 signature pages, so
     no more of them run than there are cores. With several batches (a large agreement),
     the first batch is rendered first and converted after the text by the same
     LibreOffice; each other batch by one of its own, started as soon as it is rendered.
