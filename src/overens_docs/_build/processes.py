@@ -19,6 +19,7 @@ process (the serial path, ``processes=0``): starting processes would cost more t
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing
 import os
 import sys
@@ -74,6 +75,29 @@ def start_method() -> str:
 # The state of this worker process, set once by the pool's initializer.
 _state: WorkerState | None = None
 
+# Forked pools alive in this process; while there are any, its objects are frozen (gc).
+_forked_pools = 0
+
+
+def _freeze_for_fork() -> None:
+    """Keep the garbage collector off the objects that forked workers share with this
+    process, in the workers and here, while they run. A collection writes to every object
+    it looks at, and each write makes the kernel copy the page it is on for the process
+    that writes it (copy on write): the workers' collections copied this process's heap
+    into each of them: about 40 MB in all in a build of 1,000 organisations. Objects made
+    later are collected as usual, and the frozen ones again once the workers are gone."""
+    global _forked_pools  # noqa: PLW0603 -- a count for this process, not shared state
+    if _forked_pools == 0:
+        gc.freeze()
+    _forked_pools += 1
+
+
+def _thaw_after_fork() -> None:
+    global _forked_pools  # noqa: PLW0603 -- see _freeze_for_fork
+    _forked_pools -= 1
+    if _forked_pools == 0:
+        gc.unfreeze()
+
 
 def _initialise(state: WorkerState, lower_priority: bool, language: str) -> None:
     global _state  # noqa: PLW0603 -- per-process state is what a pool initializer sets
@@ -100,16 +124,25 @@ class Workers(Generic[S, T, R]):
     def __init__(self, function: Callable[[S, T], R], state: S, items: Iterable[T], *,
                  processes: int, chunksize: int = 1, lower_priority: bool = False) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False  # see _freeze_for_fork
         self._results: Iterator[R]
         if processes <= 0:
             state.start()
             self._results = map(functools.partial(function, state), items)
             return
-        self._pool = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context(start_method()),
-            initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
-        self._results = self._pool.map(functools.partial(_call, function), items,  # type: ignore[arg-type]
-                                       chunksize=chunksize)
+        method = start_method()
+        if method == "fork":
+            _freeze_for_fork()
+            self._frozen = True
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=processes, mp_context=multiprocessing.get_context(method),
+                initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
+            self._results = self._pool.map(functools.partial(_call, function), items,  # type: ignore[arg-type]
+                                           chunksize=chunksize)
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> Workers[S, T, R]:
         return self
@@ -122,6 +155,9 @@ class Workers(Generic[S, T, R]):
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._frozen:
+            _thaw_after_fork()
+            self._frozen = False
 
     def results(self) -> Iterator[R]:
         """Every item's result, in item order; the processes are gone once it is exhausted,
