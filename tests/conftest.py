@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from overens_docs import _i18n
+from overens_docs import _i18n, build
 from overens_docs._cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,16 @@ def soffice() -> str:
         pytest.fail("LibreOffice (soffice) is not installed: apt-get install -y "
                     "--no-install-recommends libreoffice-writer-nogui fonts-liberation2")
     return found
+
+
+@pytest.fixture(scope="session")
+def orebro_built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """The Örebro sample built once for the whole run. Tests only read it; one that changes
+    a build copies it first."""
+    out = tmp_path_factory.mktemp("orebro-built")
+    result = build([OREBRO], out=out, progress=False)
+    assert not result.report.fails() and not result.build_failed, result.report.findings
+    return out / "orebro"
 
 
 def template_variant(tmp_path: Path, old: bytes, new: bytes) -> Path:

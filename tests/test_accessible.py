@@ -15,7 +15,6 @@ import pikepdf
 import pytest
 
 from conftest import OREBRO
-from overens_docs import build
 from overens_docs._check import accessibility_problems, structure_problems
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import cite
@@ -29,12 +28,9 @@ def _agreement() -> Any:
     return read[0]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
-    out = tmp_path_factory.mktemp("accessible")
-    result = build([OREBRO], out=out, progress=False)
-    assert not result.report.fails() and not result.build_failed, result.report.findings
-    return out / "orebro"
+@pytest.fixture
+def built(orebro_built: Path) -> Path:
+    return orebro_built
 
 
 def _structure_types(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:

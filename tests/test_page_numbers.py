@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 
 from conftest import OREBRO
-from overens_docs import _check, _verify, build
+from overens_docs import _check, _verify
 from overens_docs._assemble import Assembler
 from overens_docs._page_numbers import (
     FONT,
@@ -388,12 +388,9 @@ def _footer_words(pdf: Path) -> list[list[tuple[str, float, float]]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
-    out = tmp_path_factory.mktemp("numbered")
-    result = build([OREBRO], out=out, progress=False)
-    assert not result.report.fails() and not result.build_failed, result.report.findings
-    return out / "orebro"
+@pytest.fixture
+def sample_build(orebro_built: Path) -> Path:
+    return orebro_built
 
 
 @pytest.mark.libreoffice
