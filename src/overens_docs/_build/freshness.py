@@ -37,6 +37,7 @@ from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES
 _FORMAT = "overens-inputs-1"
 _PACKAGE = Path(__file__).resolve().parents[1]  # the overens_docs folder
 _DISTRIBUTION = "overens-docs"
+_REQUIREMENT_NAME = re.compile(r"\A[A-Za-z0-9._-]+")
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -68,7 +69,7 @@ def _tool() -> dict[str, object]:
     for requirement in requirements:
         if "extra ==" in requirement:
             continue
-        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        name = _REQUIREMENT_NAME.match(requirement)
         if name is None:
             continue
         try:

@@ -10,7 +10,7 @@ from overens_docs._findings import Finding, Severity
 
 JsonPath: TypeAlias = tuple[str | int, ...]
 
-_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SIMPLE_KEY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def format_path(path: JsonPath) -> str:

@@ -44,7 +44,7 @@ _EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#
 _UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
                ElementTree.ParseError, EOFError)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^<>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 Row = tuple[Any, ...]
 

@@ -30,7 +30,7 @@ from overens_docs._render.context import Context, render_context
 from overens_docs._render.jinja_env import environment
 from overens_docs._reproducible import FALLBACK, normalise_docx
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 _LISTING = "\t\a\n\f"  # what docxtpl's resolve_listing turns into Word markup
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
@@ -187,7 +187,7 @@ PAGE_NUMBER_GLYPHS = "sida 0123456789 av"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_PAGE_FIELD = re.compile(r"\s*PAGE(\s|$)")
+_PAGE_FIELD = re.compile(r"\A\s*PAGE(?:\s|$)")
 
 
 def _w(name: str) -> str:

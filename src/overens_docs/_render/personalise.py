@@ -33,7 +33,7 @@ from overens_docs._reproducible import zip_info
 
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
-_PLACEHOLDER_BYTES = re.compile(rb"XoverensX(\w+?)XplaceholderX")
+_PLACEHOLDER_BYTES = re.compile(rb"XoverensX([a-z_]+)XplaceholderX")  # a field's name
 
 # A part split at its placeholders: literal bytes, then a field name, then bytes, ...
 _Segments = list[bytes | str]

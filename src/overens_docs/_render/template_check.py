@@ -35,10 +35,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PARAGRAPH_START = re.compile(r"<w:p(?=[ >/])")
 _MARKER = re.compile(r"<\?overens-paragraph (\d+)\?>")
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_PARAGRAPH_TAG = re.compile(r"\{[{%]p\s.*?[}%]\}")
+_PARAGRAPH_OPENER = re.compile(r"\{[{%]p\s")
 _INVISIBLE_FORMATTING = {f"{W}lang", f"{W}noProof", f"{W}proofErr", f"{W}rtl"}
 # The PDF's headings (tags, bookmarks) come from these styles (templates/default/README.md).
 HEADING_STYLES = ("Title", "heading 1", "heading 2")
@@ -149,13 +148,13 @@ def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> l
         text = "".join(piece for _run, piece in runs)
         findings += [_finding(file, part, paragraph, "template-leftover", message)
                      for message in _open_tags(text)]
-        alone = _PARAGRAPH_TAG.search(text)
-        if alone and text.strip() != alone.group().strip():
-            rest = (text[:alone.start()] + text[alone.end():]).strip()
+        alone = _paragraph_tag(text)
+        if alone and text.strip() != text[alone[0]:alone[1]].strip():
+            rest = (text[:alone[0]] + text[alone[1]:]).strip()
             findings.append(_finding(file, part, paragraph, "template-leftover", _(
                 "'{tag}' must be alone in its paragraph: docxtpl replaces the whole paragraph "
                 "with it, so '{rest}' would be lost. Put the tag in a paragraph of its own."
-            ).format(tag=alone.group(), rest=first_words(rest))))
+            ).format(tag=text[alone[0]:alone[1]], rest=first_words(rest))))
         findings += [_finding(file, part, paragraph, "template-split-tag", message,
                               severity=Severity.WARNING) for message in _split_tags(runs)]
     return findings
@@ -190,14 +189,48 @@ def _split_tags(runs: list[tuple[Any, str]]) -> Iterator[str]:
         starts.append(offset)
         offset += len(piece)
     text = "".join(piece for _run, piece in runs)
-    for match in _TAG.finditer(text):
+    for tag_start, tag_end in tag_spans(text):
         covering = [run for (run, piece), start in zip(runs, starts, strict=True)
-                    if piece and start < match.end() and start + len(piece) > match.start()]
+                    if piece and start < tag_end and start + len(piece) > tag_start]
         if len({_formatting(run) for run in covering}) > 1:
             yield _("Word has split the tag '{tag}' into {count} pieces formatted "
                     "differently: the result takes the first piece's formatting, and the next "
                     "edit may break the tag. Delete it and type it again in one go.").format(
-                        tag=match.group(), count=len(covering))
+                        tag=text[tag_start:tag_end], count=len(covering))
+
+
+def tag_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each ``{{ … }}``, ``{% … %}`` and ``{# … #}`` is: from its opener to the first
+    closer of its kind, as a lazy regular expression would find them, but in one pass: such
+    an expression looks for a closer from every opener again, which takes quadratic time
+    on a paragraph of thousands of openers and no closer."""
+    # Each opener's next place at or after ``position``; -1 when none of it will close.
+    following = dict.fromkeys(_CLOSER, -2)
+    position = 0
+    while True:
+        for opener, place in following.items():
+            if place != -1 and place < position:
+                following[opener] = text.find(opener, position)
+        places = [(place, opener) for opener, place in following.items() if place >= 0]
+        if not places:
+            return
+        start, opener = min(places)
+        end = text.find(_CLOSER[opener], start + 2)
+        if end < 0:  # no closer of its kind anywhere after: no later opener of it closes
+            following[opener] = -1
+            continue
+        yield start, end + 2
+        position = end + 2
+
+
+def _paragraph_tag(text: str) -> tuple[int, int] | None:
+    """Where the first ``{%p … %}`` (or ``{{p … }}``) tag of a paragraph is, if any."""
+    opener = _PARAGRAPH_OPENER.search(text)
+    if opener is None:
+        return None
+    ends = [end for end in (text.find("}}", opener.end()), text.find("%}", opener.end()))
+            if end >= 0]
+    return (opener.start(), min(ends) + 2) if ends else None
 
 
 def _marked(xml: str) -> str:
@@ -210,7 +243,9 @@ def _marked(xml: str) -> str:
 def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
                     document: DocxTemplate, context: Mapping[str, Any]) -> list[Finding]:
     source = document.patch_xml(_marked(part.xml))
-    line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+    line_starts = [0]
+    while (newline := source.find("\n", line_starts[-1])) >= 0:
+        line_starts.append(newline + 1)
     markers = [(match.start(), int(match.group(1))) for match in _MARKER.finditer(source)]
     positions = [position for position, _number in markers]
 

@@ -15,6 +15,7 @@ from overens_docs._load import JsonPath, Loaded
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 AGREEMENT_RULES: dict[str, Rule] = {}
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 
 
 def _commitments(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -164,7 +165,7 @@ def _duplicates(rule_input: RuleInput, kind: str,
 
 
 def _date(value: Any) -> Iterator[datetime.date]:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not _DATE.match(value):
         return  # the schema reports the form
     try:
         yield datetime.date.fromisoformat(value)
@@ -181,7 +182,7 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
                  ("signing", "date")):
         parent = rule_input.data.get(path[0])
         value = parent.get(path[1]) if isinstance(parent, dict) else None
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if isinstance(value, str) and _DATE.match(value):
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:

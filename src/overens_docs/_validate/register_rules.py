@@ -25,8 +25,8 @@ from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 REGISTER_RULES: dict[str, Rule] = {}
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_VERSION = re.compile(r"\s*([0-9A-Fa-f]\s*){12,64}\Z")
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_VERSION = re.compile(r"\A\s*(?:[0-9A-Fa-f]\s*){12,64}\Z")
 
 
 def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
