@@ -12,6 +12,7 @@ from overens_docs._domain.template_files import template_outside
 from overens_docs._findings import Finding
 from overens_docs._i18n import N_, _
 from overens_docs._load import JsonPath, Loaded
+from overens_docs._validate.dates import out_of_range, real_date
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 AGREEMENT_RULES: dict[str, Rule] = {}
@@ -164,13 +165,13 @@ def _duplicates(rule_input: RuleInput, kind: str,
             first[entry_id] = path
 
 
-def _date(value: Any) -> Iterator[datetime.date]:
-    if not isinstance(value, str) or not _DATE.match(value):
-        return  # the schema reports the form
-    try:
-        yield datetime.date.fromisoformat(value)
-    except ValueError:
-        return
+_DATES: tuple[JsonPath, ...] = (("adoption", "date"), ("period", "start"), ("period", "end"),
+                                 ("signing", "date"))
+
+
+def _value(data: dict[str, Any], path: JsonPath) -> Any:
+    parent = data.get(str(path[0]))
+    return parent.get(path[1]) if isinstance(parent, dict) else None
 
 
 @rule("invalid-date", AGREEMENT_RULES)
@@ -178,10 +179,8 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
     """A date written YYYY-MM-DD is a real date (not 2024-02-30)."""
     if not isinstance(rule_input.data, dict):
         return
-    for path in (("adoption", "date"), ("period", "start"), ("period", "end"),
-                 ("signing", "date")):
-        parent = rule_input.data.get(path[0])
-        value = parent.get(path[1]) if isinstance(parent, dict) else None
+    for path in _DATES:
+        value = _value(rule_input.data, path)
         if isinstance(value, str) and _DATE.match(value):
             try:
                 datetime.date.fromisoformat(value)
@@ -195,16 +194,39 @@ def period_order(rule_input: RuleInput) -> Iterator[Finding]:
     """The period ends after it starts."""
     if not isinstance(rule_input.data, dict):
         return
-    period = rule_input.data.get("period")
-    if not isinstance(period, dict):
-        return
-    starts = list(_date(period.get("start")))
-    ends = list(_date(period.get("end")))
-    if starts and ends and ends[0] <= starts[0]:
+    start = real_date(_value(rule_input.data, ("period", "start")))
+    end = real_date(_value(rule_input.data, ("period", "end")))
+    if start is not None and end is not None and end <= start:
         yield rule_input.error(
             ("period", "end"), "period-order",
             _("The period ends ({end}) before or on the day it starts ({start}).").format(
-                end=ends[0], start=starts[0]))
+                end=end, start=start))
+
+
+@rule("date-range", AGREEMENT_RULES)
+def date_range(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every date is in a year between 1900 and 2100."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path in _DATES:
+        finding = out_of_range(rule_input, path, _value(rule_input.data, path))
+        if finding is not None:
+            yield finding
+
+
+@rule("date-order", AGREEMENT_RULES)
+def signed_after_adoption(rule_input: RuleInput) -> Iterator[Finding]:
+    """The agreement is signed on or after the day it was adopted."""
+    if not isinstance(rule_input.data, dict):
+        return
+    adopted = real_date(_value(rule_input.data, ("adoption", "date")))
+    signed = real_date(_value(rule_input.data, ("signing", "date")))
+    if adopted is not None and signed is not None and signed < adopted:
+        yield rule_input.error(
+            ("signing", "date"), "date-order",
+            _("The agreement is signed on {signed}, before it was adopted ({adopted}): the "
+              "documents would print both. Correct one of the dates.").format(
+                signed=signed, adopted=adopted))
 
 
 def template_location(loaded: Loaded, folder: Path) -> list[Finding]:
