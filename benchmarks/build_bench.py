@@ -43,9 +43,9 @@ from generate import write_organisations
 
 from overens_docs import build
 from overens_docs._build.processes import cores
-from overens_docs._convert import PDF_FILTER, convert, find_soffice
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.convert import PDF_FILTER, convert, find_soffice
 from overens_docs._render.context import agreement_context, organisation_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._targets import Target
@@ -124,7 +124,7 @@ def file_creation_ms(folder: Path, count: int = 500) -> float:
 def _soffice_as_a_person_runs_it(document: Path, outdir: Path, profile: Path) -> None:
     """``soffice --headless --convert-to`` with one lasting user profile, as a person who
     scripts LibreOffice runs it (the same PDF/A export as the build's): no profile of its
-    own per call, and none of the build's settings in it (see overens_docs._convert)."""
+    own per call, and none of the build's settings in it (see overens_docs._pdf.convert)."""
     subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",  # noqa: S603 -- our own arguments
                     "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(document)],
                    check=True, capture_output=True)

@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 
 from conftest import OREBRO
-from overens_docs._check import accessibility_problems, structure_problems
+from overens_docs._pdf.check import accessibility_problems, structure_problems
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import cite
 from overens_docs._targets import Target
@@ -128,7 +128,7 @@ def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> No
 @pytest.mark.libreoffice
 def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_build(  # type: ignore[no-untyped-def]
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
-    from overens_docs._structure import Tree  # noqa: PLC0415
+    from overens_docs._pdf.structure import Tree  # noqa: PLC0415
 
     def forgetful(self: Tree, page: Any, source: Any, number: int, key: int) -> int:
         return 0  # the page comes along, its structure does not
@@ -146,7 +146,7 @@ def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_buil
 @pytest.mark.libreoffice
 def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(  # type: ignore[no-untyped-def]
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
 
     original = Assembler._archival
 

@@ -317,7 +317,7 @@ def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy
 def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa: PLR0917 -- fixtures
         run_cli: Any, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         failing: str, parallel_from: int, start_method: str | None) -> None:
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
     from overens_docs._render.personalise import Personaliser  # noqa: PLC0415
 
     victim = _listed(orebro_copy)
@@ -360,7 +360,7 @@ def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(  # ty
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
     """The last stage checks the files as delivered, not only LibreOffice's output: an
     assembly that dropped the output intent is caught before anything moves into place."""
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
 
     original = Assembler._archival
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import OREBRO, CliResult
-from overens_docs import _convert, _i18n
+from overens_docs import _i18n
 from overens_docs._cli import _built
 from overens_docs._errors import ToolMissingError
+from overens_docs._pdf import convert as _convert
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from conftest import OREBRO
-from overens_docs import _convert
 from overens_docs._build import freshness, signature_pages
 from overens_docs._build.plan import plan
+from overens_docs._pdf import convert as _convert
 from overens_docs._validate import validate_paths
 
 

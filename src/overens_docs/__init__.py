@@ -5,8 +5,7 @@ The public API is what this module exports: :func:`validate`, :func:`build`,
 :class:`Finding`, :class:`Severity`), the :class:`BuildResult`, :class:`StatusResult` and
 :class:`DiffResult`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
-``_convert``, ``_assemble``, ``_check``, ``_build``: the stages of the pipeline, in order;
-see ARCHITECTURE.md).
+``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
 
 from overens_docs._api import BuildResult, build, diff, status, validate

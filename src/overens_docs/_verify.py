@@ -30,7 +30,7 @@ from overens_docs._build.output import Manifest
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _, ngettext
-from overens_docs._page_numbers import TEXT, unstamped, without_number
+from overens_docs._pdf.page_numbers import TEXT, unstamped, without_number
 from overens_docs._targets import display
 
 MANIFEST = "manifest.json"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from overens_docs._build.output import Manifest
 from overens_docs._build.plan import MANIFEST, Plan
-from overens_docs._convert import find_soffice
+from overens_docs._pdf.convert import find_soffice
 from overens_docs._errors import ToolMissingError
 from overens_docs._package_data import data_dir
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._assemble import Assembler
+from overens_docs._pdf.assemble import Assembler
 from overens_docs._build.output import FileRecord, write_staged
-from overens_docs._check import (
+from overens_docs._pdf.check import (
     KnownContent,
     archival_problems,
     delivered_organisation_pdf,
@@ -72,7 +72,7 @@ class PdfState:
 
     The building process hands over its own :class:`Assembler` and calls :meth:`start`
     before the workers start: forked workers share both with it then (its PDFs are read
-    without a file position, see :func:`overens_docs._assemble._open`). A spawned worker
+    without a file position, see :func:`overens_docs._pdf.assemble._open`). A spawned worker
     receives neither and opens the PDFs itself."""
 
     staging: Path

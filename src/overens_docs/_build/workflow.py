@@ -6,7 +6,7 @@
    that overlaps the inputs, or that a build did not write, is refused.
 2. **render** (:mod:`overens_docs._render`): the published agreement, and a master (the
    text plus one signature page with placeholders) as .docx.
-3. **convert** (:mod:`overens_docs._convert`, :func:`signature_pages.start`): a worker
+3. **convert** (:mod:`overens_docs._pdf.convert`, :func:`signature_pages.start`): a worker
    process writes every organisation's .docx (the fast way, proven first) while this one
    renders the signature pages in one batch per core and starts LibreOffice, never more
    of them than there are cores: the first converts the text and then the first batch,
@@ -15,10 +15,10 @@
    anything is built on them. With ``signing.layout: list``, the ceremony list of every
    organisation is rendered as one more document, converted with the first batch (made
    smaller for it).
-4. **assemble** (:mod:`overens_docs._assemble`): each organisation's PDF is the master's text
+4. **assemble** (:mod:`overens_docs._pdf.assemble`): each organisation's PDF is the master's text
    pages plus its own signature page, made by worker processes (:mod:`organisation_files`);
    the ceremony file of all signature pages (or the ceremony list) is made here meanwhile.
-5. **check** (:mod:`overens_docs._check`): every delivered PDF, as delivered.
+5. **check** (:mod:`overens_docs._pdf.check`): every delivered PDF, as delivered.
 6. **write**: everything goes into a staging folder beside the destination, with
    ``manifest.json`` listing every file, its SHA-256, pages and organisation.
 7. **move into place**: the staging folder replaces the destination in two renames
@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from overens_docs._assemble import Assembler, AssemblyError
+from overens_docs._pdf.assemble import Assembler, AssemblyError
 from overens_docs._build import freshness, processes, signature_pages
 from overens_docs._build.organisation_files import (
     DocxState,
@@ -58,7 +58,7 @@ from overens_docs._build.output import (
 )
 from overens_docs._build.plan import MANIFEST, Plan, plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
-from overens_docs._check import (
+from overens_docs._pdf.check import (
     DeliveredFile,
     KnownContent,
     accessibility_problems,
@@ -69,7 +69,7 @@ from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._i18n import _
-from overens_docs._pdf import page_count
+from overens_docs._pdf.reading import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context, organisation_context
 from overens_docs._render.docx import (

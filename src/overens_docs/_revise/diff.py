@@ -14,13 +14,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._convert import convert
 from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
 from overens_docs._domain.template_files import document_template
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.convert import convert
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._reproducible import build_date, normalise_pdf, zip_info

@@ -4,7 +4,7 @@ A writer that starts a new PDF drops the catalog's ``/Metadata`` (XMP, which car
 PDF/A identification), ``/OutputIntents`` and ``/Lang``, and writes its own Info. Every
 file written here gets them back from the LibreOffice master. Each file is tagged: the
 master's structure tree comes along with its text pages, and each signature page brings its
-own elements (see :mod:`overens_docs._structure`).
+own elements (see :mod:`overens_docs._pdf.structure`).
 
 pikepdf rather than pypdf because this runs once per organisation, thousands of times.
 The text pages and catalog entries are copied once into a base document; each
@@ -23,7 +23,7 @@ one. The second ``/ID`` string is computed from the file's content, so that the 
 inputs give the same bytes.
 
 Each signature page gets its page number here, where it is known: "sida N av N" in an
-organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._page_numbers`).
+organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._pdf.page_numbers`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from pathlib import Path
 import pikepdf
 
 from overens_docs._errors import OverensError
-from overens_docs._page_numbers import PageNumberError, PageNumbers, find_footer, stamp
-from overens_docs._pdf import fonts
-from overens_docs._structure import ARRAY_LIMIT, TaggedPages, Tree, keep_pages
+from overens_docs._pdf.page_numbers import PageNumberError, PageNumbers, find_footer, stamp
+from overens_docs._pdf.reading import fonts
+from overens_docs._pdf.structure import ARRAY_LIMIT, TaggedPages, Tree, keep_pages
 
 # PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
 # and ToggleNoView clear). The signature pages come from a plain export, which does not
@@ -90,7 +90,7 @@ class Assembler:
         """``salt`` makes the signature pages' font subset tags differ from those of other
         assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`).
         ``page_numbers``: stamp each signature page's number (see
-        :mod:`overens_docs._page_numbers`) as the text pages print theirs."""
+        :mod:`overens_docs._pdf.page_numbers`) as the text pages print theirs."""
         self.master = _open(master)
         self.text_pages = text_pages
         self.page_numbers: PageNumbers | None = None
