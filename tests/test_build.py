@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from conftest import OREBRO
 from overens_docs import build
 from overens_docs._domain import Organisation
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 pytestmark = pytest.mark.libreoffice
 TRICKY = 'Föreningen "Ett & Två" <Unga> i Västerås'
@@ -116,8 +116,7 @@ def test_tricky_name_comes_out_exactly_in_pdf_and_docx(built: Path) -> None:
 
 
 def _listed(folder: Path) -> dict[str, Organisation]:
-    read = check_target(Target(folder)).read()
-    assert read is not None
+    read = read_target(Target(folder)).whole("test")
     return {o.id: o for o in read[1]}
 
 

@@ -15,10 +15,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from overens_docs import _i18n
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
 from overens_docs._i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from overens_docs._api import Summary
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -139,18 +143,18 @@ def _template_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _template(arguments: argparse.Namespace) -> int:
+    from overens_docs import _api as api  # noqa: PLC0415
     from overens_docs import _reporters as reporters  # noqa: PLC0415
-    from overens_docs import _templates as templates  # noqa: PLC0415
 
     if arguments.action == "new":
-        written = templates.new_template(arguments.destination, force=arguments.force)
+        written = api.new_template(arguments.destination, force=arguments.force)
         print(_("Wrote {file}. Edit it in Word, then check it:\n"
                 "  overens template check {file}\n"
                 "To use it, keep it in the agreement's folder and add to agreement.yaml:\n"
                 "  template:\n"
                 "    document: {name}").format(file=written, name=written.name))
         return EXIT_OK
-    report = templates.check_template_file(arguments.file, arguments.agreement)
+    report = api.check_template(arguments.file, arguments.agreement)
     render = reporters.as_json if arguments.format == "json" else reporters.as_text
     print(render(report, strict=arguments.strict))
     return EXIT_FINDINGS if report.fails(strict=arguments.strict) else EXIT_OK
@@ -192,49 +196,35 @@ def _build(arguments: argparse.Namespace) -> int:
         for folder in result.up_to_date:
             print(_("{folder} is up to date (built from the same inputs; --force builds it "
                     "again)").format(folder=folder))
-        for folder in result.folders:
-            print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
+        for built in result.built:
+            print(_built(built.destination, built.summary, built.seconds))
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
 
 
-def _built(folder: Path, seconds: float, *, only: str | None) -> str:
-    """What a build wrote into ``folder``, from its manifest: organisations, files, pages."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        files = [entry for entry in manifest["files"]
-                 if only is None or entry.get("organisation") == only]
-        organisations = 1 if only is not None else len(manifest["organisations"])
-    except (OSError, ValueError, KeyError, TypeError):  # no readable manifest: say the least
-        return _("Built {folder} in {seconds} s").format(folder=folder,
-                                                        seconds=_i18n.decimal(seconds))
-    pages = sum(entry.get("pages") or 0 for entry in files)
+def _built(folder: Path, summary: Summary, seconds: float) -> str:
+    """What a build wrote into ``folder``: organisations, files, pages."""
     return _("Built {folder}: {organisations}, {files}, {pages} in {seconds} s").format(
         folder=folder, seconds=_i18n.decimal(seconds),
         organisations=ngettext("{count} organisation", "{count} organisations",
-                               organisations).format(count=organisations),
-        files=ngettext("{count} file", "{count} files", len(files)).format(count=len(files)),
-        pages=ngettext("{count} page", "{count} pages", pages).format(count=pages))
+                               summary.organisations).format(count=summary.organisations),
+        files=ngettext("{count} file", "{count} files", summary.files).format(
+            count=summary.files),
+        pages=ngettext("{count} page", "{count} pages", summary.pages).format(
+            count=summary.pages))
 
 
 def _verify(arguments: argparse.Namespace) -> int:
-    import json  # noqa: PLC0415
-
+    from overens_docs import _api as api  # noqa: PLC0415
     from overens_docs import _reporters as reporters  # noqa: PLC0415
-    from overens_docs._verify import verify_build, verify_returned  # noqa: PLC0415
 
-    folder: Path = arguments.folder
-    if not folder.is_dir():
-        raise UsageError(_("{folder}: no such build folder.").format(folder=folder))
     if arguments.file is None:
-        report = verify_build(folder)
+        report = api.verify(arguments.folder)
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK
-    if not arguments.file.is_file():
-        raise UsageError(_("{file}: no such file.").format(file=arguments.file))
-    returned = verify_returned(folder, arguments.file)
+    returned = api.verify_file(arguments.folder, arguments.file)
     if arguments.format == "json":
         print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
                          ensure_ascii=False, indent=2))
@@ -286,10 +276,11 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _status(arguments: argparse.Namespace) -> int:
-    from overens_docs import _register as register  # noqa: PLC0415
+    from overens_docs import _register as register  # noqa: PLC0415 -- its text and JSON
     from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import status  # noqa: PLC0415
 
-    result = register.register_status(arguments.paths)
+    result = status(arguments.paths)
     if result.report.fails():
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(result.report))
@@ -302,20 +293,18 @@ def _status(arguments: argparse.Namespace) -> int:
 
 def _diff(arguments: argparse.Namespace) -> int:
     from overens_docs import _reporters as reporters  # noqa: PLC0415
-    from overens_docs._revise import diff, summary  # noqa: PLC0415
+    from overens_docs._api import diff  # noqa: PLC0415
+    from overens_docs._revise import summary  # noqa: PLC0415 -- its text and JSON
 
-    result = diff.diff(arguments.old, arguments.new)
-    if result.revision is None or result.old is None or result.new is None:
+    result = diff(arguments.old, arguments.new, out=arguments.out, timeout=arguments.timeout)
+    if result.revision is None:
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(result.report))
         return EXIT_USAGE  # invalid input: the findings say why
     if result.report.findings:  # warnings: beside the comparison, not in it
         print(reporters.as_text(result.report), file=sys.stderr)
-    if arguments.out is not None:
-        written = diff.write_comparison(result.old, result.new, arguments.out,
-                                        timeout=arguments.timeout)
-        for path in written:
-            print(_("Wrote {path}").format(path=path), file=sys.stderr)
+    for path in result.written:
+        print(_("Wrote {path}").format(path=path), file=sys.stderr)
     revision = result.revision
     print(summary.as_json(revision) if arguments.format == "json" else summary.as_text(revision))
     return EXIT_OK if revision.comparison.same_text else EXIT_FINDINGS

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._pdf.assemble import Assembler
-from overens_docs._build.output import FileRecord, write_staged
+from overens_docs._build.manifest import FileRecord
+from overens_docs._build.output import write_staged
 from overens_docs._pdf.check import (
     KnownContent,
     archival_problems,
