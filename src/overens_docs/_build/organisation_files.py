@@ -41,6 +41,7 @@ class SignaturePage:
 class PdfJob:
     organisation: Organisation
     signature: SignaturePage
+    sequence: int  # its place among the copies (see overens_docs._pdf.assemble.COPIES_PER_BASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
             job.signature.batch, job.signature.page, organisation.id,
             check=lambda document: delivered_organisation_pdf(document, pages=expected,
                                                               known=seen),
-            title=f"{state.title} – {organisation.name}")
+            title=f"{state.title} – {organisation.name}", sequence=job.sequence)
         found = (state.text_problems or []) + found
         if found:
             return Made(organisation, None, _("its PDF is not fit to deliver: {problems}")

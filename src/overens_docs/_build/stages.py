@@ -33,7 +33,7 @@ from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, for_organisation, in_template
 from overens_docs._domain import Organisation
 from overens_docs._i18n import _
-from overens_docs._pdf.assemble import Assembler, AssemblyError
+from overens_docs._pdf.assemble import COPIES_PER_BASE, Assembler, AssemblyError
 from overens_docs._pdf.check import (
     DeliveredFile,
     KnownContent,
@@ -197,14 +197,15 @@ def assemble(plan: Plan, staging: Path, text: Text, signed: Signatures, *,
     """Each organisation's PDF, by worker processes (which share the open PDFs when
     forked); meanwhile, here, the ceremony file, checked but for its tagging, which is
     checked with what the copies' checks found in the same signature pages."""
-    jobs = [PdfJob(organisation, page)
-            for organisation, page in signature_pages.positions(signed.batches)]
+    jobs = [PdfJob(organisation, page, sequence) for sequence, (organisation, page)
+            in enumerate(signature_pages.positions(signed.batches))]
     state = PdfState(staging, text.master, text.pages, signed.pdfs, plan.agreement.title,
                      page_numbers=signed.numbered, assembler=signed.assembler)
     state.start()  # here, once: forked workers share it (see PdfState)
     count = len(plan.organisations)
+    # Each worker takes a whole base's run of copies at a time: see COPIES_PER_BASE.
     with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
-                           chunksize=25) as pdfs:
+                           chunksize=COPIES_PER_BASE) as pdfs:
         data, pages = ceremony.ceremony_pdf(plan, signed.assembler, text.master, text.pages,
                                             signed.list_pdf)
         with DeliveredFile(data) as delivered:
