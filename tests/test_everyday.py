@@ -12,7 +12,7 @@ from overens_docs import _i18n, verify
 from overens_docs._build import Summary
 from overens_docs._build.manifest import Listed, Manifest, ManifestProblem, read_manifest
 from overens_docs._build.plan import written_by_a_build
-from overens_docs._cli import _built
+from overens_docs._cli.commands import built_line as _built
 from overens_docs._errors import ToolMissingError
 from overens_docs._pdf import convert as _convert
 
