@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from conftest import OREBRO
 from overens_docs import build
 from overens_docs._domain import Organisation
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 pytestmark = pytest.mark.libreoffice
 TRICKY = 'Föreningen "Ett & Två" <Unga> i Västerås'
@@ -116,8 +116,7 @@ def test_tricky_name_comes_out_exactly_in_pdf_and_docx(built: Path) -> None:
 
 
 def _listed(folder: Path) -> dict[str, Organisation]:
-    read = check_target(Target(folder)).read()
-    assert read is not None
+    read = read_target(Target(folder)).whole("test")
     return {o.id: o for o in read[1]}
 
 
@@ -317,7 +316,7 @@ def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy
 def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa: PLR0917 -- fixtures
         run_cli: Any, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         failing: str, parallel_from: int, start_method: str | None) -> None:
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
     from overens_docs._render.personalise import Personaliser  # noqa: PLC0415
 
     victim = _listed(orebro_copy)
@@ -360,7 +359,7 @@ def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(  # ty
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
     """The last stage checks the files as delivered, not only LibreOffice's output: an
     assembly that dropped the output intent is caught before anything moves into place."""
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
 
     original = Assembler._archival
 

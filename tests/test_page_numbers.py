@@ -17,9 +17,10 @@ import pikepdf
 import pytest
 
 from conftest import OREBRO
-from overens_docs import _check, _verify
-from overens_docs._assemble import Assembler
-from overens_docs._page_numbers import (
+from overens_docs import _verify
+from overens_docs._pdf import check as _check
+from overens_docs._pdf.assemble import Assembler
+from overens_docs._pdf.page_numbers import (
     FONT,
     PageNumberError,
     PageNumbers,

@@ -16,8 +16,8 @@ from typing import cast
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from overens_docs._errors import OverensError
-from overens_docs._font_codes import cid_widths, to_unicode
 from overens_docs._i18n import _
+from overens_docs._pdf.font_codes import cid_widths, to_unicode
 
 
 @dataclass(frozen=True)
