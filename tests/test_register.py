@@ -208,7 +208,7 @@ def test_signing_the_current_text_before_it_was_adopted_is_an_error(tmp_path: Pa
         _organisation("Äldre text", '    status: signed\n    signed_on: "2016-05-01"\n'),
     ]))
     (folder / "agreement.yaml").write_bytes((adopted / "agreement.yaml").read_bytes())
-    findings = check_target(Target(folder)).findings
+    findings = read_target(Target(folder)).findings
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [
         ("register-date-order", 6, "error")]
     assert "2016-05-01" in findings[0].message and "2017-03-29" in findings[0].message
@@ -224,8 +224,8 @@ def test_a_date_after_today_is_a_warning_whatever_day_today_is(
                                 '    left_on: "2024-06-02"\n'),
     ]))
     monkeypatch.setattr(dates, "today", lambda: datetime.date(2024, 6, 1))
-    found = [(f.rule, f.line, f.severity.value) for f in check_target(Target(folder)).findings]
+    found = [(f.rule, f.line, f.severity.value) for f in read_target(Target(folder)).findings]
     assert found == [("register-future-date", 6, "warning"),
                      ("register-future-date", 12, "warning")]
     monkeypatch.setattr(dates, "today", lambda: datetime.date(2024, 6, 2))
-    assert check_target(Target(folder)).findings == []
+    assert read_target(Target(folder)).findings == []
