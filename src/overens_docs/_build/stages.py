@@ -32,6 +32,7 @@ from overens_docs._build.output import write_staged
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, for_organisation, in_template
 from overens_docs._domain import Organisation
+from overens_docs._findings import excerpt
 from overens_docs._i18n import _
 from overens_docs._pdf.assemble import COPIES_PER_BASE, Assembler, AssemblyError
 from overens_docs._pdf.check import (
@@ -251,7 +252,7 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
                              _("The documents for {name} could not be made: {error}").format(
-                                 name=organisation.name, error=error))
+                                 name=excerpt(organisation.name), error=excerpt(error, 300)))
             for organisation, error in failed.values()])
 
 

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._load.columns import REQUIRED_COLUMNS, read_header, status_value
 from overens_docs._load.positions import Loaded
@@ -41,7 +41,7 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
         header = next(reader, None)
     except csv.Error as error:
         finding(1, None, "$", "csv-syntax",
-                _("The header row cannot be read: {error}.").format(error=error))
+                _("The header row cannot be read: {error}.").format(error=excerpt(error, 200)))
         return loaded
     if header is None or not any(cell.strip() for cell in header):
         finding(1, 1, "$", "csv-empty",
@@ -95,7 +95,7 @@ def load_csv(path: Path, display_name: str | None = None) -> Loaded:  # noqa: PL
     except csv.Error as error:
         finding(reader.line_num, None, "$", "csv-syntax",
                 _("The file cannot be read as CSV here: {error}. Check the quotes on this "
-                  "line.").format(error=error))
+                  "line.").format(error=excerpt(error, 200)))
         return loaded
     loaded.data = {"organisations": rows}
     return loaded

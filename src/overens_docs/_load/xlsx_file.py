@@ -37,7 +37,7 @@ from lxml import etree
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
-from overens_docs._findings import Finding, Severity, column_letters
+from overens_docs._findings import Finding, Severity, column_letters, excerpt
 from overens_docs._i18n import _
 from overens_docs._load.columns import column_key, read_header, status_value
 from overens_docs._load.input_files import InputRefusedError, read_input
@@ -92,7 +92,7 @@ def load_xlsx(path: Path, display_name: str | None = None) -> Loaded:
             _("The file cannot be read as an Excel workbook (.xlsx): {error}. If it is an old "
               ".xls file or a LibreOffice .ods, open it and save it as 'Excel-arbetsbok "
               "(*.xlsx)'; a password-protected workbook must be saved without a password.")
-            .format(error=error or type(error).__name__)))
+            .format(error=excerpt(error or type(error).__name__, 200))))
         return loaded
     if sheet is None:
         loaded.findings.append(Finding(

@@ -25,6 +25,7 @@ from lxml import etree
 
 from overens_docs._domain import Agreement
 from overens_docs._errors import OverensError
+from overens_docs._findings import excerpt
 from overens_docs._i18n import _
 from overens_docs._render.context import Context, render_context
 from overens_docs._render.jinja_env import environment
@@ -93,7 +94,8 @@ def open_template(template: Path) -> DocxTemplate:
         raise TemplateError(
             "template-unreadable",
             _("{file} is not a Word document (.docx) that can be read ({error}). Save it from "
-              "Word as 'Word-dokument (*.docx)'.").format(file=template.name, error=error)
+              "Word as 'Word-dokument (*.docx)'.").format(file=excerpt(template.name),
+                                                          error=excerpt(error, 200))
         ) from error
     return document
 
@@ -110,15 +112,15 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
         raise TemplateError(
             "template-undefined",
             _("The template uses '{name}', which the data does not provide ({error}).").format(
-                name=name, error=error)) from error
+                name=excerpt(name), error=excerpt(error, 200))) from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError("template-syntax",
                             _("The template has a tag Jinja cannot read: {error}.").format(
-                                error=error.message)) from error
+                                error=excerpt(error.message, 200))) from error
     except SecurityError as error:
         raise TemplateError("template-unsafe",
                             _("The template tries something the sandbox forbids: {error}.")
-                            .format(error=error)) from error
+                            .format(error=excerpt(error, 200))) from error
     properties = document.docx.core_properties
     properties.title, properties.subject, properties.author = core.title, core.subject, core.author
     properties.language = core.language
@@ -130,7 +132,8 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
         raise TemplateError(
             "template-leftover",
             _("Template syntax survived rendering: {leftovers}. A tag is probably split by "
-              "formatting in Word; retype it in one go.").format(leftovers=", ".join(leftovers)))
+              "formatting in Word; retype it in one go.").format(
+                leftovers=excerpt(", ".join(leftovers), 300)))
     return data
 
 

@@ -25,7 +25,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._render.docx import TemplateError, open_template
 from overens_docs._render.jinja_env import environment
@@ -74,7 +74,7 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
         return [Finding(file, None, None, "$", "template-unreadable", Severity.ERROR, _(
             "{file} is not a Word document (.docx) that can be read ({error}): save it "
             "from Word as 'Word Document (*.docx)'.").format(
-                file=path.name, error=problem.__cause__ or problem))]
+                file=excerpt(path.name), error=excerpt(problem.__cause__ or problem, 200)))]
     findings: list[Finding] = []
     every_paragraph = [(part, part.paragraphs()) for part in parts]
     for part, paragraphs in every_paragraph:
@@ -107,7 +107,7 @@ def first_words(text: str) -> str:
     shown = " ".join(words[:_WORDS])
     if len(shown) > _WORDS_LENGTH:
         shown = shown[:_WORDS_LENGTH].rstrip()
-    return shown + ("…" if shown != " ".join(words) else "")
+    return excerpt(shown) + ("…" if shown != " ".join(words) else "")
 
 
 def _own_runs(paragraph: Any) -> list[Any]:
@@ -154,7 +154,7 @@ def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> l
             findings.append(_finding(file, part, paragraph, "template-leftover", _(
                 "'{tag}' must be alone in its paragraph: docxtpl replaces the whole paragraph "
                 "with it, so '{rest}' would be lost. Put the tag in a paragraph of its own."
-            ).format(tag=text[alone[0]:alone[1]], rest=first_words(rest))))
+            ).format(tag=excerpt(text[alone[0]:alone[1]]), rest=first_words(rest))))
         findings += [_finding(file, part, paragraph, "template-split-tag", message,
                               severity=Severity.WARNING) for message in _split_tags(runs)]
     return findings
@@ -196,7 +196,7 @@ def _split_tags(runs: list[tuple[Any, str]]) -> Iterator[str]:
             yield _("Word has split the tag '{tag}' into {count} pieces formatted "
                     "differently: the result takes the first piece's formatting, and the next "
                     "edit may break the tag. Delete it and type it again in one go.").format(
-                        tag=text[tag_start:tag_end], count=len(covering))
+                        tag=excerpt(text[tag_start:tag_end]), count=len(covering))
 
 
 def tag_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -265,7 +265,7 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
     except jinja2.TemplateSyntaxError as error:
         return [located(Problem("template-syntax", error.lineno or 1, _(
             "Jinja cannot read the tags here: {error}.").format(
-                error=error.message or error)))]
+                error=excerpt(error.message or error, 200))))]
     return [located(problem) for problem in name_problems(template, context, env)]
 
 
@@ -284,7 +284,7 @@ def _external_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> li
                    _("The template shows '{target}' from outside itself (a picture inserted "
                      "with 'Link to file'?): insert the picture into the document instead."))
         findings.append(_finding(file, part, paragraph, "template-external",
-                                 message.format(target=target)))
+                                 message.format(target=excerpt(target))))
     return findings
 
 
@@ -302,7 +302,7 @@ def _style_findings(file: str, document: DocxTemplate,
     findings = [Finding(file, None, None, "$", "template-style-missing", Severity.ERROR, _(
         "The template defines no style '{style}': the PDF's headings and bookmarks come from "
         "the styles Title, heading 1 and heading 2. Copy the style from the default template "
-        "(overens template new).").format(style=style), part="word/styles.xml")
+        "(overens template new).").format(style=excerpt(style)), part="word/styles.xml")
         for style in HEADING_STYLES if style not in names]
     for part, paragraphs in every_paragraph:
         for paragraph in paragraphs:
@@ -311,6 +311,6 @@ def _style_findings(file: str, document: DocxTemplate,
             findings += [_finding(file, part, paragraph, "template-style-missing", _(
                 "The paragraph uses the style '{style}', which the template does not define: "
                 "Word and LibreOffice show it as Normal. Choose a style that exists, or "
-                "create '{style}'.").format(style=style))
+                "create '{style}'.").format(style=excerpt(style)))
                 for style in sorted(used - defined) if style is not None]
     return findings

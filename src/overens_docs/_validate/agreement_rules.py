@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from overens_docs._domain.template_files import template_outside
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import N_, _
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._validate.dates import out_of_range, real_date
@@ -42,12 +42,13 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 path, "commitment-without-principle",
                 _("Commitment '{id}' has no 'principles' key: add 'principles: [...]' with "
-                  "the id of at least one principle it serves.").format(id=commitment.get("id")))
+                  "the id of at least one principle it serves.").format(
+                    id=excerpt(commitment.get("id"))))
         elif commitment["principles"] == []:
             yield rule_input.error(
                 (*path, "principles"), "commitment-without-principle",
                 _("Commitment '{id}' cites no principle: list the id of at least one "
-                  "principle it serves.").format(id=commitment.get("id")))
+                  "principle it serves.").format(id=excerpt(commitment.get("id"))))
 
 
 @rule("unknown-principle", AGREEMENT_RULES)
@@ -66,8 +67,8 @@ def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
                     (*path, "principles", index), "unknown-principle",
                     _("Commitment '{id}' cites the principle '{principle}', which does not "
                       "exist. Principles: {principles}.").format(
-                        id=commitment.get("id"), principle=principle_id,
-                        principles=", ".join(sorted(known)) or _("none")))
+                        id=excerpt(commitment.get("id")), principle=excerpt(principle_id),
+                        principles=excerpt(", ".join(sorted(known)), 200) or _("none")))
 
 
 @rule("uncited-principle", AGREEMENT_RULES)
@@ -83,7 +84,7 @@ def uncited_principle(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.warning(
                 ("principles", index, "id"), "uncited-principle",
                 _("No commitment cites the principle '{principle}'.").format(
-                    principle=principle_id))
+                    principle=excerpt(principle_id)))
 
 
 @rule("party-without-commitments", AGREEMENT_RULES)
@@ -95,7 +96,8 @@ def party_without_commitments(rule_input: RuleInput) -> Iterator[Finding]:
         if party.get("commitments") in ([], None) and "commitments" in party:
             yield rule_input.error(
                 ("parties", index, "commitments"), "party-without-commitments",
-                _("The party '{id}' has no commitments.").format(id=party.get("id")))
+                _("The party '{id}' has no commitments.").format(
+                    id=excerpt(party.get("id"))))
 
 
 @rule("party-roles", AGREEMENT_RULES)
@@ -123,7 +125,7 @@ def party_roles(rule_input: RuleInput) -> Iterator[Finding]:
                 ("parties", index), "party-roles",
                 _("The public body '{id}' needs a signatory (at least a title, e.g. "
                   "'Kommunstyrelsens ordförande') for the signature pages.").format(
-                    id=party.get("id")))
+                    id=excerpt(party.get("id"))))
 
 
 @rule("duplicate-id", AGREEMENT_RULES)
@@ -160,7 +162,7 @@ def _duplicates(rule_input: RuleInput, kind: str,
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
                 _(_DUPLICATE_MESSAGES[kind]).format(
-                    id=entry_id, line=rule_input.line_of((*first[entry_id], "id"))))
+                    id=excerpt(entry_id), line=rule_input.line_of((*first[entry_id], "id"))))
         else:
             first[entry_id] = path
 
@@ -186,7 +188,8 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
                 datetime.date.fromisoformat(value)
             except ValueError:
                 yield rule_input.error(path, "invalid-date",
-                                       _("'{value}' is not a date.").format(value=value))
+                                       _("'{value}' is not a date.").format(
+                                           value=excerpt(value)))
 
 
 @rule("period-order", AGREEMENT_RULES)
@@ -242,4 +245,5 @@ def template_location(loaded: Loaded, folder: Path) -> list[Finding]:
         ("template", "document"), "template-location",
         _("The template '{name}' is outside the agreement's folder and templates/: put the "
           "template in the agreement's folder and name it without a folder, e.g. "
-          "'document: {file}'.").format(name=name, file=PurePath(name).name or "mall.docx"))]
+          "'document: {file}'.").format(name=excerpt(name),
+                                        file=excerpt(PurePath(name).name or "mall.docx")))]

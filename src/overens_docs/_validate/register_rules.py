@@ -17,7 +17,7 @@ from typing import Any
 
 from overens_docs._domain import Agreement
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import _
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
@@ -48,7 +48,8 @@ def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
 
 
 def _name(organisation: dict[str, Any]) -> str:
-    return text(organisation, "name") or _("This organisation")
+    """The organisation's name as a message quotes it."""
+    return excerpt(text(organisation, "name") or _("This organisation"))
 
 
 @rule("invalid-date", REGISTER_RULES)
@@ -59,7 +60,8 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
             value = text(organisation, key)
             if value is not None and FORM.match(value) and _date(organisation, key) is None:
                 yield rule_input.error((*path, key), "invalid-date",
-                                       _("'{value}' is not a date.").format(value=value))
+                                       _("'{value}' is not a date.").format(
+                                           value=excerpt(value)))
 
 
 @rule("register-missing-date", REGISTER_RULES)
@@ -208,4 +210,4 @@ def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
             _("'{name}' signed the version {version}, which is not the current text "
               "({current}). If it signed an older version, it must sign the current one "
               "again (`overens status` lists it); else correct the fingerprint.").format(
-                name=_name(organisation), version=version.strip(), current=current))
+                name=_name(organisation), version=excerpt(version.strip()), current=current))
