@@ -115,8 +115,9 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
                 result.build_failed = True
             case UpToDate(destination):
                 result.up_to_date.append(destination)
-            case Built():
+            case Built(warnings=warnings):
                 result.built.append(outcome)
+                result.report.extend(warnings)
     return result
 
 

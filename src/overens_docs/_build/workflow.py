@@ -60,7 +60,7 @@ from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._i18n import _
-from overens_docs._render.docx import TemplateError
+from overens_docs._render.template_file import TemplateError
 from overens_docs._targets import display
 
 
@@ -97,14 +97,15 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
     try:
         with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
             with _template_findings(the_plan):
-                manifest = make(the_plan, Path(work), staging, progress=progress)
+                manifest, warnings = make(the_plan, Path(work), staging, progress=progress)
             manifest.inputs = inputs
             written = _move_into_place(the_plan, manifest, staging)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Built(destination, Summary.of(written, only), time.monotonic() - started)
+    return Built(destination, Summary.of(written, only), time.monotonic() - started,
+                 tuple(warnings))
 
 
 def _missing_templates(plan: Plan) -> list[Finding]:
@@ -118,9 +119,11 @@ def _missing_templates(plan: Plan) -> list[Finding]:
             if path is not None and not path.is_file()][:1]
 
 
-def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
+def make(plan: Plan, work: Path, staging: Path, *,
+         progress: bool) -> tuple[Manifest, list[Finding]]:
     """Stages 2 to 6: every file of the build, written into ``staging``; the manifest that
-    lists them. ``work`` holds what LibreOffice reads and writes."""
+    lists them, and the warnings found on the way. ``work`` holds what LibreOffice reads
+    and writes."""
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
@@ -136,7 +139,7 @@ def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
         assembled = stages.assemble(plan, staging, text, signed, progress=progress)
     stages.record_copies(staging, manifest, docx_made + assembled.made)
     stages.stage_lists(plan, staging, manifest, assembled)
-    return manifest
+    return manifest, list(rendered.warnings)
 
 
 @contextlib.contextmanager
@@ -148,7 +151,7 @@ def _template_findings(plan: Plan) -> Iterator[None]:
     except TemplateError as problem:
         message = f"{display(plan.template)}: {problem}"
         finding = (at(plan.agreement.template.document_place, problem.rule, message)
-                   if problem.rule == "template-unreadable"
+                   if problem.rule in ("template-unreadable", "input-refused")
                    else in_template(plan.template, problem.rule, message))
         raise StageFailed([finding]) from problem
 

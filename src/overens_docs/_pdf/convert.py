@@ -88,14 +88,34 @@ PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=True, EmbedStandardF
 # the 1.2 s LibreOffice took to start and convert one page (and a third of its time in the
 # kernel, zeroing those surfaces). Every consumer of the setting only asks whether it is
 # older than the running version, so a version above any real one says "not upgraded".
-_PROFILE_SETTINGS = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
-xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" \
-oor:op="fuse"><value>9999.9</value></prop></item>
-</oor:items>
-"""
+#
+# The profile also keeps LibreOffice from fetching anything a document points to (a
+# picture inserted with "Link to file", over http or from a local file): links are refused
+# unless they come from a trusted location, of which there is none
+# (BlockUntrustedRefererLinks); and should anything still try the network, every protocol
+# goes through a proxy on 127.0.0.1:1, where nothing answers. Macros never run. Templates
+# with links out are refused before they are rendered (overens_docs._render.template_file);
+# this is the second wall, tested by serving a linked picture from 127.0.0.1
+# (tests/test_templates_as_data.py).
+_INET = "/org.openoffice.Inet/Settings"
+_PROFILE_SETTINGS = "".join([
+    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+    'xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n',
+    *(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value>'
+      f'</prop></item>\n' for path, name, value in (
+          ("/org.openoffice.Setup/Product", "ooSetupLastVersion", "9999.9"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks",
+           "true"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution",
+           "true"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+          (_INET, "ooInetProxyType", "1"), (_INET, "ooInetNoProxy", ""),
+          (_INET, "ooInetHTTPProxyName", "127.0.0.1"), (_INET, "ooInetHTTPProxyPort", "1"),
+          (_INET, "ooInetHTTPSProxyName", "127.0.0.1"), (_INET, "ooInetHTTPSProxyPort", "1"),
+          (_INET, "ooInetFTPProxyName", "127.0.0.1"), (_INET, "ooInetFTPProxyPort", "1"))),
+    "</oor:items>\n"])
 
 # A conversion that takes longer than this is taken to hang (LibreOffice does, on some
 # documents): a minute to start and convert the text, and 100 ms per page on top.

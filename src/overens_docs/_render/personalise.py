@@ -73,7 +73,7 @@ def _uses_outside_printing(node: nodes.Node, names: set[str],
 def prints_organisation_values_only(template: DocumentTemplate) -> bool:
     """Whether the template uses organisations' values only by printing them as they are
     (and by testing for an organisation number): then placeholders can stand in for them."""
-    for _, source in template_sources(template.path):
+    for _, source in template_sources(template.path, template.within):
         tree = environment().parse(source)
         if _uses_outside_printing(tree, set(), None):
             return False

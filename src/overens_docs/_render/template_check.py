@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,19 @@ from lxml import etree
 
 from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
-from overens_docs._render.docx import TemplateError, open_template
+from overens_docs._render.docx import UNREADABLE, open_template
+from overens_docs._render.docx import sources as template_sources_of
 from overens_docs._render.jinja_env import environment
+from overens_docs._render.template_file import (
+    External,
+    TemplateError,
+    TemplateFile,
+    external_message,
+    macros_message,
+    read_template,
+)
 from overens_docs._render.template_names import Problem, name_problems, unbalanced_blocks
+from overens_docs._render.template_signature import signature_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -56,7 +66,6 @@ class Paragraph:
 class Part:
     name: str  # word/document.xml, word/header1.xml, ...
     xml: str
-    external: tuple[tuple[str, str, str], ...] = ()  # (id, type, target) of links out
 
     def paragraphs(self) -> list[Paragraph]:
         root = etree.fromstring(self.xml.encode("utf-8"))
@@ -64,17 +73,26 @@ class Part:
                 for number, element in enumerate(root.iter(f"{W}p"), start=1)]
 
 
-def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Finding]:
+def check_template(path: Path, file: str, context: Mapping[str, Any],
+                   within: Sequence[Path] = ()) -> list[Finding]:
     """Every problem of the Word template at ``path`` (shown as ``file``) for a render
     with ``context``; a file that is not a Word document is one finding."""
     try:
-        document = open_template(path)
+        read = read_template(path, within)
+    except TemplateError as problem:
+        return [Finding(file, None, None, "$", problem.rule, Severity.ERROR, str(problem))]
+    try:
+        document = open_template(path, within)
         parts = list(_parts(document))
-    except (TemplateError, etree.XMLSyntaxError) as problem:
+    except (TemplateError, *UNREADABLE) as problem:
+        if read.external:  # a header or a part that is outside: python-docx cannot follow it
+            return _external_findings(file, read.external, [])
+        if isinstance(problem, TemplateError):
+            return [Finding(file, None, None, "$", problem.rule, Severity.ERROR, str(problem))]
         return [Finding(file, None, None, "$", "template-unreadable", Severity.ERROR, _(
             "{file} is not a Word document (.docx) that can be read ({error}): save it "
             "from Word as 'Word Document (*.docx)'.").format(
-                file=excerpt(path.name), error=excerpt(problem.__cause__ or problem, 200)))]
+                file=excerpt(path.name), error=excerpt(problem, 200)))]
     findings: list[Finding] = []
     every_paragraph = [(part, part.paragraphs()) for part in parts]
     for part, paragraphs in every_paragraph:
@@ -83,23 +101,36 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
         if any(finding.rule == "template-leftover" for finding in in_paragraphs):
             # A tag left open is also what Jinja cannot read: say it once, where it is.
             in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
-        findings += in_paragraphs + in_jinja + _external_findings(file, part, paragraphs)
+        findings += in_paragraphs + in_jinja
+    findings += _external_findings(file, read.external, every_paragraph)
     findings += _style_findings(file, document, every_paragraph)
+    findings += _whole_findings(file, read, document)
+    return findings
+
+
+def _whole_findings(file: str, read: TemplateFile, document: DocxTemplate) -> list[Finding]:
+    """What a build requires of the template as a whole (its signature section), and its
+    macros."""
+    findings = []
+    if read.macros:
+        findings.append(Finding(file, None, None, "$", "template-macros", Severity.WARNING,
+                                macros_message(read.macros)))
+    try:
+        parsed = [(name, environment().parse(source))
+                  for name, source in template_sources_of(document)]
+    except jinja2.TemplateSyntaxError:
+        return findings  # reported where it is
+    findings += [Finding(file, None, None, "$", "template-signature", Severity.ERROR, problem,
+                         part="word/document.xml") for problem in signature_problems(parsed)]
     return findings
 
 
 def _parts(document: DocxTemplate) -> Iterator[Part]:
     """The body, then every header and footer, as docxtpl reads them."""
-    yield Part("word/document.xml", document.get_xml(), _external(document.docx.part))
+    yield Part("word/document.xml", document.get_xml())
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _key, part in document.get_headers_footers(uri):
-            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part),
-                       _external(part))
-
-
-def _external(part: Any) -> tuple[tuple[str, str, str], ...]:
-    return tuple((key, relationship.reltype.rsplit("/", 1)[-1], relationship.target_ref)
-                 for key, relationship in part.rels.items() if relationship.is_external)
+            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part))
 
 
 def first_words(text: str) -> str:
@@ -269,23 +300,30 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
     return [located(problem) for problem in name_problems(template, context, env)]
 
 
-def _external_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> list[Finding]:
-    """Pictures and links that point out of the document: a picture inserted with "Link
-    to file" is missing wherever that file is, and LibreOffice would fetch it; a PDF to
+def _external_findings(file: str, outside: Sequence[External],
+                       every_paragraph: list[tuple[Part, list[Paragraph]]]) -> list[Finding]:
+    """What the template takes from outside itself (see :mod:`template_file`), each at its
+    paragraph when it is in the body, a header or a footer: a picture inserted with "Link to
+    file" is missing wherever that file is, a field may include another file, and a PDF to
     archive may not link out."""
+    paragraphs_of = {part.name: (part, paragraphs) for part, paragraphs in every_paragraph}
     findings = []
-    for key, kind, target in part.external:
-        paragraph = next((p for p in paragraphs if any(
-            value == key for element in p.element.iter() for name, value in element.items()
-            if name.startswith(_R)) ), None)
-        message = (_("The paragraph links to '{target}' outside the document: the documents "
-                     "are archived as PDF/A, which may not link out. Remove the link.")
-                   if kind == "hyperlink" else
-                   _("The template shows '{target}' from outside itself (a picture inserted "
-                     "with 'Link to file'?): insert the picture into the document instead."))
+    for external in outside:
+        part, paragraphs = paragraphs_of.get(external.part, (Part(external.part, ""), []))
+        paragraph = next((p for p in paragraphs if _refers_to(p, external)), None)
         findings.append(_finding(file, part, paragraph, "template-external",
-                                 message.format(target=excerpt(target))))
+                                 external_message(external)))
     return findings
+
+
+def _refers_to(paragraph: Paragraph, external: External) -> bool:
+    """Whether ``paragraph`` holds ``external``: by its relationship's id, or its field."""
+    if external.key is not None:
+        return any(value == external.key for element in paragraph.element.iter()
+                   for name, value in element.items() if name.startswith(_R))
+    instructions = "".join(element.text or element.get(f"{W}instr", "") for element in
+                           paragraph.element.iter(f"{W}instrText", f"{W}fldSimple"))
+    return external.target in instructions
 
 
 def _style_findings(file: str, document: DocxTemplate,

@@ -5,8 +5,9 @@ by :mod:`overens_docs._render.context` from an agreement), so that the check nev
 from what a build gives: a name the context lacks (``{{ x }}``), an attribute a value lacks
 (``agreement.titel``), what the sandbox refuses (``agreement.__class__``), an
 ``include`` or ``import`` (a Word template has no other templates to read), and blocks
-that are never closed. Each problem carries the Jinja line it is on; the caller knows
-which paragraph that line is.
+that are never closed, and what a render would refuse as too large, when constants say it
+(``"x" * 10 ** 9``: :func:`overens_docs._render.jinja_limits.constant_problem`). Each
+problem carries the Jinja line it is on; the caller knows which paragraph that line is.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from overens_docs._findings import excerpt
 from overens_docs._i18n import _
+from overens_docs._render.jinja_limits import constant_problem
 
 _UNKNOWN = object()  # a value the check cannot foresee (a filter's result, a loop's pair)
 _BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)([^%]*)")
@@ -176,6 +178,10 @@ class _Walker:
                 self.visit(child, scope)
 
     def _check(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        limit = constant_problem(node)
+        if limit is not None:
+            self._report("template-limit", node.lineno, _(
+                "A render would stop here: {problem}.").format(problem=limit))
         if isinstance(node, nodes.Filter | nodes.Test):
             known = self.filters if isinstance(node, nodes.Filter) else self.tests
             if node.name not in known:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation
-from overens_docs._domain.template_files import document_template
+from overens_docs._domain.template_files import document_template, template_folders
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
@@ -88,7 +88,8 @@ def render_version(agreement: Agreement, template: Path) -> bytes:
     organisations, dated as its build is."""
     when = build_date(agreement.signing.date, agreement.adoption.date)
     return DocumentTemplate(template, agreement_context(agreement), CoreProperties.of(agreement),
-                            when).render([], include_text=True)
+                            when, template_folders(agreement.folder)).render(
+                                [], include_text=True)
 
 
 def write_comparison(old: Agreement, new: Agreement, out: Path, *,
