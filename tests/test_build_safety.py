@@ -198,7 +198,7 @@ def test_libreoffice_starts_without_its_graphics_test(tmp_path: Path, soffice: s
     original_close = Conversion._close
 
     def close(self: Conversion) -> None:
-        user = Path(self._temporary.name) / "profile" / "user"
+        user = self._temporary.path / "profile" / "user"
         seen.append(((user / "GraphicsRenderTests.log").exists(),
                      (user / "registrymodifications.xcu").read_text(encoding="utf-8")))
         original_close(self)

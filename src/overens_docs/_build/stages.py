@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-
-import jinja2
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+import jinja2
 
 from overens_docs._build import ceremony, processes, signature_pages
 from overens_docs._build.manifest import Manifest

@@ -17,6 +17,7 @@ only material for assembled files, are exported plainly (see :data:`PAGES_FILTER
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ from typing import Any
 
 from overens_docs._errors import ConversionError, ToolMissingError
 from overens_docs._i18n import _, ngettext
+from overens_docs._scratch import Scratch, sweep
 
 # Where LibreOffice's installers put it; on Windows and macOS it is not on PATH.
 _WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -125,6 +127,19 @@ _REPORT_EVERY = 15.0  # seconds between "still converting" notes
 _PIPES = Path(tempfile.gettempdir() if os.name == "nt" else "/tmp")  # noqa: S108 -- LibreOffice's own choice
 
 
+@functools.cache
+def _swept() -> None:
+    """Once per process: the profiles that killed runs left in the temporary folder."""
+    sweep(Path(tempfile.gettempdir()))
+
+
+def _profile() -> Scratch:
+    """A new folder for one LibreOffice's profile and temporary files, locked while it runs
+    (LibreOffice inherits the lock), so that a killed run's is removed by the next."""
+    _swept()
+    return Scratch.make(Path(tempfile.gettempdir()), "overens-lo-profile-")
+
+
 def timeout_for(pages: int, timeout: float | None = None) -> float:
     """The time limit for converting ``pages`` pages; ``timeout`` as given, if given."""
     return timeout if timeout is not None else DEFAULT_TIMEOUT + SECONDS_PER_PAGE * pages
@@ -187,11 +202,11 @@ class Conversion:
         self.outputs = [outdir / f"{document.stem}.pdf" for document in documents]
         self._timeout = timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._notify = notify
-        self._temporary = tempfile.TemporaryDirectory(prefix="overens-lo-profile-")
-        private_tmp = Path(self._temporary.name) / "tmp"
+        self._temporary = _profile()
+        private_tmp = self._temporary.path / "tmp"
         private_tmp.mkdir()
         self._pipes_before = set(_PIPES.glob("OSL_PIPE_*")) if os.name != "nt" else set()
-        user = Path(self._temporary.name) / "profile"
+        user = self._temporary.path / "profile"
         (user / "user").mkdir(parents=True)
         (user / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS,
                                                                  encoding="utf-8")
@@ -213,7 +228,8 @@ class Conversion:
             else {"start_new_session": True})
         self._process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
             command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=environment, **group)  # type: ignore[call-overload]
+            env=environment, pass_fds=self._temporary.descriptors if os.name != "nt" else (),
+            **group)  # type: ignore[call-overload]
 
     def __enter__(self) -> Conversion:
         return self
@@ -236,7 +252,7 @@ class Conversion:
 
     def _close(self) -> None:
         self._log.close()
-        self._temporary.cleanup()
+        self._temporary.remove()
 
     def wait(self) -> list[Path]:
         """The PDFs, once LibreOffice has written them all; :class:`ConversionError` if not."""

@@ -9,11 +9,11 @@ and only the new version's is used (for who must sign again).
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from overens_docs._build.output import as_usual
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.template_files import document_template, template_folders
 from overens_docs._errors import UsageError
@@ -29,6 +29,7 @@ from overens_docs._revise.compare import compare
 from overens_docs._revise.redline import DOCUMENT, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
+from overens_docs._scratch import Scratch, sweep
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
 
 DOCX_NAME = "jamforelsedokument.docx"
@@ -103,16 +104,22 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
     tracked = tracked_docx(render_version(old, template),
                            render_version(new, template), when)
     out.mkdir(parents=True, exist_ok=True)
-    docx_path = out / DOCX_NAME
-    docx_path.write_bytes(tracked)
-    with tempfile.TemporaryDirectory(prefix="overens-diff-") as folder:
-        printable = Path(folder) / DOCX_NAME
+    sweep(out)  # what a killed diff left
+    # Both files are made in a folder of ours inside ``out`` and renamed into place only
+    # when both are whole: a failed run leaves the previous pair as it was.
+    with Scratch.make(out, ".overens-diff-") as scratch:
+        made = scratch.path / DOCX_NAME
+        made.write_bytes(tracked)
+        printable = scratch.path / "printable" / DOCX_NAME
+        printable.parent.mkdir()
         printable.write_bytes(_printable(tracked))
-        [pdf] = convert([printable], Path(folder), timeout=timeout)
+        [pdf] = convert([printable], printable.parent, timeout=timeout)
         normalise_pdf(pdf, when)
-        pdf_path = out / PDF_NAME
-        pdf_path.write_bytes(pdf.read_bytes())
-    return [docx_path, pdf_path]
+        written = [out / DOCX_NAME, out / PDF_NAME]
+        for source, target in zip((made, pdf), written, strict=True):
+            as_usual(source, folder=False)
+            source.replace(target)
+    return written
 
 
 def check_out(out: Path, *, inputs: tuple[Path, ...]) -> None:
