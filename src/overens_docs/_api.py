@@ -25,6 +25,7 @@ from overens_docs._build import (
     Summary,
     UpToDate,
     build_all,
+    one_folder_each,
 )
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
@@ -102,7 +103,10 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if inputs.report.fails():
         return result
     show_progress = sys.stderr.isatty() if progress is None else progress
-    requests = [Request(*whole) for whole in inputs.whole("build")]
+    requests, clashes = one_folder_each([Request(*whole) for whole in inputs.whole("build")])
+    if clashes:  # refused before anything is built
+        result.report.extend(clashes)
+        return result
     options = Options(Path(out), only, show_progress, timeout, force)
     for outcome in build_all(requests, options):
         match outcome:
