@@ -542,7 +542,8 @@ def principles() -> list[etree._Element]:
 # Commitments are a real Word list (so that they are a list in the tagged PDF too), one
 # list per party so that each restarts at 1: numbering.xml defines LISTS numbering
 # instances of one list format, and each party's commitments use instance number
-# {{ list_id }} (the party's place; the shared commitments use the last one).
+# {{ list_id }} (the party's place; the shared commitments use the last one, the
+# handlingsplan the one before it).
 LISTS = 20
 
 
@@ -558,6 +559,26 @@ def commitment_list(expression: str, list_id: str) -> list[etree._Element]:
         ppr=[w("numPr", w("ilvl", val="0"), w("numId", val="{{ " + list_id + " }}"))],
     )
     return [tag(f"for commitment in {expression}"), item, tag("endfor")]
+
+
+def handlingsplan() -> list[etree._Element]:
+    """The activities of the handlingsplan as a numbered list, like the commitments: each
+    activity, and under it who does it, when, and the principles it serves."""
+    item = para(
+        "Commitment",
+        run("{{ activity.text }}"),
+        break_run(),
+        run("{{ activity.details }}", style="Citation"),
+        ppr=[w("numPr", w("ilvl", val="0"), w("numId", val=str(LISTS - 1)))],
+    )
+    return [
+        tag("if agreement.handlingsplan"),
+        line("Heading1", "Handlingsplan"),
+        tag("for activity in agreement.handlingsplan"),
+        item,
+        tag("endfor"),
+        tag("endif"),
+    ]
 
 
 def party_commitments() -> list[etree._Element]:
@@ -622,6 +643,7 @@ def section_one() -> list[etree._Element]:
         tag("if include_text"),
         *title_block(),
         *optional_section("Bakgrund", "agreement.background"),
+        *optional_section("Vision", "agreement.vision"),
         *optional_section("Syfte", "agreement.purpose"),
         *optional_section("Vem kan ansluta sig", "agreement.eligibility"),
         *definitions(),
@@ -629,6 +651,7 @@ def section_one() -> list[etree._Element]:
         *principles(),
         *party_commitments(),
         *shared_commitments(),
+        *handlingsplan(),
         *optional_section("Uppföljning", "agreement.follow_up"),
         para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
         tag("if organisations"),
