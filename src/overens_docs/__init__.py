@@ -1,17 +1,27 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status` and :func:`diff`, the findings they return (:class:`Report`,
-:class:`Finding`, :class:`Severity`), the :class:`BuildResult`, :class:`StatusResult` and
-:class:`DiffResult`, and the errors.
+:func:`status`, :func:`diff`, :func:`followup_new` and :func:`followup_report`, the
+findings they return (:class:`Report`, :class:`Finding`, :class:`Severity`), the
+:class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`, :class:`NewResult` and
+:class:`ReportResult`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
 ``_convert``, ``_assemble``, ``_check``, ``_build``: the stages of the pipeline, in order;
 see ARCHITECTURE.md).
 """
 
-from overens_docs._api import BuildResult, build, diff, status, validate
+from overens_docs._api import (
+    BuildResult,
+    build,
+    diff,
+    followup_new,
+    followup_report,
+    status,
+    validate,
+)
 from overens_docs._errors import ConversionError, OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Finding, Report, Severity
+from overens_docs._followup import NewResult, ReportResult
 from overens_docs._register import StatusResult
 from overens_docs._revise.diff import DiffResult
 
@@ -20,14 +30,18 @@ __all__ = [
     "ConversionError",
     "DiffResult",
     "Finding",
+    "NewResult",
     "OverensError",
     "Report",
+    "ReportResult",
     "Severity",
     "StatusResult",
     "ToolMissingError",
     "UsageError",
     "build",
     "diff",
+    "followup_new",
+    "followup_report",
     "status",
     "validate",
 ]

@@ -1,5 +1,6 @@
 """What a Python user calls: validate agreements, build their documents, say where
-their registers of signatories stand, and compare two versions of an agreement.
+their registers of signatories stand, compare two versions of an agreement, and follow it
+up year by year.
 
 All three take the paths a user gives (agreement folders, a folder of them, or single files;
 none means every folder under ``agreements/``) and return findings as data; none prints
@@ -16,6 +17,8 @@ from pathlib import Path
 from overens_docs._build import Options, Request, build_all
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report, Severity
+from overens_docs._followup import NewResult, ReportResult, read_year, write_report
+from overens_docs._followup import followup_new as _followup_new
 from overens_docs._i18n import _
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
@@ -107,4 +110,29 @@ def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
     if out is not None and result.old is not None and result.new is not None \
             and result.revision is not None:
         result.written = write_comparison(result.old, result.new, Path(out), timeout=timeout)
+    return result
+
+
+def followup_new(folder: Path | str, year: int) -> NewResult:
+    """Validate the agreement folder ``folder``, then write ``year``'s follow-up workbook
+    (last year's entries carried over) and a questionnaire for every organisation that has
+    signed, into ``folder/uppfoljning/<year>/``, replacing nothing that exists. Invalid
+    input writes nothing: ``result.report`` holds the findings. Raises
+    :class:`~overens_docs.UsageError` for a path that is not an agreement folder."""
+    return _followup_new(Path(folder), year)
+
+
+def followup_report(folder: Path | str, year: int, *, out: Path | str | None = None,
+                    timeout: float | None = None) -> ReportResult:
+    """Read and check ``year``'s follow-up of the agreement in ``folder`` (the workbook,
+    earlier years' workbooks, the questionnaires in ``svar/``); when nothing fails, write
+    the report (Word, PDF/A, HTML and the charts) into ``out`` (default:
+    ``build/<agreement>-uppfoljning-<year>``). ``result.figures`` holds the numbers and
+    ``result.written`` the files. Raises :class:`~overens_docs.UsageError` when there is no
+    workbook for the year, and :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    result = read_year(Path(folder), year)
+    if result.figures is not None:
+        destination = Path(out) if out is not None else (
+            Path("build") / f"{result.figures.agreement.id}-uppfoljning-{year}")
+        result.written = write_report(result.figures, destination, timeout=timeout)
     return result

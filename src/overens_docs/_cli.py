@@ -103,8 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                       help=_("how long LibreOffice may take for the PDF (default: a minute)"))
     template_commands = _template_parsers(commands)
+    followup_commands = _followup_parsers(commands)
     # --lang also after the command, where users put it.
-    for command in (validate, build, verify, status, diff, *template_commands):
+    for command in (validate, build, verify, status, diff, *template_commands,
+                    *followup_commands):
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of messages: en or sv"))
     return parser
@@ -136,6 +138,56 @@ def _template_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
                        help=_("text for people (default), json for programs"))
     check.add_argument("--strict", action="store_true", help=_("warnings fail too"))
     return template, new, check
+
+
+def _followup_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                      ) -> tuple[argparse.ArgumentParser, ...]:
+    followup = commands.add_parser(
+        "followup", help=_("the yearly follow-up: workbook, questionnaires and report"),
+        description=_("Write a year's follow-up workbook and the organisations' "
+                      "questionnaires (new); read them back and write the report (report)."))
+    actions = followup.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser(
+        "new", help=_("write the year's workbook and a questionnaire per signatory"),
+        description=_("Write AGREEMENT_DIR/uppfoljning/YEAR/: the year's workbook (last "
+                      "year's entries carried over), a questionnaire for every organisation "
+                      "that has signed, and the folder svar/ for those that come back. "
+                      "Nothing that exists is replaced."))
+    report = actions.add_parser(
+        "report", help=_("check the year's follow-up and write the report"),
+        description=_("Check YEAR's workbook and the questionnaires in svar/ against the "
+                      "agreement, then write the report as Word, PDF/A and HTML into DIR."))
+    for command in (new, report):
+        command.add_argument("folder", type=Path, metavar="AGREEMENT_DIR")
+        command.add_argument("year", type=int, metavar="YEAR")
+        command.add_argument("--format", choices=("text", "json"), default="text",
+                             help=_("text for people (default), json for programs"))
+    report.add_argument("--out", type=Path, metavar="DIR",
+                        help=_("where to write (default: build/<agreement>-uppfoljning-YEAR)"))
+    report.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help=_("how long LibreOffice may take for the PDF (default: a minute)"))
+    return followup, new, report
+
+
+def _followup(arguments: argparse.Namespace) -> int:
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import followup_new, followup_report  # noqa: PLC0415
+    from overens_docs._followup import output  # noqa: PLC0415
+
+    json_out = arguments.format == "json"
+    new = arguments.action == "new"
+    result = followup_new(arguments.folder, arguments.year) if new else followup_report(
+        arguments.folder, arguments.year, out=arguments.out, timeout=arguments.timeout)
+    report = result.report
+    if report.findings and not json_out:  # failing: instead of the result; else beside it
+        print(reporters.as_text(report), file=sys.stdout if report.fails() else sys.stderr)
+    if json_out:
+        print(output.new_as_json(result) if isinstance(result, output.NewResult)
+              else output.report_as_json(result))
+    elif not report.fails():
+        print(output.new_as_text(result) if isinstance(result, output.NewResult)
+              else output.report_as_text(result))
+    return EXIT_FINDINGS if report.fails() else EXIT_OK
 
 
 def _template(arguments: argparse.Namespace) -> int:
@@ -266,7 +318,8 @@ def _silence_stdout() -> None:
 def _run(arguments: argparse.Namespace) -> int:
     """Run the command; the one place where errors become messages and exit codes."""
     handlers = {"validate": _validate, "build": _build, "verify": _verify,
-                "status": _status, "diff": _diff, "template": _template}
+                "status": _status, "diff": _diff, "template": _template,
+                "followup": _followup}
     try:
         return handlers[arguments.command](arguments)
     except BrokenPipeError:  # an OSError, but not about input: main handles it

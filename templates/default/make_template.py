@@ -1003,6 +1003,9 @@ def main() -> None:
     import make_list_template  # noqa: PLC0415 -- it imports this module in turn
 
     make_list_template.main()
+    import make_report_template  # noqa: PLC0415 -- the follow-up report's, likewise
+
+    make_report_template.main()
 
 
 if __name__ == "__main__":
