@@ -14,16 +14,18 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import ROOT
+from conftest import ROOT, template_variant
 from overens_docs import followup_new
 from overens_docs._followup.charts import chart_png
 from overens_docs._followup.figures import Table
 from overens_docs._followup.items import COLUMNS, items
 from overens_docs._followup.questionnaires import Questionnaires
-from overens_docs._followup.report import read_year
+from overens_docs._followup.report import read_year, report_template
+from overens_docs._read import read_target
+from overens_docs._render.context import agreement_context
+from overens_docs._render.docx import CoreProperties, TemplateError, render
 from overens_docs._reproducible import build_date
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 SAMPLE = ROOT / "agreements" / "exempelkommun"
 HEADER = "Id"
@@ -130,9 +132,7 @@ def test_the_same_agreement_gives_the_same_bytes(tmp_path: Path) -> None:
     'Föreningen "Grannar & Vänner" <i> Norrby', "  Med mellanslag  ", "=SUMMA(A1)",
     "Ångström ＆ Co"])
 def test_a_questionnaire_copy_is_what_openpyxl_writes_for_the_organisation(name: str) -> None:
-    read = check_target(Target(SAMPLE)).read()
-    assert read is not None
-    agreement, organisations = read
+    agreement, organisations = read_target(Target(SAMPLE)).whole("test")
     organisation = dataclasses.replace(organisations[0], name=name)
     copies = Questionnaires(agreement, 2024, items(agreement)[5:],
                             build_date(agreement.signing.date))
@@ -282,3 +282,29 @@ def test_a_chart_is_the_same_png_every_time_without_the_softwares_name() -> None
     png = chart_png(table)
     assert png == chart_png(table)
     assert png.startswith(b"\x89PNG") and b"Software" not in png and b"tIME" not in png
+
+
+def test_a_report_template_beside_the_agreements_own_template_is_used(tmp_path: Path) -> None:
+    folder = _agreement_copy(tmp_path)
+    default = ROOT / "templates" / "default"
+    assert report_template(read_target(Target(folder)).whole("test")[0]) == (
+        default / "followup-report.docx")
+    shutil.copyfile(default / "agreement.docx", folder / "mall.docx")
+    shutil.copyfile(default / "followup-report.docx", folder / "followup-report.docx")
+    path = folder / "agreement.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "template:\n  document: mall.docx\n",
+                    encoding="utf-8")
+    agreement = read_target(Target(folder)).whole("test")[0]
+    assert report_template(agreement) == folder / "followup-report.docx"
+
+
+def test_a_template_tag_that_fails_with_the_data_is_a_template_error(tmp_path: Path) -> None:
+    """A kommun's template may loop over a number: an error that names it, not a traceback."""
+    broken = template_variant(tmp_path, b"{{ agreement.title }}",
+                              b"{% for x in agreement.principles|length %}{% endfor %}")
+    agreement = read_target(Target(SAMPLE)).whole("test")[0]
+    with pytest.raises(TemplateError) as raised:
+        render(broken, {"agreement": agreement_context(agreement), "include_text": True,
+                        "organisations": [], "public_party": {}, "public_signatory": {}},
+               CoreProperties.of(agreement))
+    assert raised.value.rule == "template-failed"

@@ -20,11 +20,11 @@ import pytest
 
 from conftest import ROOT
 from overens_docs import followup_new
-from overens_docs._check import accessibility_problems, problems
 from overens_docs._cli import main
 from overens_docs._domain import Agreement
+from overens_docs._pdf.check import accessibility_problems, problems
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 from test_followup import fill
 
 SAMPLE = ROOT / "agreements" / "exempelkommun"
@@ -61,9 +61,8 @@ def made(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Made:
     out = base / "rapport"
     exit_code = main(["followup", "report", str(folder), "2024", "--out", str(out),
                       "--format", "json"])
-    read = check_target(Target(folder)).read()
-    assert read is not None
-    return Made(folder, out, exit_code, read[0])
+    agreement, _organisations = read_target(Target(folder)).whole("test")
+    return Made(folder, out, exit_code, agreement)
 
 
 def _expected_by_principle(agreement: Agreement) -> dict[str, list[int]]:

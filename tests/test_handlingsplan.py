@@ -15,21 +15,20 @@ import pytest
 
 from conftest import ROOT
 from overens_docs._domain import Agreement, Period
+from overens_docs._read import read_target
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context, when_text
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._revise.compare import Section, compare
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 SAMPLE = ROOT / "templates" / "check-sample"
 
 
 def _agreement(folder: Path = SAMPLE) -> Agreement:
-    checked = check_target(Target(folder))
-    read = checked.read()
-    assert read is not None, checked.findings
-    return read[0]
+    read = read_target(Target(folder))
+    assert read.agreement is not None, read.findings
+    return read.agreement
 
 
 def _docx_text(docx: bytes) -> str:

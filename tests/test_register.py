@@ -8,13 +8,13 @@ import zipfile
 from pathlib import Path
 
 import overens_docs
-from conftest import EXAMPLES, OREBRO
+from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._load import load_yaml
+from overens_docs._read import read_target
 from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 
 def orebro_fingerprint() -> str:
@@ -60,7 +60,7 @@ def test_a_version_that_is_not_the_current_text_is_a_warning(tmp_path: Path) -> 
                                  '    left_on: "2019-01-01"\n'
                                  '    signed_version: "0000 1111 2222"\n'),
     ]))
-    checked = check_target(Target(folder))
+    checked = read_target(Target(folder))
     [finding] = checked.findings
     assert (finding.rule, finding.severity.value, finding.line) == (
         "register-unknown-version", "warning", 13)
@@ -75,7 +75,7 @@ def test_no_version_check_when_the_agreement_is_invalid(tmp_path: Path) -> None:
     agreement = folder / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8").replace(
         "principles: [kvalitet]", "principles: []", 1), encoding="utf-8")
-    rules = {finding.rule for finding in check_target(Target(folder)).findings}
+    rules = {finding.rule for finding in read_target(Target(folder)).findings}
     assert rules == {"commitment-without-principle"}
 
 
@@ -100,7 +100,7 @@ def _mixed_register(folder: Path) -> Path:
     ]))
 
 
-def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli) -> None:
     folder = _mixed_register(tmp_path / "orebro")
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -121,7 +121,7 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> Non
     assert "register-unknown-version" in result.stderr  # the warning, beside the status
 
 
-def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("status", _mixed_register(tmp_path / "orebro"))
     assert result.exit_code == 0
     text = result.stdout
@@ -136,7 +136,7 @@ def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: 
                        "    Också inbjuden (ocksa-inbjuden)"]
 
 
-def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli: RunCli) -> None:
     folder = write_register(tmp_path / "orebro", _organisation("A", "    status: signed\n"))
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 1
@@ -144,7 +144,7 @@ def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_
     assert finding["rule"] == "register-missing-date"
 
 
-def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli("status", OREBRO / "organisations.yaml").exit_code == 2
     assert run_cli("status", tmp_path / "nowhere").exit_code == 2
 
@@ -158,7 +158,7 @@ def test_status_from_python(tmp_path: Path) -> None:
 EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
 
 
-def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) -> None:
     workbook = EXEMPELKOMMUN / "organisations.xlsx"
     with zipfile.ZipFile(workbook) as archive:
         assert b"<Application>LibreOffice" in archive.read("docProps/app.xml")
@@ -171,10 +171,7 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:
 
 
 def test_the_excel_samples_public_list(tmp_path: Path) -> None:
-    checked = check_target(Target(EXEMPELKOMMUN))
-    read = checked.read()
-    assert read is not None
-    agreement, organisations = read
+    agreement, organisations = read_target(Target(EXEMPELKOMMUN)).whole("test")
     assert organisations[1].org_number == "802461-3575"  # typed as a number in Excel
     listed = signatories_csv(organisations).decode("utf-8-sig").splitlines()
     assert listed == [

@@ -1,29 +1,34 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status`, :func:`diff`, :func:`followup_new` and :func:`followup_report`, the
-findings they return (:class:`Report`, :class:`Finding`, :class:`Severity`), the
-:class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`, :class:`NewResult` and
+:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`new_template`,
+:func:`check_template`, :func:`followup_new` and :func:`followup_report`, the findings they
+return (:class:`Report`, :class:`Finding`, :class:`Severity`), the :class:`BuildResult`,
+:class:`StatusResult`, :class:`DiffResult`, :class:`Returned`, :class:`NewResult` and
 :class:`ReportResult`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
-``_convert``, ``_assemble``, ``_check``, ``_build``: the stages of the pipeline, in order;
-see ARCHITECTURE.md).
+``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
 
 from overens_docs._api import (
     BuildResult,
     build,
+    check_template,
     diff,
     followup_new,
     followup_report,
+    new_template,
     status,
     validate,
+    verify,
+    verify_file,
 )
 from overens_docs._errors import ConversionError, OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._followup import NewResult, ReportResult
 from overens_docs._register import StatusResult
 from overens_docs._revise.diff import DiffResult
+from overens_docs._verify import Returned
 
 __all__ = [
     "BuildResult",
@@ -34,14 +39,19 @@ __all__ = [
     "OverensError",
     "Report",
     "ReportResult",
+    "Returned",
     "Severity",
     "StatusResult",
     "ToolMissingError",
     "UsageError",
     "build",
+    "check_template",
     "diff",
     "followup_new",
     "followup_report",
+    "new_template",
     "status",
     "validate",
+    "verify",
+    "verify_file",
 ]

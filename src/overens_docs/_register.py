@@ -15,10 +15,9 @@ from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
-from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
-from overens_docs._validate import validate_paths
+from overens_docs._read import read_paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +86,20 @@ class StatusResult:
 
 
 def register_status(paths: Iterable[Path]) -> StatusResult:
-    """Validate the agreement folders ``paths`` names, then say where each register stands.
+    """Read the agreement folders ``paths`` names, then say where each register stands.
 
-    Invalid input gives the findings and no status. Raises :class:`UsageError` for a path
-    that names a single file: the status needs the agreement and its organisations.
+    Invalid input gives the findings and no status. Raises
+    :class:`~overens_docs._errors.UsageError` for a path that names a single file: the
+    status needs the agreement and its organisations.
     """
-    report, checked_all = validate_paths(paths)
-    result = StatusResult(report)
-    for checked in checked_all:
-        if checked.target.only is not None:
-            raise UsageError(_("{file}: status takes agreement folders, not files; give the "
-                               "folder that holds it.").format(file=checked.target.only))
-    if report.fails():
+    inputs = read_paths(paths)
+    result = StatusResult(inputs.report)
+    for read in inputs.agreements:
+        if read.target.only is not None:
+            read.whole("status")  # raises: a file, not a folder
+    if inputs.report.fails():
         return result
-    for checked in checked_all:
-        read = checked.read()
-        assert read is not None  # noqa: S101 -- valid and complete, as checked above
-        result.agreements.append(agreement_status(*read))
+    result.agreements.extend(agreement_status(*whole) for whole in inputs.whole("status"))
     return result
 
 

@@ -1,8 +1,8 @@
 """Write ``followup-report.docx``, the Word template of the yearly follow-up report.
 
-Run from anywhere (``make_template.py`` runs it too)::
+Run from anywhere (``make.py`` runs it with the others)::
 
-    python templates/default/make_report_template.py
+    python templates/default/make.py
 
 ``overens followup report`` renders it into ``uppfoljningsrapport-<year>.docx`` (and,
 through LibreOffice, the PDF/A): a summary; each chart with its alt text, a caption and a
@@ -17,8 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lxml import etree
-from make_template import (
-    FINGERPRINT,
+from make_template import FINGERPRINT, first_header_xml, section_sectpr
+from ooxml import (
     MUTED_COLOUR,
     SANS,
     TEXT_COLOUR,
@@ -27,26 +27,22 @@ from make_template import (
     content_types,
     core_xml,
     field,
-    first_header_xml,
     font_table_xml,
     line,
-    numbering_xml,
     package_rels,
     para,
     relationships,
     run,
     run_props,
-    section_sectpr,
     serialise,
     settings_xml,
     spacing,
-    style,
-    styles_xml,
     tab_run,
     tag,
     w,
     write_package,
 )
+from styles import numbering_xml, style, styles_xml
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "followup-report.docx"

@@ -23,9 +23,9 @@ from overens_docs._followup.questionnaires import Questionnaires
 from overens_docs._followup.reading import read_workbook
 from overens_docs._followup.workbook import Filled, Sheet, workbook_bytes
 from overens_docs._i18n import _
+from overens_docs._read import read_target
 from overens_docs._reproducible import build_date
-from overens_docs._targets import AGREEMENT_FILE, display, is_agreement_folder
-from overens_docs._validate import validate_paths
+from overens_docs._targets import AGREEMENT_FILE, Target, display, is_agreement_folder
 
 FIRST_YEAR, LAST_YEAR = 1900, 9999
 
@@ -52,11 +52,11 @@ def read_agreement(folder: Path, year: int,
     if not is_agreement_folder(folder):
         raise UsageError(_("{path}: no agreement folder here (one holds {file} and the "
                            "organisation list).").format(path=folder, file=AGREEMENT_FILE))
-    report, checked = validate_paths([folder])
-    read = checked[0].read() if len(checked) == 1 and not report.fails() else None
-    if read is None:
+    read = read_target(Target(folder))
+    report = Report(read.findings, read.files)
+    if not read.valid or read.agreement is None or read.organisations is None:
         return report, None, ()
-    return report, read[0], read[1]
+    return report, read.agreement, read.organisations
 
 
 def _carried_over(agreement: Agreement, year: int, rows: tuple[Item, ...],

@@ -16,8 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._check import accessibility_problems, problems
-from overens_docs._convert import convert
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.naming import slugify
@@ -34,6 +32,8 @@ from overens_docs._followup.reading import Entry, Read, read_workbook
 from overens_docs._followup.report_html import report_html
 from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.check import accessibility_problems, problems
+from overens_docs._pdf.convert import convert
 from overens_docs._render.docx import CoreProperties, render
 from overens_docs._reproducible import build_date, normalise_docx, normalise_pdf
 from overens_docs._targets import display
