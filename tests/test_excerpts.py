@@ -23,7 +23,7 @@ import yaml
 
 from conftest import OREBRO
 
-LONG = 5000
+LONG = 1200
 MOST_QUOTED = 70  # characters of one value a message may hold (an excerpt is 60)
 HURTING = {
     "escape sequences": "\x1b[2J\x1b[31m" * (LONG // 9),

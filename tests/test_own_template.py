@@ -15,7 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from conftest import ROOT
+from conftest import ROOT, RunCli
 
 EXAMPLE = ROOT / "templates" / "example-logo"
 LOGO = EXAMPLE / "logo.png"
@@ -39,7 +39,7 @@ def test_the_example_is_made_from_the_default_template_as_committed() -> None:
     assert made == (EXAMPLE / "agreement.docx").read_bytes()
 
 
-def test_the_example_passes_the_check(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_example_passes_the_check(run_cli: RunCli) -> None:
     result = run_cli("template", "check", EXAMPLE / "agreement.docx")
     assert result.exit_code == 0, result.stdout
 
@@ -68,7 +68,7 @@ def _built_with_logo(folder: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_an_agreement_builds_with_the_example(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_agreement_builds_with_the_example(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     _use_template(orebro_copy, "example-logo/agreement.docx")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
@@ -76,7 +76,7 @@ def test_an_agreement_builds_with_the_example(run_cli, orebro_copy, tmp_path) ->
 
 
 @pytest.mark.libreoffice
-def test_from_template_new_to_a_logo_on_every_page(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_from_template_new_to_a_logo_on_every_page(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     """The issue's 'done when': a new template, a logo and an unknown tag added in Word
     (here with python-docx); the check finds the tag; fixed, the agreement builds."""
     template = orebro_copy / "kommunens-mall.docx"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import overens_docs
-from conftest import EXAMPLES, OREBRO
+from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._load import load_yaml
@@ -102,7 +102,7 @@ def _mixed_register(folder: Path) -> Path:
     ]))
 
 
-def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli) -> None:
     folder = _mixed_register(tmp_path / "orebro")
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -123,7 +123,7 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> Non
     assert "register-unknown-version" in result.stderr  # the warning, beside the status
 
 
-def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("status", _mixed_register(tmp_path / "orebro"))
     assert result.exit_code == 0
     text = result.stdout
@@ -138,7 +138,7 @@ def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: 
                        "    Också inbjuden (ocksa-inbjuden)"]
 
 
-def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli: RunCli) -> None:
     folder = write_register(tmp_path / "orebro", _organisation("A", "    status: signed\n"))
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 1
@@ -146,7 +146,7 @@ def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_
     assert finding["rule"] == "register-missing-date"
 
 
-def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli("status", OREBRO / "organisations.yaml").exit_code == 2
     assert run_cli("status", tmp_path / "nowhere").exit_code == 2
 
@@ -160,7 +160,7 @@ def test_status_from_python(tmp_path: Path) -> None:
 EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
 
 
-def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) -> None:
     workbook = EXEMPELKOMMUN / "organisations.xlsx"
     with zipfile.ZipFile(workbook) as archive:
         assert b"<Application>LibreOffice" in archive.read("docProps/app.xml")

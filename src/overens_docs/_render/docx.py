@@ -22,7 +22,8 @@ from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
@@ -63,6 +64,13 @@ class CoreProperties:
                    author=_property(public_body))
 
 
+    @classmethod
+    def titled(cls, title: str, subject: str, author: str) -> CoreProperties:
+        """Properties with each cut to the length Word allows."""
+        return cls(title=_property(title), subject=_property(subject),
+                   author=_property(author))
+
+
 _PROPERTY_LENGTH = 255  # Word's limit for a document property (python-docx enforces it)
 
 
@@ -84,6 +92,45 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         return xml
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture a template prints where it names it (``{{ chart.picture }}``): a PNG, its
+    width on the page, and the alternative text that stands for it (Word's "Alt Text",
+    which LibreOffice exports as the PDF Figure's /Alt)."""
+
+    png: bytes
+    width_cm: float
+    alt: str
+    name: str = "Diagram"
+
+
+class _Figure(InlineImage):  # type: ignore[misc]
+    """docxtpl's inline image, with its alternative text and name."""
+
+    def __init__(self, document: DocxTemplate, picture: Picture) -> None:
+        super().__init__(document, io.BytesIO(picture.png), Cm(picture.width_cm))
+        self.picture = picture
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            io.BytesIO(self.picture.png), self.width, self.height)
+        inline.docPr.set("name", self.picture.name)
+        inline.docPr.set("descr", self.picture.alt)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">')
+
+
+def _with_pictures(value: Any, document: DocxTemplate) -> Any:
+    """``value`` (a context) with each :class:`Picture` in it bound to ``document``."""
+    if isinstance(value, Picture):
+        return _Figure(document, value)
+    if isinstance(value, dict):
+        return {key: _with_pictures(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_pictures(item, document) for item in value]
+    return value
+
+
 def open_template(template: Path, within: Sequence[Path] = ()) -> DocxTemplate:
     """The Word template at ``template`` (a file in one of the folders ``within``, default
     its own), read as data; :class:`TemplateError` if it is not one, or is refused."""
@@ -102,14 +149,16 @@ def open_template(template: Path, within: Sequence[Path] = ()) -> DocxTemplate:
 
 def render(template: Path, context: Mapping[str, Any], core: CoreProperties,
            within: Sequence[Path] = ()) -> bytes:
-    """Render ``template`` with ``context``; raises :class:`TemplateError`."""
+    """Render ``template`` with ``context`` (in which a :class:`Picture` is printed as a
+    picture); raises :class:`TemplateError`."""
     outside = read_template(template, within).external
     if outside:
         raise TemplateError("template-external", external_message(outside[0]))
     document = open_template(template, within)
     try:
         with environment().limited():
-            document.render(dict(context), jinja_env=environment(), autoescape=True)
+            document.render(_with_pictures(dict(context), document),
+                            jinja_env=environment(), autoescape=True)
     except (LimitError, RecursionError, OverflowError, MemoryError) as error:
         raise TemplateError("template-limit", _(
             "The template asks too much of a render: {problem}. Simplify the loops and "
@@ -133,11 +182,13 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties,
                             _("The template tries something the sandbox forbids: {error}.")
                             .format(error=excerpt(error, 200))) from error
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
-            AttributeError) as error:  # what a tag's code raises: 1 / 0, "a" + 1, include
-        raise TemplateError("template-render", _(
-            "A tag of the template fails when it is rendered ({error}): correct the "
-            "calculation or the names in it.").format(
-                error=excerpt(f"{type(error).__name__}: {error}", 200))) from error
+            AttributeError) as error:
+        # A tag that does with a value what it cannot: loops over a number, divides by 0,
+        # includes another template.
+        raise TemplateError("template-failed",
+                            _("A tag of the template fails with this data: {error}.")
+                            .format(error=excerpt(f"{type(error).__name__}: {error}", 200))
+                            ) from error
     properties = document.docx.core_properties
     properties.title, properties.subject, properties.author = core.title, core.subject, core.author
     properties.language = core.language

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
@@ -12,11 +11,10 @@ from overens_docs._domain.template_files import template_outside
 from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import N_, _
 from overens_docs._load import JsonPath, Loaded
-from overens_docs._validate.dates import out_of_range, real_date
+from overens_docs._validate.dates import FORM, out_of_range, real_date
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 AGREEMENT_RULES: dict[str, Rule] = {}
-_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 
 
 def _commitments(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -25,6 +23,11 @@ def _commitments(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any
             yield ("parties", party_index, "commitments", index), commitment
     for index, commitment in items(data.get("shared_commitments")):
         yield ("shared_commitments", index), commitment
+
+
+def _activities(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    for index, activity in items(data.get("handlingsplan")):
+        yield ("handlingsplan", index), activity
 
 
 def _principle_ids(data: dict[str, Any]) -> set[str]:
@@ -51,24 +54,91 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
                   "principle it serves.").format(id=excerpt(commitment.get("id"))))
 
 
+@rule("activity-without-principle", AGREEMENT_RULES)
+def activity_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every activity of the handlingsplan serves at least one principle."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path, activity in _activities(rule_input.data):
+        if activity.get("principles") == []:
+            yield rule_input.error(
+                (*path, "principles"), "activity-without-principle",
+                _("Activity '{id}' cites no principle: list the id of at least one "
+                  "principle it serves.").format(id=excerpt(activity.get("id"))))
+
+
+def _unknown_cited(path: JsonPath, item: dict[str, Any], key: str,
+                   known: set[str]) -> Iterator[tuple[JsonPath, str]]:
+    """The ids in ``item[key]`` that are not ``known``, each with its path."""
+    cited = item.get(key)
+    if not isinstance(cited, list):
+        return
+    for index, cited_id in enumerate(cited):
+        if isinstance(cited_id, str) and cited_id not in known:
+            yield (*path, key, index), cited_id
+
+
 @rule("unknown-principle", AGREEMENT_RULES)
 def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
-    """Every cited principle exists."""
+    """Every principle a commitment or an activity cites exists."""
     if not isinstance(rule_input.data, dict):
         return
     known = _principle_ids(rule_input.data)
+    listed = excerpt(", ".join(sorted(known)), 200) or _("none")
     for path, commitment in _commitments(rule_input.data):
-        cited = commitment.get("principles")
-        if not isinstance(cited, list):
-            continue
-        for index, principle_id in enumerate(cited):
-            if isinstance(principle_id, str) and principle_id not in known:
-                yield rule_input.error(
-                    (*path, "principles", index), "unknown-principle",
-                    _("Commitment '{id}' cites the principle '{principle}', which does not "
-                      "exist. Principles: {principles}.").format(
-                        id=excerpt(commitment.get("id")), principle=excerpt(principle_id),
-                        principles=excerpt(", ".join(sorted(known)), 200) or _("none")))
+        for place, principle_id in _unknown_cited(path, commitment, "principles",
+                                                  known):
+            yield rule_input.error(
+                place, "unknown-principle",
+                _("Commitment '{id}' cites the principle '{principle}', which does not "
+                  "exist. Principles: {principles}.").format(
+                    id=excerpt(commitment.get("id")), principle=excerpt(principle_id),
+                    principles=listed))
+    for path, activity in _activities(rule_input.data):
+        for place, principle_id in _unknown_cited(path, activity, "principles",
+                                                  known):
+            yield rule_input.error(
+                place, "unknown-principle",
+                _("Activity '{id}' cites the principle '{principle}', which does not "
+                  "exist. Principles: {principles}.").format(
+                    id=excerpt(activity.get("id")), principle=excerpt(principle_id),
+                    principles=listed))
+
+
+@rule("unknown-party", AGREEMENT_RULES)
+def unknown_party(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every party an activity names exists."""
+    if not isinstance(rule_input.data, dict):
+        return
+    known = {party_id for _, party in items(rule_input.data.get("parties"))
+             if (party_id := text(party, "id")) is not None}
+    for path, activity in _activities(rule_input.data):
+        for place, party_id in _unknown_cited(path, activity, "parties", known):
+            yield rule_input.error(
+                place, "unknown-party",
+                _("Activity '{id}' is done by the party '{party}', which does not exist. "
+                  "Parties: {parties}.").format(
+                    id=excerpt(activity.get("id")), party=excerpt(party_id),
+                    parties=excerpt(", ".join(sorted(known)), 200) or _("none")))
+
+
+@rule("activity-when", AGREEMENT_RULES)
+def activity_when(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every activity says when: by a date, or over a period (one of them)."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path, activity in _activities(rule_input.data):
+        if "date" in activity and "period" in activity:
+            yield rule_input.error(
+                (*path, "period"), "activity-when",
+                _("Activity '{id}' has both a date and a period: keep one.").format(
+                    id=excerpt(activity.get("id"))))
+        elif "date" not in activity and "period" not in activity:
+            yield rule_input.error(
+                path, "activity-when",
+                _("Activity '{id}' does not say when: add 'date: \"YYYY-MM-DD\"' (done by "
+                  "then) or 'period: {{start: ..., end: ...}}'.").format(
+                    id=excerpt(activity.get("id"))))
 
 
 @rule("uncited-principle", AGREEMENT_RULES)
@@ -96,8 +166,7 @@ def party_without_commitments(rule_input: RuleInput) -> Iterator[Finding]:
         if party.get("commitments") in ([], None) and "commitments" in party:
             yield rule_input.error(
                 ("parties", index, "commitments"), "party-without-commitments",
-                _("The party '{id}' has no commitments.").format(
-                    id=excerpt(party.get("id"))))
+                _("The party '{id}' has no commitments.").format(id=excerpt(party.get("id"))))
 
 
 @rule("party-roles", AGREEMENT_RULES)
@@ -138,9 +207,22 @@ def duplicate_id(rule_input: RuleInput) -> Iterator[Finding]:
         "principle": [(("principles", i), p) for i, p in items(data.get("principles"))],
         "party": [(("parties", i), p) for i, p in items(data.get("parties"))],
         "commitment": list(_commitments(data)),
+        "activity": list(_activities(data)),
     }
     for kind, entries in groups.items():
         yield from _duplicates(rule_input, kind, entries)
+    # The follow-up workbook has one row per commitment and activity, told apart by id.
+    commitments = _first_ids(groups["commitment"])
+    for path, activity in groups["activity"]:
+        activity_id = text(activity, "id")
+        if activity_id in commitments:
+            yield rule_input.error(
+                (*path, "id"), "duplicate-id",
+                _("The activity id '{id}' is also a commitment's id (line {line}); the "
+                  "follow-up tells commitments and activities apart by id, so give the "
+                  "activity another.").format(
+                    id=excerpt(activity_id),
+                    line=rule_input.line_of((*commitments[activity_id], "id"))))
 
 
 # One message per kind, so that a translation can inflect each noun as its language does.
@@ -148,32 +230,52 @@ _DUPLICATE_MESSAGES = {
     "principle": N_("The principle id '{id}' is used twice; the first is on line {line}."),
     "party": N_("The party id '{id}' is used twice; the first is on line {line}."),
     "commitment": N_("The commitment id '{id}' is used twice; the first is on line {line}."),
+    "activity": N_("The activity id '{id}' is used twice; the first is on line {line}."),
 }
+
+
+def _first_ids(entries: list[tuple[JsonPath, dict[str, Any]]]) -> dict[str, JsonPath]:
+    first: dict[str, JsonPath] = {}
+    for path, entry in entries:
+        entry_id = text(entry, "id")
+        if entry_id is not None:
+            first.setdefault(entry_id, path)
+    return first
 
 
 def _duplicates(rule_input: RuleInput, kind: str,
                 entries: list[tuple[JsonPath, dict[str, Any]]]) -> Iterator[Finding]:
-    first: dict[str, JsonPath] = {}
+    first = _first_ids(entries)
     for path, entry in entries:
         entry_id = text(entry, "id")
-        if entry_id is None:
-            continue
-        if entry_id in first:
+        if entry_id is not None and first[entry_id] != path:
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
                 _(_DUPLICATE_MESSAGES[kind]).format(
                     id=excerpt(entry_id), line=rule_input.line_of((*first[entry_id], "id"))))
+
+
+def _date(value: Any) -> Iterator[datetime.date]:
+    date = real_date(value)  # the schema reports the form, invalid-date a date that is not
+    if date is not None:
+        yield date
+
+
+def _at(data: Any, path: JsonPath) -> Any:
+    """The value at ``path`` in ``data``, or None where the data has another shape."""
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
         else:
-            first[entry_id] = path
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
-_DATES: tuple[JsonPath, ...] = (("adoption", "date"), ("period", "start"), ("period", "end"),
-                                 ("signing", "date"))
-
-
-def _value(data: dict[str, Any], path: JsonPath) -> Any:
-    parent = data.get(str(path[0]))
-    return parent.get(path[1]) if isinstance(parent, dict) else None
+def _date_paths(data: dict[str, Any]) -> Iterator[JsonPath]:
+    yield from (("adoption", "date"), ("period", "start"), ("period", "end"),
+                ("signing", "date"))
+    for path, _activity in _activities(data):
+        yield from ((*path, "date"), (*path, "period", "start"), (*path, "period", "end"))
 
 
 @rule("invalid-date", AGREEMENT_RULES)
@@ -181,9 +283,9 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
     """A date written YYYY-MM-DD is a real date (not 2024-02-30)."""
     if not isinstance(rule_input.data, dict):
         return
-    for path in _DATES:
-        value = _value(rule_input.data, path)
-        if isinstance(value, str) and _DATE.match(value):
+    for path in _date_paths(rule_input.data):
+        value = _at(rule_input.data, path)
+        if isinstance(value, str) and FORM.match(value):
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:
@@ -194,16 +296,22 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
 
 @rule("period-order", AGREEMENT_RULES)
 def period_order(rule_input: RuleInput) -> Iterator[Finding]:
-    """The period ends after it starts."""
+    """A period (the agreement's, an activity's) ends after it starts."""
     if not isinstance(rule_input.data, dict):
         return
-    start = real_date(_value(rule_input.data, ("period", "start")))
-    end = real_date(_value(rule_input.data, ("period", "end")))
-    if start is not None and end is not None and end <= start:
-        yield rule_input.error(
-            ("period", "end"), "period-order",
-            _("The period ends ({end}) before or on the day it starts ({start}).").format(
-                end=end, start=start))
+    paths: list[JsonPath] = [("period",), *((*path, "period") for path, _activity
+                                            in _activities(rule_input.data))]
+    for path in paths:
+        period = _at(rule_input.data, path)
+        if not isinstance(period, dict):
+            continue
+        starts = list(_date(period.get("start")))
+        ends = list(_date(period.get("end")))
+        if starts and ends and ends[0] <= starts[0]:
+            yield rule_input.error(
+                (*path, "end"), "period-order",
+                _("The period ends ({end}) before or on the day it starts ({start}).").format(
+                    end=ends[0], start=starts[0]))
 
 
 @rule("date-range", AGREEMENT_RULES)
@@ -211,8 +319,8 @@ def date_range(rule_input: RuleInput) -> Iterator[Finding]:
     """Every date is in a year between 1900 and 2100."""
     if not isinstance(rule_input.data, dict):
         return
-    for path in _DATES:
-        finding = out_of_range(rule_input, path, _value(rule_input.data, path))
+    for path in _date_paths(rule_input.data):
+        finding = out_of_range(rule_input, path, _at(rule_input.data, path))
         if finding is not None:
             yield finding
 
@@ -222,8 +330,8 @@ def signed_after_adoption(rule_input: RuleInput) -> Iterator[Finding]:
     """The agreement is signed on or after the day it was adopted."""
     if not isinstance(rule_input.data, dict):
         return
-    adopted = real_date(_value(rule_input.data, ("adoption", "date")))
-    signed = real_date(_value(rule_input.data, ("signing", "date")))
+    adopted = real_date(_at(rule_input.data, ("adoption", "date")))
+    signed = real_date(_at(rule_input.data, ("signing", "date")))
     if adopted is not None and signed is not None and signed < adopted:
         yield rule_input.error(
             ("signing", "date"), "date-order",
