@@ -109,6 +109,7 @@ class Signing:
     place: str | None
     date: datetime.date | None
     layout: SignatureLayout = SignatureLayout.PAGES
+    trust: tuple[tuple[str, Place], ...] = ()  # trust roots' files as written, with places
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,9 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
         shared_commitments=reader.commitments(data.get("shared_commitments"),
                                               ("shared_commitments",)),
         signing=Signing(signing.get("place"), _date(signing.get("date")),
-                        SignatureLayout(signing.get("layout") or SignatureLayout.PAGES)),
+                        SignatureLayout(signing.get("layout") or SignatureLayout.PAGES),
+                        tuple((name, reader.place(("signing", "trust", index)))
+                              for index, name in enumerate(signing.get("trust") or []))),
         template=TemplateChoice(template.get("document"), template.get("signature_form"),
                                 reader.place(("template", "document")),
                                 reader.place(("template", "signature_form"))),
