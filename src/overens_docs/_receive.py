@@ -149,17 +149,9 @@ class _Context:
         return Received(shown, FILED, returned, receipt, returned.findings)
 
     def _refusal(self, returned: Returned, scanned: str | None) -> Finding | None:
-        """Why ``returned`` is not filed, or None. With ``scanned``, the officer says it is
-        a scan of a copy signed on paper: filed when it holds or has no text to check."""
+        """Why ``returned`` is not filed, or None."""
         if scanned is not None:
-            if returned.verdict is Verdict.SCANNED:
-                return None
-            if returned.holds and returned.organisation not in (None, scanned):
-                return _refused(returned, _("It is the copy of {organisation}, not of "
-                                            "{scanned}.").format(
-                    organisation=returned.organisation, scanned=scanned))
-            return None if returned.holds else _refused(returned, _(
-                "It does not hold, so it is not filed."))
+            return _scanned_refusal(returned, scanned)
         if not returned.holds:
             return _refused(returned, _("It does not hold, so it is not filed."))
         if not any(s.kind == "signature" and s.intact for s in returned.signatures):
@@ -191,6 +183,19 @@ class _Context:
         return Receipt(organisation, relative, returned.sha256, fingerprint,
                        returned.verdict.value, PAPER if scanned else E_SIGNATURE,
                        tuple(returned.signatures), f"{SIGNED}/{name}.report.html", copy.name)
+
+
+def _scanned_refusal(returned: Returned, scanned: str) -> Finding | None:
+    """A scan of a copy signed on paper (the officer says so) is filed when it has no
+    text to check, or when its text holds and is that organisation's copy."""
+    if returned.verdict is Verdict.SCANNED:
+        return None
+    if not returned.holds:
+        return _refused(returned, _("It does not hold, so it is not filed."))
+    if returned.organisation not in (None, scanned):
+        return _refused(returned, _("It is the copy of {organisation}, not of {scanned}.")
+                        .format(organisation=returned.organisation, scanned=scanned))
+    return None
 
 
 def _refused(returned: Returned, message: str) -> Finding:

@@ -13,7 +13,7 @@ Two digests per page, from the strict to the forgiving:
   a font whose glyphs were swapped changes it. So does the page's box and rotation.
 
 A page number stamp (:mod:`page_numbers`) may be left out of both (``stamp=False``), for
-pages numbered differently in two files. Annotations are not content: :func:`annotations`
+pages numbered differently in two files. Annotations are not content: :func:`annotation_kinds`
 lists them, and :func:`active_content` what a PDF would run or carry besides its pages.
 """
 
@@ -101,6 +101,7 @@ def _shown(page: pikepdf.Page, streams: list[pikepdf.Object], resources: _Resour
     for key in ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit"):
         digest.update(key.encode() + resources.digest(page.obj.get(key)))
     own = page.obj.get("/Resources")
+    named = own if isinstance(own, pikepdf.Dictionary) else pikepdf.Dictionary()
     for stream in streams:
         for instruction in pikepdf.parse_content_stream(stream):
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
@@ -110,7 +111,8 @@ def _shown(page: pikepdf.Page, streams: list[pikepdf.Object], resources: _Resour
             category = _NAMED.get(operator)
             for operand in instruction.operands:
                 if category is not None and isinstance(operand, pikepdf.Name):
-                    found = None if own is None else (own.get(category) or {}).get(operand)
+                    kind = named.get(category)
+                    found = kind.get(operand) if isinstance(kind, pikepdf.Dictionary) else None
                     digest.update(b"@" + (resources.digest(found) if found is not None
                                           else str(operand).encode()))
                 else:
@@ -141,7 +143,7 @@ def raw_digests(pdf: pikepdf.Pdf, *, stamp: bool = True) -> list[str]:
             for page in pdf.pages]
 
 
-def annotations(page: pikepdf.Page) -> list[str]:
+def annotation_kinds(page: pikepdf.Page) -> list[str]:
     """The subtypes of ``page``'s annotations (``Widget``, ``Link``, ``Text``, ...)."""
     found = page.obj.get("/Annots")
     if not isinstance(found, pikepdf.Array):

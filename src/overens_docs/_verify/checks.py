@@ -3,18 +3,11 @@ run or carries, its appended pages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import pikepdf
-
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import N_, _, ngettext
 from overens_docs._receipts import SignatureRecord
 from overens_docs._verify.signatures import signatures
 from overens_docs._verify.trust import TrustRoot
-
-if TYPE_CHECKING:
-    from overens_docs._verify.returned import Returned
 
 _ACTIVE = {
     "JavaScript": N_("It carries JavaScript, which a PDF reader may run when it is opened."),
@@ -66,21 +59,23 @@ def signature_findings(shown: str, found: list[SignatureRecord]) -> list[Finding
     return findings
 
 
-def appended(result: Returned, pdf: pikepdf.Pdf) -> list[Finding]:
-    """Pages after the last built page: reported, and allowed only under a signature."""
-    if not result.appended_pages:
+def appended(shown: str, found: list[SignatureRecord], pages: tuple[int, int],
+             first_line: str | None, revision: int) -> list[Finding]:
+    """Pages after the last built page (``pages``: how many, of how many in all, which
+    first appear in ``revision``): reported, and allowed only under a signature."""
+    count, total = pages
+    if not count:
         return []
-    covered = any(s.intact and not s.modified_after and (s.revision or 0)
-                  >= result.appended_revision for s in result.signatures)
-    first = len(pdf.pages) - result.appended_pages + 1
-    count = ngettext("{count} page follows the last built page ({first_line}).",
-                     "{count} pages follow the last built page ({first_line}).",
-                     result.appended_pages).format(count=result.appended_pages,
-                                                   first_line=result.appended_first_line or "")
+    covered = any(s.intact and not s.modified_after and (s.revision or 0) >= revision
+                  for s in found)
+    first = total - count + 1
+    said = ngettext("{count} page follows the last built page ({first_line}).",
+                    "{count} pages follow the last built page ({first_line}).",
+                    count).format(count=count, first_line=first_line or "")
     if covered:
-        return [Finding(result.file, None, None, "$", "verify-appended-pages", Severity.WARNING,
-                        count + " " + _("A signature covers them (a signing service's "
-                                        "verification page)."), page=first)]
-    return [Finding(result.file, None, None, "$", "verify-appended-pages", Severity.ERROR,
-                    count + " " + _("No intact signature covers them, so they may have been "
-                                    "added by anyone."), page=first)]
+        return [Finding(shown, None, None, "$", "verify-appended-pages", Severity.WARNING,
+                        said + " " + _("A signature covers them (a signing service's "
+                                       "verification page)."), page=first)]
+    return [Finding(shown, None, None, "$", "verify-appended-pages", Severity.ERROR,
+                    said + " " + _("No intact signature covers them, so they may have been "
+                                   "added by anyone."), page=first)]

@@ -30,7 +30,8 @@ def _yes(value: bool | None) -> str:
 
 
 def _row(label: str, value: str | None) -> str:
-    return f"<tr><th scope=\"row\">{html.escape(label)}</th><td>{html.escape(value or '-')}</td></tr>"
+    cell = html.escape(value or "-")
+    return f"<tr><th scope=\"row\">{html.escape(label)}</th><td>{cell}</td></tr>"
 
 
 def _signature(number: int, signature: SignatureRecord) -> str:

@@ -153,7 +153,9 @@ def _examine(result: Returned, folder: Path, data: bytes, pdf: pikepdf.Pdf,
     else:
         _resaved(result, data, pdf, found)
     result.findings += checks.signature_findings(result.file, result.signatures)
-    result.findings += checks.appended(result, pdf)
+    result.findings += checks.appended(
+        result.file, result.signatures, (result.appended_pages, len(pdf.pages)),
+        result.appended_first_line, result.appended_revision)
 
 
 def _prefix(data: bytes, found: list[Candidate]) -> tuple[Candidate, str, int] | None:
@@ -215,10 +217,13 @@ def _updated(result: Returned, data: bytes, prefix: tuple[Candidate, str, int]) 
 
 def _mark_modified(result: Returned, revisions: Revisions) -> None:
     """A signature is modified after when a later revision changes the text."""
-    result.signatures = [
-        dataclasses.replace(signature, modified_after=True) if signature.revision is not None and any(
-            revision > signature.revision for revision in revisions.changed) else signature
-        for signature in result.signatures]
+    def changed_after(signature: SignatureRecord) -> bool:
+        return signature.revision is not None and any(
+            revision > signature.revision for revision in revisions.changed)
+
+    result.signatures = [dataclasses.replace(signature, modified_after=True)
+                         if changed_after(signature) else signature
+                         for signature in result.signatures]
 
 
 def _texts(data: bytes) -> list[str]:

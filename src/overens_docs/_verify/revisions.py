@@ -31,7 +31,7 @@ with warnings.catch_warnings():  # see signatures.py
 
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
-from overens_docs._pdf.page_content import PageDigest, annotations, page_digests
+from overens_docs._pdf.page_content import PageDigest, annotation_kinds, page_digests
 
 # Annotations that draw nothing of their own on a page's text: form fields (signature
 # fields among them), links, and the pop-up of another annotation.
@@ -76,7 +76,7 @@ class _Page:
 
 def _pages(data: bytes, password: str) -> list[_Page]:
     with pikepdf.open(io.BytesIO(data), password=password) as pdf:
-        return [_Page(digest, tuple(annotations(page)))
+        return [_Page(digest, tuple(annotation_kinds(page)))
                 for digest, page in zip(page_digests(pdf), pdf.pages, strict=True)]
 
 

@@ -31,9 +31,15 @@ with warnings.catch_warnings():  # pyHanko imports a DSA class that cryptography
         SuspiciousModification,
     )
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
-    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-    from pyhanko.sign.validation.status import ModificationInfo, SignatureCoverageLevel
+    from pyhanko.sign.validation.status import (
+        DocumentTimestampStatus,
+        ModificationInfo,
+        PdfSignatureStatus,
+        SignatureCoverageLevel,
+    )
     from pyhanko_certvalidator import ValidationContext
 
 from overens_docs._i18n import _
@@ -103,11 +109,15 @@ def _record(embedded: EmbeddedPdfSignature, roots: list[TrustRoot],
     claimed = embedded.self_reported_timestamp
     context, carried = _context(roots, claimed, reader)
     timestamp = embedded.sig_object_type == "/DocTimeStamp"
-    status = (validate_pdf_timestamp(embedded, context, DEFAULT_DIFF_POLICY) if timestamp
-              else validate_pdf_signature(embedded, context, diff_policy=DEFAULT_DIFF_POLICY))
-    stamped = getattr(status, "timestamp_validity", None)
-    when = (status.timestamp if timestamp else  # type: ignore[attr-defined]
-            stamped.timestamp if stamped is not None and stamped.intact else claimed)
+    status: DocumentTimestampStatus | PdfSignatureStatus
+    when: datetime.datetime | None
+    if timestamp:
+        status = validate_pdf_timestamp(embedded, context, DEFAULT_DIFF_POLICY)
+        stamped, when = None, status.timestamp
+    else:
+        status = validate_pdf_signature(embedded, context, diff_policy=DEFAULT_DIFF_POLICY)
+        stamped = status.timestamp_validity
+        when = stamped.timestamp if stamped is not None and stamped.intact else claimed
     name, organisation = _name(certificate)
     revoked = status.revocation_details is not None
     problem = None
@@ -118,7 +128,7 @@ def _record(embedded: EmbeddedPdfSignature, roots: list[TrustRoot],
     elif not status.trusted:
         indication = status.trust_problem_indic
         problem = _("Its certificate does not chain to a trusted root ({reason}).").format(
-            reason=indication.name if indication is not None else "?")
+            reason=str(indication) if indication is not None else "?")
     return SignatureRecord(
         signer=name, intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
         signed_at=_time(when if timestamp else claimed),
