@@ -192,7 +192,17 @@ def _updated(result: Returned, data: bytes, prefix: tuple[Candidate, str, int]) 
         return
     from overens_docs._verify.revisions import check_revisions  # noqa: PLC0415 -- pyHanko
 
-    revisions = check_revisions(result.file, data, size)
+    try:
+        revisions = check_revisions(result.file, data, size)
+    except Exception as error:  # noqa: BLE001 -- whatever was appended, it is a finding
+        result.verdict = Verdict.CHANGED
+        result.message = _("{file} as built, but what follows it is not an incremental update "
+                           "that can be read ({error}).").format(
+                               file=built, error=str(error)[:200] or type(error).__name__)
+        result.findings.append(Finding(result.file, None, None, "$",
+                                       "verify-changed-after-build", Severity.ERROR,
+                                       result.message))
+        return
     result.updates = revisions.count - 1 - revisions.base
     result.findings += revisions.findings
     result.differing_pages = sorted({f.page for f in revisions.findings if f.page})
