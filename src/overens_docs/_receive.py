@@ -152,6 +152,10 @@ class _Context:
         """Why ``returned`` is not filed, or None."""
         if scanned is not None:
             return _scanned_refusal(returned, scanned)
+        if returned.verdict is Verdict.SCANNED:
+            return _refused(returned, _(
+                "It has no text to check. If it is a scan of a copy signed on paper, compare "
+                "it with agreement.pdf by eye and receive it with --scanned ORG_ID."))
         if not returned.holds:
             return _refused(returned, _("It does not hold, so it is not filed."))
         if not any(s.kind == "signature" and s.intact for s in returned.signatures):

@@ -120,17 +120,23 @@ def bare(text: str) -> str:
 
 
 def owner(candidate: Candidate, texts: list[str], pdf: pikepdf.Pdf) -> str | None:
-    """The organisation whose signature page follows the text pages of ``candidate``:
-    by its content as the ceremony file holds it, else by the longest name on it."""
+    """The organisation whose signature page follows the text pages of ``candidate`` (or
+    is anywhere in the copy, when pages were inserted or dropped): by its content as the
+    ceremony file holds it, else by the longest name on it."""
     index = len(candidate.copies.text_pages)
     if len(texts) <= index:
         return None
-    digest = raw_digests(pdf, stamp=False)[index]
+    order = [*range(index, len(texts)), *range(index)]  # where it belongs first
+    digests = raw_digests(pdf, stamp=False)
     organisations = candidate.copies.organisations
-    for identifier, copy in organisations.items():
-        if digest in copy.signature_pages:
-            return identifier
-    page = bare(texts[index])
-    named = [(len(copy.name), identifier) for identifier, copy in organisations.items()
-             if copy.name and bare(copy.name) in page]
-    return max(named)[1] if named else None
+    for page in order:
+        for identifier, copy in organisations.items():
+            if digests[page] in copy.signature_pages:
+                return identifier
+    for page in order:
+        text = bare(texts[page])
+        named = [(len(copy.name), identifier) for identifier, copy in organisations.items()
+                 if copy.name and bare(copy.name) in text]
+        if named:
+            return max(named)[1]
+    return None
