@@ -123,14 +123,15 @@ def sign(data: bytes, party: Party, chain: list[Party], *, field: str = "Signatu
         serialization.NoEncryption()))
     signer = signers.SimpleSigner(
         signing_cert=party.asn1(), signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs([item.asn1() for item in chain]))
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [item.asn1() for item in chain]))
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     if password is not None:
-        writer.encrypt(password)
+        writer.encrypt(password)  # type: ignore[no-untyped-call]
     chosen = (fields.SigSeedSubFilter.PADES if subfilter == "pades"
               else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED)
     metadata = signers.PdfSignatureMetadata(field_name=field, subfilter=chosen)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         output = signers.sign_pdf(writer, metadata, signer=signer)
-    return output.getvalue()
+    return bytes(output.getvalue())

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pki import make_pki, sign
 
 from overens_docs._verify import verify_returned
+from pki import make_pki, sign
 
 COPY = "organisations/arlingsbo-pensionarsforening.pdf"
 

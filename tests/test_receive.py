@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+
 from conftest import RunCli
 from pki import Pki, make_pki, sign
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pikepdf
 import pytest
-from conftest import OREBRO, RunCli
 
+from conftest import OREBRO, RunCli
 from overens_docs import build
 from overens_docs._pdf.page_numbers import FONT, _Encoding
 

@@ -14,8 +14,7 @@ import pikepdf
 import pytest
 
 from conftest import RunCli
-from pki import Pki, generic, make_pki, sign
-from pki import IncrementalPdfFileWriter
+from pki import IncrementalPdfFileWriter, Pki, generic, make_pki, sign
 
 COPY = "organisations/arlingsbo-pensionarsforening.pdf"
 
@@ -140,23 +139,24 @@ def _update_page_2(data: bytes, change: str) -> bytes:
             [*(contents if isinstance(contents, generic.ArrayObject) else [contents]), drawn])
         writer.update_container(page)
     else:
-        note = writer.add_object(generic.DictionaryObject({
+        note = writer.add_object(generic.DictionaryObject({  # type: ignore[no-untyped-call]
             generic.NameObject("/Type"): generic.NameObject("/Annot"),
             generic.NameObject("/Subtype"): generic.NameObject("/Text"),
             generic.NameObject("/Rect"): generic.ArrayObject(
-                [generic.FloatObject(value) for value in (100, 100, 120, 120)]),
+                [generic.FloatObject(value)  # type: ignore[no-untyped-call]
+                 for value in (100, 100, 120, 120)]),
             generic.NameObject("/Contents"): generic.TextStringObject("Vi godkänner inte §3")}))
         page[generic.NameObject("/Annots")] = generic.ArrayObject([note])
         writer.update_container(page)
     out = io.BytesIO()
-    writer.write(out)
+    writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
 
 
 @pytest.mark.parametrize(("change", "rule"), [("content", "verify-changed-after-build"),
                                               ("comment", "verify-annotation")])
 def test_a_signed_copy_changed_on_page_2_afterwards_is_refused(
-        run_cli: RunCli, orebro_built: Path, built_copy: bytes, pki: Pki, tmp_path: Path,
+        run_cli: RunCli, orebro_built: Path, built_copy: bytes, pki: Pki, tmp_path: Path, *,
         change: str, rule: str) -> None:
     signed = sign(built_copy, pki.person, [pki.intermediate, pki.root])
     changed = _update_page_2(signed, change)

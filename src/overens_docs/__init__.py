@@ -1,10 +1,10 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`new_template` and
-:func:`check_template`, the findings they return (:class:`Report`, :class:`Finding`,
-:class:`Severity`), the :class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`
-and :class:`Returned`, and the errors.
+:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`receive`,
+:func:`new_template` and :func:`check_template`, the findings they return
+(:class:`Report`, :class:`Finding`, :class:`Severity`), the :class:`BuildResult`,
+:class:`StatusResult`, :class:`DiffResult` and :class:`Returned`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
 ``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
@@ -15,6 +15,7 @@ from overens_docs._api import (
     check_template,
     diff,
     new_template,
+    receive,
     status,
     validate,
     verify,
@@ -42,6 +43,7 @@ __all__ = [
     "check_template",
     "diff",
     "new_template",
+    "receive",
     "status",
     "validate",
     "verify",
