@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
            "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
-           "followup_report", "new_template", "receive", "status", "validate", "verify", "verify_file"]
+           "followup_report", "new_template", "receive", "status", "validate", "verify",
+           "verify_file"]
 
 
 def validate(paths: Iterable[Path | str] = ()) -> Report:
