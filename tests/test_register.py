@@ -108,7 +108,8 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert set(agreement) == {"id", "text_fingerprint", "summary", "organisations"}
     assert agreement["id"] == "orebro"
     assert agreement["text_fingerprint"] == orebro_fingerprint()
-    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     by_name = {entry["name"]: entry for entry in agreement["organisations"]}
     assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current"}
     assert [name for name, entry in by_name.items() if entry["current"]] == [
@@ -166,7 +167,8 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) 
     assert result.exit_code == 0, result.stdout
     [agreement] = json.loads(result.stdout)["agreements"]
     # If this fails after a change to agreement.yaml: python tests/make_register_sample.py
-    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     assert sum(entry["current"] for entry in agreement["organisations"]) == 4
 
 
