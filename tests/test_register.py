@@ -111,14 +111,15 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1,
                                     "proven": 0}
     by_name = {entry["name"]: entry for entry in agreement["organisations"]}
-    assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current"}
+    assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current",
+                                              "proven", "evidence"}
     assert [name for name, entry in by_name.items() if entry["current"]] == [
         "Aktuell förening", "Kort form"]
     assert by_name["Äldre förening"]["signed_on"] == "2018-04-20"
     assert by_name["Utträdd förening"]["status"] == "withdrawn"
     assert by_name["Inbjuden förening"] == {
         "id": "inbjuden-forening", "name": "Inbjuden förening", "status": "invited",
-        "signed_on": None, "current": False}
+        "signed_on": None, "current": False, "proven": None, "evidence": []}
     assert "register-unknown-version" in result.stderr  # the warning, beside the status
 
 

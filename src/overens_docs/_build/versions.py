@@ -3,11 +3,12 @@
 A build replaces its folder ``OUT/<agreement>/`` wholesale, so each build also keeps what a
 copy of its text must be compared with in ``OUT/<agreement>.versions/<FINGERPRINT>/``
 (the fingerprint's printed digits, ``BA92-C2D9-A1B2``): ``agreement.pdf`` and
-``manifest.json`` as that text was first built, and ``copies.json``, what every
-organisation's copy of it showed, page by page:
+``manifest.json`` as that text was first built, ``copy.pdf``, the first organisation's copy
+as built (its text pages are every copy's, so a copy is compared with them page by page),
+and ``copies.json``, what every organisation's copy of it showed:
 
-- the text pages (every copy has the same): each one's digests (:mod:`.._pdf.page_content`)
-  and its text;
+- the text pages (every copy has the same): each one's ``raw`` digest
+  (:mod:`.._pdf.page_content`), to tell one layout of a text from another;
 - per organisation: its name and number, the SHA-256 and size of every PDF of it that was
   built (a copy signed by incremental updates starts with those bytes), and the digest of
   its signature page as ``signature-pages.pdf`` holds it (without its page number).
@@ -28,15 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from pypdf import PdfReader
 
 from overens_docs._build.manifest import MANIFEST, Manifest
 from overens_docs._build.output import write_atomic
 from overens_docs._domain.fingerprint import short_form
-from overens_docs._pdf.page_content import page_digests, raw_digests
+from overens_docs._pdf.page_content import raw_digests
 
 SUFFIX = ".versions"
 COPIES = "copies.json"
+EXAMPLE = "copy.pdf"  # one organisation's copy as built: the text pages every copy has
 _FORMAT = "overens-copies-1"
 
 
@@ -53,13 +54,6 @@ def folder_name(fingerprint: str) -> str:
 def page_text(page: Any) -> str:
     """A page's text as pypdf extracts it, white space folded."""
     return " ".join((page.extract_text() or "").split())
-
-
-@dataclass(frozen=True, slots=True)
-class TextPage:
-    raw: str
-    shown: str
-    text: str
 
 
 @dataclass
@@ -80,15 +74,14 @@ class Copies:
     agreement: str
     text_fingerprint: str
     signature_layout: str
-    text_pages: list[TextPage]
+    text_pages: list[str]  # each text page's raw digest
     organisations: dict[str, Copy] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {"format": _FORMAT, "agreement": self.agreement,
                 "text_fingerprint": self.text_fingerprint,
                 "signature_layout": self.signature_layout,
-                "text_pages": [{"raw": page.raw, "shown": page.shown, "text": page.text}
-                               for page in self.text_pages],
+                "text_pages": self.text_pages,
                 "organisations": {
                     identifier: {"name": copy.name, "org_number": copy.org_number,
                                  "pages": copy.pages,
@@ -123,8 +116,7 @@ def read_copies(folder: Path) -> Copies | None:
         return Copies(
             str(document["agreement"]), str(document["text_fingerprint"]),
             str(document["signature_layout"]),
-            [TextPage(str(page["raw"]), str(page["shown"]), str(page["text"]))
-             for page in document["text_pages"]],
+            [str(digest) for digest in document["text_pages"]],
             {str(identifier): Copy(str(item["name"]), item.get("org_number"),
                                    int(item["pages"]),
                                    [(str(entry["sha256"]), int(entry["bytes"]))
@@ -146,17 +138,11 @@ def kept(build_folder: Path) -> list[tuple[Path, Copies]]:
     return found
 
 
-def _text_pages(first: Path, *, whole: bool) -> list[TextPage]:
-    """The text pages of ``first`` (an organisation's PDF: all pages but its last); with
-    ``whole``, their ``shown`` digests and texts too, else only their ``raw`` digests."""
+def _text_pages(first: Path) -> list[str]:
+    """The raw digests of the text pages of ``first``, an organisation's PDF (all its pages
+    but the last, its signature page)."""
     with pikepdf.open(first) as pdf:
-        count = len(pdf.pages) - 1
-        if not whole:
-            return [TextPage(raw, "", "") for raw in raw_digests(pdf)[:count]]
-        digests = page_digests(pdf, range(count))
-    texts = [page_text(page) for page in PdfReader(first).pages[:count]]
-    return [TextPage(digest.raw, digest.shown, text)
-            for digest, text in zip(digests, texts, strict=True)]
+        return raw_digests(pdf)[:len(pdf.pages) - 1]
 
 
 def _organisations(folder: Path, manifest: Manifest,
@@ -181,8 +167,7 @@ def copies_of(folder: Path, manifest: Manifest,
     if not entries:
         return None
     return Copies(manifest.agreement, manifest.text_fingerprint, manifest.signature_layout,
-                  _text_pages(folder / entries[0].path, whole=True),
-                  _organisations(folder, manifest, names))
+                  _text_pages(folder / entries[0].path), _organisations(folder, manifest, names))
 
 
 def _signature_pages(folder: Path, manifest: Manifest) -> dict[str, str]:
@@ -204,12 +189,12 @@ def keep(build_folder: Path, manifest: Manifest,
     entries = manifest.of_kind("organisation-pdf")
     if not entries:
         return None
-    raw = [page.raw for page in _text_pages(build_folder / entries[0].path, whole=False)]
+    raw = _text_pages(build_folder / entries[0].path)
     base = folder_name(manifest.text_fingerprint)
     for folder, earlier in kept(build_folder):
         if (folder.name.split("-")[:3] == base.split("-")
                 and earlier.text_fingerprint == manifest.text_fingerprint
-                and [page.raw for page in earlier.text_pages] == raw):
+                and earlier.text_pages == raw):
             newer = Copies(manifest.agreement, manifest.text_fingerprint,
                            manifest.signature_layout, [],
                            _organisations(build_folder, manifest, names))
@@ -217,26 +202,26 @@ def keep(build_folder: Path, manifest: Manifest,
                 _write_copies(folder, earlier)
             return folder
     copies = Copies(manifest.agreement, manifest.text_fingerprint, manifest.signature_layout,
-                    _text_pages(build_folder / entries[0].path, whole=True),
-                    _organisations(build_folder, manifest, names))
+                    raw, _organisations(build_folder, manifest, names))
     number, folder = 1, versions_folder(build_folder) / base
     while folder.exists():
         number += 1
         folder = versions_folder(build_folder) / f"{base}-{number}"
-    _make(folder, build_folder, copies)
+    _make(folder, build_folder, copies, entries[0].path)
     return folder
 
 
-def _make(folder: Path, build_folder: Path, copies: Copies) -> None:
+def _make(folder: Path, build_folder: Path, copies: Copies, example: str) -> None:
     """``folder`` made whole beside itself, then renamed into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.with_name(f".{folder.name}.keeping")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        for name in ("agreement.pdf", MANIFEST):
+        for name, kept_as in (("agreement.pdf", "agreement.pdf"), (MANIFEST, MANIFEST),
+                              (example, EXAMPLE)):
             if (build_folder / name).is_file():
-                shutil.copyfile(build_folder / name, staging / name)
+                shutil.copyfile(build_folder / name, staging / kept_as)
         _write_copies(staging, copies)
         staging.rename(folder)
     except BaseException:

@@ -52,6 +52,7 @@ class Candidate:
     copies: Copies
     source: Path  # the build folder, or the kept text's folder
     manifest: Manifest | None  # the current build's (its organisations' PDFs are there)
+    example: Path | None = None  # an organisation's PDF as built: the text pages
 
     @property
     def shown(self) -> str:
@@ -66,8 +67,12 @@ class Candidate:
         return {identifier: copy.files for identifier, copy in self.copies.organisations.items()}
 
     def expected_text_pages(self) -> list[Expected]:
-        """The text pages every copy has (whose copy it is unknown)."""
-        return [Expected(page.raw, page.shown, page.text) for page in self.copies.text_pages]
+        """The text pages every copy has (whose copy it is unknown): exactly, from a copy
+        as built; by their raw digests alone when there is none."""
+        count = len(self.copies.text_pages)
+        if self.example is not None and self.example.is_file():
+            return _exactly(self.example)[:count]
+        return [Expected(raw, None, None) for raw in self.copies.text_pages]
 
     def expected(self, organisation: str) -> list[Expected]:
         """Every page of ``organisation``'s copy, as built."""
@@ -109,8 +114,10 @@ def candidates(build_folder: Path) -> list[Candidate]:
         except (OSError, pikepdf.PdfError, PyPdfError, ValueError):  # damaged: verify says why
             current = None
         if current is not None:
-            found.append(Candidate(current, build_folder, manifest))
-    found.extend(Candidate(copies, folder, None) for folder, copies in kept)
+            first = manifest.of_kind("organisation-pdf")[0].path
+            found.append(Candidate(current, build_folder, manifest, build_folder / first))
+    found.extend(Candidate(copies, folder, None, folder / versions.EXAMPLE)
+                 for folder, copies in kept)
     return found
 
 
