@@ -5,8 +5,12 @@ of the trade that belong to it (organisation numbers, names as identifiers)."""
 from overens_docs._domain.model import (
     Adoption,
     Agreement,
+    Ceremony,
     Commitment,
+    Contact,
     Definition,
+    Invitation,
+    Occasion,
     Organisation,
     Paragraphs,
     Party,
@@ -18,16 +22,21 @@ from overens_docs._domain.model import (
     Signatory,
     SignatureLayout,
     Signing,
+    Standing,
     Status,
     TemplateChoice,
 )
-from overens_docs._domain.reading import read_agreement, read_organisations
+from overens_docs._domain.reading import read_agreement, read_contacts, read_organisations
 
 __all__ = [
     "Adoption",
     "Agreement",
+    "Ceremony",
     "Commitment",
+    "Contact",
     "Definition",
+    "Invitation",
+    "Occasion",
     "Organisation",
     "Paragraphs",
     "Party",
@@ -39,8 +48,10 @@ __all__ = [
     "Signatory",
     "SignatureLayout",
     "Signing",
+    "Standing",
     "Status",
     "TemplateChoice",
     "read_agreement",
+    "read_contacts",
     "read_organisations",
 ]

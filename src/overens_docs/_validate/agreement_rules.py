@@ -177,16 +177,51 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
     """A date written YYYY-MM-DD is a real date (not 2024-02-30)."""
     if not isinstance(rule_input.data, dict):
         return
-    for path in (("adoption", "date"), ("period", "start"), ("period", "end"),
-                 ("signing", "date")):
-        parent = rule_input.data.get(path[0])
-        value = parent.get(path[1]) if isinstance(parent, dict) else None
+    signing = rule_input.data.get("signing")
+    ceremonies = signing.get("ceremonies") if isinstance(signing, dict) else None
+    paths: list[JsonPath] = [
+        ("adoption", "date"), ("period", "start"), ("period", "end"), ("signing", "date"),
+        ("invitation", "sign_by"), ("invitation", "date"),
+        *(("signing", "ceremonies", index, "date") for index, _item in items(ceremonies))]
+    for path in paths:
+        value = _value(rule_input.data, path)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:
                 yield rule_input.error(path, "invalid-date",
                                        _("'{value}' is not a date.").format(value=value))
+
+
+def _value(data: Any, path: JsonPath) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+@rule("duplicate-ceremony", AGREEMENT_RULES)
+def duplicate_ceremony(rule_input: RuleInput) -> Iterator[Finding]:
+    """Two ceremonies on one day: the register names a ceremony by its date."""
+    ceremonies = _value(rule_input.data, ("signing", "ceremonies"))
+    first: dict[str, int] = {}
+    for index, ceremony in items(ceremonies):
+        date = text(ceremony, "date")
+        if date is None:
+            continue
+        if date in first:
+            yield rule_input.error(
+                ("signing", "ceremonies", index, "date"), "duplicate-ceremony",
+                _("Two ceremonies on {date} (the other on line {line}): the register names "
+                  "a ceremony by its date, so there can be one a day.").format(
+                    date=date, line=rule_input.line_of(
+                        ("signing", "ceremonies", first[date], "date"))))
+        else:
+            first[date] = index
 
 
 @rule("period-order", AGREEMENT_RULES)
