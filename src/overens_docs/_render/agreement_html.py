@@ -91,7 +91,7 @@ def agreement_html(agreement: Agreement) -> bytes:
                   *_commitments(agreement.shared_commitments, short_names)]
     lines += _section("Uppföljning", agreement.follow_up)
     lines += ["</main>", "<footer>",
-              f"<p>Kontrollsumma för avtalstexten: "
+              f"<p>Textens fingeravtryck: "
               f"{short_form(text_fingerprint(agreement))}</p>",
               "</footer>", "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")
