@@ -173,14 +173,19 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) 
 def test_the_excel_samples_public_list(tmp_path: Path) -> None:
     agreement, organisations = read_target(Target(EXEMPELKOMMUN)).whole("test")
     assert organisations[1].org_number == "802461-3575"  # typed as a number in Excel
-    listed = signatories_csv(organisations).decode("utf-8-sig").splitlines()
+    listed = signatories_csv(agreement, organisations).decode("utf-8-sig").splitlines()
+    # Counted: who signed the current text; apart: the one that signed the 2018 text; not
+    # at all: the withdrawn one, and those who have not signed.
     assert listed == [
-        "Namn;Organisationsnummer;Typ;Undertecknad",
-        "Exempelstads Idrottsallians;802460-0119;paraplyorganisation;2022-04-20",
-        "Exempelstads Pingstförsamling;252001-1228;trossamfund;2018-04-20",
-        '"Föreningen ""Grannar & Vänner"" i Norrby";802461-3575;förening;2022-04-20',
-        "Kulturföreningen Ängen;802470-0224;förening;2022-09-14",
-        "Stiftelsen Öppna Händer;802480-0339;stiftelse;2023-02-01",
+        "Namn;Organisationsnummer;Typ;Undertecknad;Text;Fingeravtryck",
+        "Exempelstads Idrottsallians;802460-0119;paraplyorganisation;2022-04-20;gällande;"
+        "0090 8751 2432",
+        '"Föreningen ""Grannar & Vänner"" i Norrby";802461-3575;förening;2022-04-20;gällande;'
+        "0090 8751 2432",
+        "Kulturföreningen Ängen;802470-0224;förening;2022-09-14;gällande;0090 8751 2432",
+        "Stiftelsen Öppna Händer;802480-0339;stiftelse;2023-02-01;gällande;0090 8751 2432",
+        "Exempelstads Pingstförsamling;252001-1228;trossamfund;2018-04-20;tidigare;"
+        "5D1E 0A7C 93F2",
     ]
     page = signatories_html(agreement, organisations).decode()
     for personal in ("Maria Lind", "Ordförande", "070-123", "example.org", "Syjuntan", "Solrosen"):
