@@ -122,8 +122,8 @@ def test_an_earlier_text_and_an_unrecorded_one_are_listed_apart_and_not_counted(
     assert "Har undertecknat en tidigare version (fingeravtryck 5D1E 0A7C 93F2)" in text
     assert "2 organisationer undertecknade version 5D1E 0A7C 93F2" in text
     assert "Har undertecknat, men vilken version är inte registrerat" in text
-    assert text.index("Örebro Scoutkår") < text.index("Äldsta föreningen") < text.index(
-        "Gamla föreningen") < text.index("Okända föreningen")  # by the Swedish order apart
+    assert text.index("Örebro Scoutkår") < text.index("Gamla föreningen") < text.index(
+        "Äldsta föreningen") < text.index("Okända föreningen")  # the Swedish order apart
     assert [tag for tag, _ in page.tags].count("caption") == 3
     rows = list(csv.reader(io.StringIO(signatories_csv(AGREEMENT, older).decode("utf-8-sig"),
                                        newline=""), delimiter=";"))

@@ -35,7 +35,8 @@ class Summary:
     def of(cls, manifest: Manifest, only: str | None, plan: Plan | None = None) -> Summary:
         files = [entry for entry in manifest.files.values()
                  if only is None or entry.organisation == only]
-        built = {entry.organisation for entry in manifest.of_kind("organisation-pdf")}
+        built = {entry.organisation for entry in manifest.files.values()
+                 if entry.organisation is not None and not entry.kind.startswith("letter")}
         summary = cls(1 if only is not None else len(built), len(files),
                       sum(entry.pages or 0 for entry in files))
         selection = plan.selection if plan is not None and only is None else None
