@@ -28,7 +28,7 @@ _STANDING = {Status.SIGNED: Standing.SIGNED, Status.INVITED: Standing.INVITED,
              Status.WITHDRAWN: Standing.WITHDRAWN}
 
 
-def _organisation(name: str, status: Status = Status.SIGNED, *, number: str | None = None,  # noqa: PLR0913
+def _organisation(name: str, status: Status = Status.SIGNED, *, number: str | None = None,
                   kind: str | None = None, signed_on: datetime.date | None = None,
                   standing: Standing | None = None, version: str | None = None,
                   ) -> Organisation:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from overens_docs._domain import (
     Agreement,
-    Contact,
     Organisation,
+    OrganisationContact,
     read_agreement,
-    read_contacts,
+    read_organisation_contacts,
     read_organisations,
 )
 from overens_docs._domain.signing import resolve
@@ -72,12 +72,12 @@ class AgreementInput:
         return read_organisations(loaded)
 
     @functools.cached_property
-    def contacts(self) -> dict[str, Contact]:
+    def contacts(self) -> dict[str, OrganisationContact]:
         """Each organisation's contact by its id (none when the list does not hold)."""
         loaded = self._organisations
         if loaded is None or not loaded.usable or _fails(loaded.findings):
             return {}
-        return read_contacts(loaded)
+        return read_organisation_contacts(loaded)
 
     def whole(self, command: str) -> tuple[Agreement, tuple[Organisation, ...]]:
         """The agreement and its organisations, of a valid folder, each organisation with

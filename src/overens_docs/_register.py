@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._domain import Agreement, Contact, Organisation, Standing, Status
+from overens_docs._domain import Agreement, Organisation, OrganisationContact, Standing, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._findings import Report
 from overens_docs._i18n import _
@@ -32,7 +32,7 @@ class OrganisationStatus:
 
     organisation: Organisation
     current: bool  # its signed_version matches the current text
-    contact: Contact | None = None  # of one that is to sign
+    contact: OrganisationContact | None = None  # of one that is to sign
 
     @property
     def standing(self) -> Standing:
@@ -52,7 +52,7 @@ class OrganisationStatus:
             "ceremony": _iso(organisation.signs.ceremony if self.standing.to_sign else None),
             "invited_on": _iso(organisation.invited_on)}
         if self.standing.to_sign:
-            contact = self.contact or Contact(None, None)
+            contact = self.contact or OrganisationContact(None, None)
             document["contact"] = {"representative": organisation.representative,
                                    "title": organisation.representative_title,
                                    "email": contact.email, "contact": contact.contact}
@@ -85,7 +85,7 @@ class AgreementStatus:
 
 
 def agreement_status(agreement: Agreement, organisations: Iterable[Organisation],
-                     contacts: Mapping[str, Contact] | None = None) -> AgreementStatus:
+                     contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementStatus:
     """Where each of ``organisations`` (resolved, see :mod:`overens_docs._read`) stands."""
     fingerprint = text_fingerprint(agreement)
     contacts = contacts or {}
@@ -130,7 +130,7 @@ def as_json(result: StatusResult) -> str:
 
 def _contact(status: OrganisationStatus) -> str:
     """How to reach an organisation that is to sign: its representative, e-mail, phone."""
-    organisation, contact = status.organisation, status.contact or Contact(None, None)
+    organisation, contact = status.organisation, status.contact or OrganisationContact(None, None)
     parts = [f"{organisation.representative} ({organisation.representative_title})"]
     parts += [value for value in (contact.email, contact.contact) if value]
     return "; ".join(dict.fromkeys(parts))

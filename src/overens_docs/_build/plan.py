@@ -17,7 +17,7 @@ from pathlib import Path
 from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._build.problems import at
 from overens_docs._build.selection import CeremonyFile, Selection, select
-from overens_docs._domain import Agreement, Contact, Organisation, SignatureLayout, Standing
+from overens_docs._domain import Agreement, OrganisationContact, Organisation, SignatureLayout, Standing
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE, document_template
 from overens_docs._errors import OverensError, UsageError
@@ -56,7 +56,7 @@ class Plan:
     signature_list: Path | None = None  # the ceremony list's template (layout: list)
     selection: Selection | None = None  # what a full build makes (None: everything, unread)
     letters: Path | None = None  # the letters' template, when letters are made
-    contacts: Mapping[str, Contact] = field(default_factory=dict)  # by organisation id
+    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # by organisation id
     every: bool = False  # --all
 
     @property
@@ -94,7 +94,7 @@ class Plan:
 
 def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,  # noqa: PLR0913
          only: str | None, timeout: float | None = None, *, every: bool = False,
-         contacts: Mapping[str, Contact] | None = None) -> Plan:
+         contacts: Mapping[str, OrganisationContact] | None = None) -> Plan:
     """The plan for one agreement (its organisations resolved, see
     :func:`overens_docs._domain.signing.resolve`); :class:`UsageError` when it cannot be
     built as asked, :class:`BuildRefused` when building it would leave a build folder

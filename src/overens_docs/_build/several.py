@@ -19,7 +19,7 @@ from overens_docs._build import processes
 from overens_docs._build.outcomes import Errored, Outcome, Refused
 from overens_docs._build.plan import BuildRefused
 from overens_docs._build.workflow import build_agreement
-from overens_docs._domain import Agreement, Contact, Organisation
+from overens_docs._domain import Agreement, OrganisationContact, Organisation
 from overens_docs._errors import OverensError
 
 
@@ -29,7 +29,7 @@ class Request:
 
     agreement: Agreement
     organisations: tuple[Organisation, ...]  # resolved (see overens_docs._read)
-    contacts: Mapping[str, Contact] = field(default_factory=dict)  # for the mailing list
+    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # for the mailing list
 
 
 @dataclass(frozen=True, slots=True)

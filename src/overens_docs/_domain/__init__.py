@@ -3,6 +3,7 @@ that sign it, as frozen dataclasses with their places in the source files; and t
 of the trade that belong to it (organisation numbers, names as identifiers)."""
 
 from overens_docs._domain.model import (
+    Activity,
     Adoption,
     Agreement,
     Ceremony,
@@ -12,6 +13,7 @@ from overens_docs._domain.model import (
     Invitation,
     Occasion,
     Organisation,
+    OrganisationContact,
     Paragraphs,
     Party,
     Period,
@@ -26,9 +28,14 @@ from overens_docs._domain.model import (
     Status,
     TemplateChoice,
 )
-from overens_docs._domain.reading import read_agreement, read_contacts, read_organisations
+from overens_docs._domain.reading import (
+    read_agreement,
+    read_organisation_contacts,
+    read_organisations,
+)
 
 __all__ = [
+    "Activity",
     "Adoption",
     "Agreement",
     "Ceremony",
@@ -38,6 +45,7 @@ __all__ = [
     "Invitation",
     "Occasion",
     "Organisation",
+    "OrganisationContact",
     "Paragraphs",
     "Party",
     "Period",
@@ -52,6 +60,6 @@ __all__ = [
     "Status",
     "TemplateChoice",
     "read_agreement",
-    "read_contacts",
+    "read_organisation_contacts",
     "read_organisations",
 ]

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 
-from overens_docs._domain import Contact, Organisation, Standing
+from overens_docs._domain import Organisation, OrganisationContact, Standing
 from overens_docs._render.context import swedish_date
 from overens_docs._render.signatories import spreadsheet_cell
 
@@ -33,15 +33,15 @@ def reason(organisation: Organisation) -> str:
     return what[0].upper() + what[1:]
 
 
-def mailing_list_csv(recipients: Iterable[Organisation], contacts: Mapping[str, Contact], *,
-                     letters: bool) -> bytes:
+def mailing_list_csv(recipients: Iterable[Organisation],
+                     contacts: Mapping[str, OrganisationContact], *, letters: bool) -> bytes:
     """One row per organisation in ``recipients``, in list order; ``letters``: the name of
     its letter in ``letters/`` is given."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for organisation in recipients:
-        contact = contacts.get(organisation.id, Contact(None, None))
+        contact = contacts.get(organisation.id, OrganisationContact(None, None))
         writer.writerow([spreadsheet_cell(value) for value in (
             organisation.name, organisation.representative, contact.email,
             None if contact.contact == contact.email else contact.contact,
