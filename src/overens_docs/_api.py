@@ -90,11 +90,14 @@ class BuildResult:
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           only: str | None = None, progress: bool | None = None,
-          timeout: float | None = None, force: bool = False) -> BuildResult:
+          timeout: float | None = None, force: bool = False,
+          every: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
-    Invalid input builds nothing: the result holds the findings. ``only`` builds one
-    organisation's documents (by its id) into an existing build. ``progress`` shows a
+    Invalid input builds nothing: the result holds the findings. Documents are made for
+    the organisations that are to sign (invited, or signed an older text); ``every``
+    (``--all``) makes them for every organisation that has not withdrawn. ``only`` builds
+    one organisation's documents (by its id) into an existing build. ``progress`` shows a
     progress bar on standard error (default: when it is a terminal). ``timeout``: the
     seconds each LibreOffice run may take before it is taken to hang (default: a minute
     plus 0.1 s per page). An agreement whose build folder was built from the same inputs
@@ -111,8 +114,8 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if inputs.report.fails():
         return result
     show_progress = sys.stderr.isatty() if progress is None else progress
-    requests = [Request(*whole) for whole in inputs.whole("build")]
-    options = Options(Path(out), only, show_progress, timeout, force)
+    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements]
+    options = Options(Path(out), only, show_progress, timeout, force, every)
     for outcome in build_all(requests, options):
         match outcome:
             case Errored(error):

@@ -91,9 +91,10 @@ def _severity(severity: Severity) -> str:
 
 
 def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
-            up_to_date: list[str] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
-    left as they were) go into the summary."""
+            up_to_date: list[str] | None = None,
+            builds: dict[str, object] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote), ``up_to_date`` (those it
+    left as they were) and ``builds`` (what each built folder holds) go into the summary."""
     document: dict[str, object] = {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
@@ -108,4 +109,6 @@ def as_json(report: Report, *, strict: bool = False, built: list[str] | None = N
         document["summary"]["built"] = built  # type: ignore[index]
     if up_to_date is not None:
         document["summary"]["up_to_date"] = up_to_date  # type: ignore[index]
+    if builds is not None:
+        document["summary"]["builds"] = builds  # type: ignore[index]
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -177,9 +177,9 @@ def _signature_pages(folder: Path, manifest: Manifest) -> dict[str, str]:
         return {}
     with pikepdf.open(ceremony) as pdf:
         digests = raw_digests(pdf, stamp=False)
-    if len(digests) != len(manifest.organisations):
+    if len(digests) != len(manifest.ceremony_ids):
         return {}
-    return dict(zip(manifest.organisations, digests, strict=True))
+    return dict(zip(manifest.ceremony_ids, digests, strict=True))
 
 
 def keep(build_folder: Path, manifest: Manifest,

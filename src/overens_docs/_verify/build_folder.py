@@ -5,8 +5,9 @@ there with its SHA-256 and nothing else is; every organisation's PDF is exactly 
 text pages (compared by their content, so a page swapped in from another build is found
 even in a file whose hash was updated to match) plus that organisation's signature page;
 and every signature page carries the text fingerprint. When the ceremony file is a list
-(``signing.layout: list``), every listed organisation must be on it, with its name and
-organisation number, and each organisation's own signature page must name it.
+(``signing.layout: list``), every organisation it is for (the manifest's ``ceremony``) must
+be on it, with its name and organisation number, and each organisation's own signature page
+must name it. Letters and the mailing list are checked as files (their SHA-256).
 """
 
 from __future__ import annotations
@@ -198,6 +199,7 @@ def _organisation_pdf(path: Path, organisation: str | None,
                        _("The signature page does not carry the text fingerprint "
                          "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
+    on_ceremony = build.manifest.ceremony_ids
     names = {entry.organisation: entry.name for entry in build.manifest.signature_list or []}
     if organisation in names and _bare(names[organisation]) not in _bare(text):
         yield _finding(shown, "verify-signature-page",
@@ -209,9 +211,9 @@ def _organisation_pdf(path: Path, organisation: str | None,
         yield _finding(shown, "verify-organisation",
                        _("The manifest does not say which listed organisation this copy is "
                          "for."))
-    elif len(build.signature_pages) == len(listed) and (
+    elif organisation in on_ceremony and len(build.signature_pages) == len(on_ceremony) and (
             _page_hashes(path, range(pages - 1, pages))[0]
-            != build.signature_pages[listed.index(organisation)]):
+            != build.signature_pages[on_ceremony.index(organisation)]):
         yield _finding(shown, "verify-signature-page",
                        _("The signature page is not the one built for {organisation} (it "
                          "differs from that organisation's page in signature-pages.pdf).")
@@ -231,10 +233,10 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         return
     if manifest.signature_layout == LIST:
         yield from _listed(display(path), manifest, texts)
-    elif len(texts) != len(manifest.organisations):
+    elif len(texts) != len(manifest.ceremony_ids):
         yield _finding(display(path), "verify-pages",
                        _("It has {pages} pages for {organisations} organisations.").format(
-                           pages=len(texts), organisations=len(manifest.organisations)))
+                           pages=len(texts), organisations=len(manifest.ceremony_ids)))
     if manifest.signature_layout != LIST:
         for number, (text, stamped) in enumerate(zip(texts, _stamped(path), strict=True), 1):
             if stamped:
@@ -255,7 +257,7 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                          "on it."))
         return
     on_list = {entry.organisation for entry in listing}
-    for organisation in manifest.organisations:
+    for organisation in manifest.ceremony_ids:
         if organisation not in on_list:
             yield _finding(shown, "verify-list",
                            _("The manifest lists {organisation}, but not on the ceremony "
