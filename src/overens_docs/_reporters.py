@@ -61,13 +61,15 @@ def _template_place(finding: Finding) -> str:
         words=finding.words or "")
 
 
+def finding_line(f: Finding) -> str:
+    """``file:line:column: severity [rule] message (path)``."""
+    return (f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
+            + (f" ({f.path})" if f.part is None else ""))  # a template's place says it all
+
+
 def as_text(report: Report, *, strict: bool = False) -> str:
     """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
-    lines = [
-        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
-        + (f" ({f.path})" if f.part is None else "")  # a template's place says it all
-        for f in report.sorted_findings()
-    ]
+    lines = [finding_line(f) for f in report.sorted_findings()]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
     files = len(report.files)
     summary = _("{verdict}: {files} checked, {errors}, {warnings}").format(
