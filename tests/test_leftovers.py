@@ -141,7 +141,7 @@ def test_an_old_build_that_cannot_be_removed_is_a_warning_and_goes_next_time(  #
     assert run_cli("verify", out / "orebro").exit_code == 0  # the new build is whole
     monkeypatch.undo()
     assert run_cli("build", folder, "--out", out, "--force").exit_code == 0
-    assert sorted(path.name for path in out.iterdir()) == ["orebro"]
+    assert sorted(path.name for path in out.iterdir()) == ["orebro", "orebro.versions"]
 
 
 def _processes_using(path: Path) -> list[int]:
@@ -173,12 +173,13 @@ def test_what_a_killed_build_leaves_is_removed_by_the_next(tmp_path: Path, soffi
         time.sleep(0.05)
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    left = sorted(path.name.split("-")[0] for path in out.iterdir() if path.is_dir())
+    left = sorted(path.name.split("-")[0] for path in out.iterdir()
+                  if path.is_dir() and path.name.startswith("."))
     assert left == [".orebro.staging", ".overens"], left  # staging and work folders
     profiles = sorted(temporary.glob("overens-lo-profile-*[!k]"))
     assert profiles
     subprocess.run(command, env=environment, cwd=ROOT, check=True, timeout=300)
-    assert sorted(path.name for path in out.iterdir()) == ["orebro"]
+    assert sorted(path.name for path in out.iterdir()) == ["orebro", "orebro.versions"]
     for profile in profiles:  # gone, or still LibreOffice's: it outlived the build
         assert not profile.exists() or _processes_using(profile)
     deadline = time.monotonic() + 120

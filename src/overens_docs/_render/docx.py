@@ -219,8 +219,10 @@ class DocumentTemplate:
     # The folders the template may be in (default: its own; see template_file).
     within: tuple[Path, ...] = field(default=())
 
-    def render(self, organisations: Sequence[Context], *, include_text: bool) -> bytes:
-        context = render_context(self.agreement, organisations, include_text=include_text)
+    def render(self, organisations: Sequence[Context], *, include_text: bool,
+               ceremony: Context | None = None) -> bytes:
+        context = render_context(self.agreement, organisations, include_text=include_text,
+                                 ceremony=ceremony)
         return normalise_docx(render(self.path, context, self.core, self.within), self.when)
 
 

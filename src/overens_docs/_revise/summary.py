@@ -115,9 +115,9 @@ def _heading(change: Change, names: dict[str, str]) -> str:
 def as_text(revision: Revision) -> str:
     """A readable Swedish summary, section by section; ``[-borttaget-]``, ``{+tillagt+}``."""
     comparison = revision.comparison
-    lines = [f"Jämförelse av {revision.old} (kontrollsumma "
+    lines = [f"Jämförelse av {revision.old} (fingeravtryck "
              f"{short_form(comparison.old_fingerprint)}) med {revision.new} "
-             f"(kontrollsumma {short_form(comparison.new_fingerprint)})"]
+             f"(fingeravtryck {short_form(comparison.new_fingerprint)})"]
     if comparison.same_text:
         lines.append("Texterna är desamma: inga ändringar.")
         return "\n".join(lines)
