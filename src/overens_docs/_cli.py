@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from overens_docs import _i18n
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=_i18n.LANGUAGES, default=None,
                         help=_("language of messages: en or sv (default: from the locale, "
                              "LC_ALL, LC_MESSAGES or LANG)"))
+    parser.add_argument("--version", action="version", version=f"overens-docs {_version()}",
+                        help=_("print the version of overens-docs and exit"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -108,6 +111,14 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of messages: en or sv"))
     return parser
+
+
+def _version() -> str:
+    """The installed version of overens-docs (a checkout on the path has none)."""
+    try:
+        return metadata.version("overens-docs")
+    except metadata.PackageNotFoundError:
+        return _("(not installed)")
 
 
 def _template_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
