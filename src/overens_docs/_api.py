@@ -32,7 +32,8 @@ def validate(paths: Iterable[Path | str] = ()) -> Report:
 def status(paths: Iterable[Path | str] = ()) -> StatusResult:
     """Validate, then say for each agreement who has signed which version of its text.
 
-    Invalid input gives the findings and no status (``result.agreements`` is empty).
+    Each agreement on its own: an invalid one gives its findings in ``result.report`` and
+    no status; the valid ones are in ``result.agreements``.
     """
     return register_status(Path(path) for path in paths)
 

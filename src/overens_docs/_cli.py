@@ -301,14 +301,14 @@ def _status(arguments: argparse.Namespace) -> int:
     from overens_docs import _reporters as reporters  # noqa: PLC0415
 
     result = register.register_status(arguments.paths)
-    if result.report.fails():
-        render = reporters.as_json if arguments.format == "json" else reporters.as_text
-        print(render(result.report))
-        return EXIT_FINDINGS
-    if result.report.findings:  # warnings: beside the status, not in it
-        print(reporters.as_text(result.report), file=sys.stderr)
-    print(register.as_json(result) if arguments.format == "json" else register.as_text(result))
-    return EXIT_OK
+    if arguments.format == "json":  # the findings are in the one JSON document
+        print(register.as_json(result))
+    else:
+        if result.report.findings:  # beside the status, not in it
+            print(reporters.as_text(result.report), file=sys.stderr)
+        if result.agreements:
+            print(register.as_text(result))
+    return EXIT_FINDINGS if result.report.fails() else EXIT_OK
 
 
 def _diff(arguments: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from overens_docs import _reporters as reporters
 from overens_docs._domain import Agreement, Organisation, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._errors import UsageError
@@ -89,8 +90,9 @@ class StatusResult:
 def register_status(paths: Iterable[Path]) -> StatusResult:
     """Validate the agreement folders ``paths`` names, then say where each register stands.
 
-    Invalid input gives the findings and no status. Raises :class:`UsageError` for a path
-    that names a single file: the status needs the agreement and its organisations.
+    Each agreement on its own: an invalid one gives its findings and no status, and the
+    others their status. Raises :class:`UsageError` for a path that names a single file:
+    the status needs the agreement and its organisations.
     """
     report, checked_all = validate_paths(paths)
     result = StatusResult(report)
@@ -98,18 +100,17 @@ def register_status(paths: Iterable[Path]) -> StatusResult:
         if checked.target.only is not None:
             raise UsageError(_("{file}: status takes agreement folders, not files; give the "
                                "folder that holds it.").format(file=checked.target.only))
-    if report.fails():
-        return result
     for checked in checked_all:
         read = checked.read()
-        assert read is not None  # noqa: S101 -- valid and complete, as checked above
-        result.agreements.append(agreement_status(*read))
+        if read is not None:  # valid and complete; the findings say why another is not
+            result.agreements.append(agreement_status(*read))
     return result
 
 
 def as_json(result: StatusResult) -> str:
-    return json.dumps({"agreements": [status.as_dict() for status in result.agreements]},
-                      ensure_ascii=False, indent=2)
+    """The status of each valid agreement, and every finding (as ``validate`` gives them)."""
+    return json.dumps({"agreements": [status.as_dict() for status in result.agreements],
+                       **reporters.document(result.report)}, ensure_ascii=False, indent=2)
 
 
 def _names(standings: Iterable[Standing], *, details: bool = False) -> list[str]:

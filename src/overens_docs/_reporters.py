@@ -88,11 +88,9 @@ def _severity(severity: Severity) -> str:
     return _("error") if severity is Severity.ERROR else _("warning")
 
 
-def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
-            up_to_date: list[str] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
-    left as they were) go into the summary."""
-    document: dict[str, object] = {
+def document(report: Report, *, strict: bool = False) -> dict[str, object]:
+    """The findings and their summary, as the JSON of every command holds them."""
+    return {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
             "files": report.files,
@@ -102,8 +100,16 @@ def as_json(report: Report, *, strict: bool = False, built: list[str] | None = N
             "valid": not report.fails(strict=strict),
         },
     }
+
+
+def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
+            up_to_date: list[str] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
+    left as they were) go into the summary."""
+    findings = document(report, strict=strict)
+    summary: dict[str, object] = findings["summary"]  # type: ignore[assignment]
     if built is not None:
-        document["summary"]["built"] = built  # type: ignore[index]
+        summary["built"] = built
     if up_to_date is not None:
-        document["summary"]["up_to_date"] = up_to_date  # type: ignore[index]
-    return json.dumps(document, ensure_ascii=False, indent=2)
+        summary["up_to_date"] = up_to_date
+    return json.dumps(findings, ensure_ascii=False, indent=2)
