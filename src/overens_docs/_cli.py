@@ -72,8 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help=_("check a build folder, or a copy that came back signed"),
         description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
                     "organisation's PDF is the build's text plus its own signature page, and "
-                    "that every signature page carries the text fingerprint. With --file: "
-                    "whose copy RETURNED.pdf is, and whether it carries this build's text."))
+                    "that every signature page carries the text fingerprint. A folder of "
+                    "build folders (build/) checks each of them. With --file: whose copy "
+                    "RETURNED.pdf is, and whether it carries this build's text."))
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
                         help=_("a PDF that came back (signed, or re-saved) to compare"))
@@ -233,13 +234,13 @@ def _verify(arguments: argparse.Namespace) -> int:
     import json  # noqa: PLC0415
 
     from overens_docs import _reporters as reporters  # noqa: PLC0415
-    from overens_docs._verify import verify_build, verify_returned  # noqa: PLC0415
+    from overens_docs._verify import verify_builds, verify_returned  # noqa: PLC0415
 
     folder: Path = arguments.folder
     if not folder.is_dir():
         raise UsageError(_("{folder}: no such build folder.").format(folder=folder))
     if arguments.file is None:
-        report = verify_build(folder)
+        report = verify_builds(folder)
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK

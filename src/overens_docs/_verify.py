@@ -104,16 +104,34 @@ def _texts(path: Path) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
 
 
+def verify_builds(folder: Path) -> Report:
+    """The build in ``folder``; or, when ``folder`` is not one but holds build folders (as
+    ``build/`` does), each of them."""
+    if not (folder / MANIFEST).is_file():
+        builds = sorted(child for child in folder.iterdir()
+                        if child.is_dir() and (child / MANIFEST).is_file())
+        if builds:
+            report = Report()
+            for build in builds:
+                found = verify_build(build)
+                report.extend(found.findings)
+                report.files.extend(found.files)
+            return report
+    return verify_build(folder)
+
+
 def verify_build(folder: Path) -> Report:
-    """Every problem with the build in ``folder``, as findings (none: it holds)."""
+    """Every problem with the build in ``folder``, as findings (none: it holds).
+    ``report.files`` names the manifest and every file it lists: what was checked."""
     report = Report()
-    report.files.append(display(folder))
+    report.files.append(display(folder / MANIFEST))
     manifest = Manifest.read(folder / MANIFEST)
     if manifest is None:
         report.extend([_finding(display(folder / MANIFEST), "verify-manifest",
                                 _("There is no manifest.json that a build wrote here, so "
                                   "nothing can be verified. Is this a build folder?"))])
         return report
+    report.files.extend(display(folder / relative) for relative in sorted(manifest.files))
     report.extend(_files(folder, manifest))
     report.extend(_organisation_pdfs(folder, manifest))
     report.extend(_ceremony(folder, manifest))
