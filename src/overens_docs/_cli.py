@@ -195,9 +195,15 @@ def _build(arguments: argparse.Namespace) -> int:
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
                    timeout=arguments.timeout, force=arguments.force)
+    errors = [_error_of(folder, error) for folder, error in result.errors.items()]
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
-        print(reporters.as_json(result.report, built=[str(f) for f in result.folders],
-                                up_to_date=[str(f) for f in result.up_to_date]))
+        document = json.loads(reporters.as_json(
+            result.report, built=[str(f) for f in result.folders],
+            up_to_date=[str(f) for f in result.up_to_date]))
+        if errors:  # as a run that ends early says it, for every agreement not built
+            document.update(error="\n".join(message for message, _code in errors),
+                            exit_code=errors[0][1])
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
@@ -206,9 +212,23 @@ def _build(arguments: argparse.Namespace) -> int:
                     "again)").format(folder=folder))
         for folder in result.folders:
             print(_built(folder, result.seconds.get(folder, 0.0), only=arguments.only))
+    for message, _code in errors:
+        print(f"overens: {message}", file=sys.stderr)
+    if errors:
+        return errors[0][1]
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
+
+
+def _error_of(folder: Path, error: OverensError) -> tuple[str, int]:
+    """Why one agreement was not built, naming it, and the exit code that says so."""
+    from overens_docs._targets import display  # noqa: PLC0415
+
+    message = str(error)
+    if display(folder) not in message:
+        message = f"{display(folder)}: {message}"
+    return message, EXIT_USAGE if isinstance(error, UsageError) else EXIT_BUILD_FAILED
 
 
 def _built(folder: Path, seconds: float, *, only: str | None) -> str:

@@ -81,7 +81,8 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     if only is not None:
         organisations = tuple(o for o in organisations if o.id == only)
         if not organisations:
-            raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone]))
+            raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone],
+                                        {o.file_stem: o.id for o in everyone}))
     templates = data_dir("templates")
     form = agreement.template.signature_form
     destination = out / agreement.id
