@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -104,14 +105,38 @@ def translations(session: nox.Session) -> None:
     New and changed messages come out untranslated or marked fuzzy; translate them in
     src/overens_docs/locale/<lang>/LC_MESSAGES/overens_docs.po and run this again."""
     _install(session, "Babel>=2.14")
-    template = Path(session.create_tmp()) / "overens_docs.pot"
+    temporary = Path(session.create_tmp())
+    template = temporary / "overens_docs.pot"
+    schema_messages = temporary / "schema_messages.py"
+    schema_messages.write_text(_schema_messages(Path("schemas")), encoding="utf-8")
     # Babel skips folders named _* unless told otherwise; every stage of ours is one.
     session.run("pybabel", "extract", "--mapping-file", "babel.cfg", "--keyword", "N_",
                 "--ignore-dirs", ".* __pycache__", "--no-location", "--sort-output",
                 "--width", "100", "--project", "overens-docs", "--output-file",
-                str(template), "src/overens_docs")
+                str(template), "src/overens_docs", str(schema_messages))
     session.run("pybabel", "update", "--input-file", str(template), "--output-dir", LOCALES,
                 "--domain", "overens_docs", "--width", "100", "--ignore-obsolete",
                 "--ignore-pot-creation-date")
     session.run("pybabel", "compile", "--directory", LOCALES, "--domain", "overens_docs",
                 "--statistics")
+
+
+def _schema_messages(folder: Path) -> str:
+    """Python source that marks, for extraction, the schemas' descriptions that findings
+    quote: those of a value with a pattern ("'3 maj 2024' has the wrong form. The date
+    ..."). tests/test_i18n.py picks the same ones."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "pattern" in node and "description" in node:
+                found.append(node["description"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted(folder.glob("*.schema.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return "".join(f"N_({json.dumps(text, ensure_ascii=False)})\n" for text in found)

@@ -100,6 +100,7 @@ def test_the_summary_is_section_by_section_with_word_changes(run_cli) -> None:  
     assert "Åtaganden – Det civila samhället\n  Borttagen: c05\n" in text
     assert "Kommunen ska [-sträva efter att upphandla tjänster-]{+dela upp upphandlingar+} i mindre delar" in text
     assert "språk <eller> storlek" in text
+    assert "\n2 ändrade, 2 tillagda, 1 borttagen. Borttagen text står inom [- -]" in text
 
 
 def test_invalid_input_exits_2_with_findings(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

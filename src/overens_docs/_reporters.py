@@ -62,10 +62,14 @@ def _template_place(finding: Finding) -> str:
 
 
 def as_text(report: Report, *, strict: bool = False) -> str:
-    """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
+    """``file:line:column: severity [rule] message``, one per line, then a summary.
+
+    The place is the one a person finds in an editor (line and column, the cell, the page,
+    the template's paragraph); the JSON path, for programs, is in the JSON only, but for
+    a finding without a line to show (``(path)`` after the message)."""
     lines = [
         f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
-        + (f" ({f.path})" if f.part is None else "")  # a template's place says it all
+        + (f" ({f.path})" if f.line is None and f.part is None and f.path != "$" else "")
         for f in report.sorted_findings()
     ]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
