@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -159,6 +161,20 @@ def test_a_missing_heading_style_is_found(run_cli, tmp_path) -> None:  # type: i
     assert exit_code == 1
     assert [(f["rule"], f["part"], f["paragraph"]) for f in findings] == [
         ("template-style-missing", "word/styles.xml", None)]
+
+
+@pytest.mark.libreoffice
+def test_a_template_saved_unchanged_by_libreoffice_passes(run_cli, tmp_path, soffice) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice names the built-in styles "Heading 1", "Heading 2" where Word writes
+    "heading 1"; Word takes them for the same style, and so does the check."""
+    shutil.copyfile(DEFAULT, tmp_path / "mall.docx")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "docx", "--outdir", str(tmp_path / "saved"),
+                    str(tmp_path / "mall.docx")], check=True, capture_output=True, timeout=120)
+    saved = tmp_path / "saved" / "mall.docx"
+    with zipfile.ZipFile(saved) as package:
+        assert b'w:val="Heading 1"' in package.read("word/styles.xml")  # as LibreOffice writes it
+    assert _check(run_cli, saved) == (0, [])
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"zip", b"bad xml"])

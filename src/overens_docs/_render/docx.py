@@ -181,6 +181,19 @@ def leftover_tags(data: bytes) -> list[str]:
 
 
 
+def style_ids(styles_xml: bytes) -> dict[str, str]:
+    """A template's styles: each style's name, as Word matches names (case does not count:
+    Word writes "heading 1", LibreOffice "Heading 1" for the same built-in style), to
+    its id (what a paragraph's ``w:pStyle`` names)."""
+    found: dict[str, str] = {}
+    for style in etree.fromstring(styles_xml).iter(_w("style")):
+        name = style.find(_w("name"))
+        identifier = style.get(_w("styleId"))
+        if name is not None and identifier is not None:
+            found.setdefault(str(name.get(_w("val"), "")).casefold(), identifier)
+    return found
+
+
 # Every glyph a stamped page number ("sida 12 av 345") needs. See with_page_number_glyphs.
 PAGE_NUMBER_GLYPHS = "sida 0123456789 av"
 
