@@ -83,10 +83,38 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         return xml
 
 
+# The core properties' relationship as LibreOffice writes it ("officedocument", lower case);
+# python-docx knows only the standard type.
+_LIBREOFFICE_CORE = (b"http://schemas.openxmlformats.org/officedocument/2006/relationships/"
+                     b"metadata/core-properties")
+_CORE = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+def _package(template: Path) -> io.BytesIO:
+    """The template's bytes, with the core properties' relationship named as python-docx
+    knows it. A template saved by LibreOffice names it otherwise, and python-docx would add
+    core properties of its own under the same name: two docProps/core.xml in every
+    rendered document (and zipfile's "Duplicate name" warning)."""
+    data = template.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        relationships = package.read("_rels/.rels") if "_rels/.rels" in package.namelist() \
+            else b""
+        if _LIBREOFFICE_CORE not in relationships:
+            return io.BytesIO(data)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as fixed:
+            for item in package.infolist():
+                content = package.read(item.filename)
+                if item.filename == "_rels/.rels":
+                    content = content.replace(_LIBREOFFICE_CORE, _CORE)
+                fixed.writestr(item, content)
+    return buffer
+
+
 def open_template(template: Path) -> DocxTemplate:
     """The Word template at ``template``; :class:`TemplateError` if it is not one."""
-    document = _Template(str(template))
     try:
+        document = _Template(_package(template))
         document.init_docx()
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError,
             etree.XMLSyntaxError) as error:  # a part that is not XML
