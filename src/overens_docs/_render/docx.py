@@ -54,9 +54,10 @@ class CoreProperties:
     language: str = "sv-SE"
 
     @classmethod
-    def of(cls, agreement: Agreement) -> CoreProperties:
+    def of(cls, agreement: Agreement, *, title: str | None = None) -> CoreProperties:
+        """The agreement's properties; ``title`` instead of the agreement's own title."""
         public_body = agreement.public_body.name
-        return cls(title=_property(agreement.title),
+        return cls(title=_property(title or agreement.title),
                    subject=_property(
                        f"Överenskommelse mellan {public_body} och idéburna organisationer"),
                    author=_property(public_body))
