@@ -92,7 +92,7 @@ def test_the_build_summary_says_what_was_written(tmp_path: Path) -> None:
         f"Built {folder}: 1 organisation, 2 files, 5 pages in 1.0 s")
     _i18n.set_language("sv")
     assert _built(folder, 3.14, only=None) == (
-        f"Byggt {folder}: 2 organisationer, 4 filer, 14 sidor på 3,1 s")
+        f"Byggde {folder}: 2 organisationer, 4 filer, 14 sidor på 3,1 s")
 
 
 def test_a_build_without_a_readable_manifest_still_says_it_was_built(tmp_path: Path) -> None:
