@@ -210,7 +210,7 @@ def test_diff_out_writes_the_comparison_documents(run_cli, tmp_path, soffice) ->
                           capture_output=True, text=True).stdout
     assert "sträva efter att upphandla tjänster" in text and "dela upp upphandlingar" in text
     assert "Principen om tillgänglighet" in text
-    assert text.startswith("Jämförelsedokument\n")
+    assert text.split("\n\n", 1)[1].startswith("Jämförelsedokument\n")  # under the header
     # The old and the new fingerprint apart, each on its own line (not "E0EBE6D6").
     lines = [line for line in text.splitlines() if line.startswith("Kontrollsumma för")]
     assert lines == ["Kontrollsumma för avtalstexten: D8F8 C076 E0EB",
