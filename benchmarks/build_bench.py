@@ -43,13 +43,13 @@ from generate import write_organisations
 
 from overens_docs import build
 from overens_docs._build.processes import cores
-from overens_docs._convert import PDF_FILTER, convert, find_soffice
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.convert import PDF_FILTER, convert, find_soffice
+from overens_docs._read import read_target
 from overens_docs._render.context import agreement_context, organisation_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,7 +124,7 @@ def file_creation_ms(folder: Path, count: int = 500) -> float:
 def _soffice_as_a_person_runs_it(document: Path, outdir: Path, profile: Path) -> None:
     """``soffice --headless --convert-to`` with one lasting user profile, as a person who
     scripts LibreOffice runs it (the same PDF/A export as the build's): no profile of its
-    own per call, and none of the build's settings in it (see overens_docs._convert)."""
+    own per call, and none of the build's settings in it (see overens_docs._pdf.convert)."""
     subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",  # noqa: S603 -- our own arguments
                     "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(document)],
                    check=True, capture_output=True)
@@ -134,8 +134,7 @@ def naive(folder: Path, work: Path, sample: int) -> tuple[float, float]:
     """Seconds per organisation, one docxtpl render and one LibreOffice call each: with
     LibreOffice run as a person runs it (the naive way, the target's), and with the
     build's own way of running it (a new profile per call, prepared to start quickly)."""
-    read = check_target(Target(folder)).read()
-    assert read is not None
+    read = read_target(Target(folder)).whole("test")
     agreement, organisations = read
     template = DocumentTemplate(data_dir("templates") / DEFAULT_TEMPLATE,
                                 agreement_context(agreement), CoreProperties.of(agreement))

@@ -15,16 +15,15 @@ import pikepdf
 import pytest
 
 from conftest import OREBRO
-from overens_docs._check import accessibility_problems, structure_problems
+from overens_docs._pdf.check import accessibility_problems, structure_problems
+from overens_docs._read import read_target
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import cite
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 
 def _agreement() -> Any:
-    read = check_target(Target(OREBRO)).read()
-    assert read is not None
+    read = read_target(Target(OREBRO)).whole("test")
     return read[0]
 
 
@@ -72,7 +71,7 @@ def test_the_agreement_is_pdf_ua_and_pdf_a_with_lists_and_headings(built: Path) 
 def test_each_organisation_copy_has_its_own_title_shown_in_the_title_bar(built: Path) -> None:
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     title = _agreement().title
-    names = {o.id: o.name for o in check_target(Target(OREBRO)).read()[1]}  # type: ignore[index]
+    names = {o.id: o.name for o in read_target(Target(OREBRO)).whole("test")[1]}
     for entry in manifest["files"]:
         if entry["kind"] != "organisation-pdf":
             continue
@@ -96,7 +95,7 @@ def _structure_text(pdf: Path) -> str:
 
 @pytest.mark.libreoffice
 def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> None:
-    organisations = check_target(Target(OREBRO)).read()[1]  # type: ignore[index]
+    organisations = read_target(Target(OREBRO)).whole("test")[1]
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     copies = {entry["organisation"]: built / entry["path"] for entry in manifest["files"]
               if entry["kind"] == "organisation-pdf"}
@@ -128,7 +127,7 @@ def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> No
 @pytest.mark.libreoffice
 def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_build(  # type: ignore[no-untyped-def]
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
-    from overens_docs._structure import Tree  # noqa: PLC0415
+    from overens_docs._pdf.structure import Tree  # noqa: PLC0415
 
     def forgetful(self: Tree, page: Any, source: Any, number: int, key: int) -> int:
         return 0  # the page comes along, its structure does not
@@ -146,7 +145,7 @@ def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_buil
 @pytest.mark.libreoffice
 def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(  # type: ignore[no-untyped-def]
         run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
-    from overens_docs._assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
 
     original = Assembler._archival
 

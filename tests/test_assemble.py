@@ -8,8 +8,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from overens_docs import _check, _pdf
-from overens_docs._assemble import Assembler
+from overens_docs._pdf import check as _check
+from overens_docs._pdf import reading as _reading
+from overens_docs._pdf.assemble import Assembler
 
 XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
@@ -277,7 +278,7 @@ def test_the_ceremony_file_takes_each_batch_with_its_whole_structure(tagged: Ass
 
 def test_more_elements_than_an_array_may_hold_are_grouped_per_batch(
         tagged: Assembler, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("overens_docs._assemble.ARRAY_LIMIT", 11)
+    monkeypatch.setattr("overens_docs._pdf.assemble.ARRAY_LIMIT", 11)
     pdf = _open(tagged.signature_pages_pdf()[0])
     document = pdf.Root.StructTreeRoot.K[0]
     assert [str(kid.S) for kid in document.K] == ["/Div", "/Div"]
@@ -360,10 +361,10 @@ def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
 
 def test_signature_font_subsets_get_names_of_their_own(assembler: Assembler) -> None:
     pdf = _open(assembler.signature_pages_pdf()[0])
-    names = {str(font.BaseFont) for font in _pdf.fonts(pdf)}
+    names = {str(font.BaseFont) for font in _reading.fonts(pdf)}
     assert len(names) == 2  # one per batch, and neither is the master's
     assert "/BAAAAA+LiberationSerif" not in names
-    for font in _pdf.fonts(pdf):
+    for font in _reading.fonts(pdf):
         assert str(font.BaseFont).endswith("+LiberationSerif")
         assert font.FontDescriptor.FontName == font.BaseFont
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import template_variant
-from overens_docs._convert import Conversion
 from overens_docs._errors import ConversionError
+from overens_docs._pdf.convert import Conversion
 
 pytestmark = pytest.mark.libreoffice
 
@@ -163,7 +163,7 @@ def test_a_stopped_libreoffice_leaves_nothing_behind(tmp_path: Path, soffice: st
     other programs may use /tmp meanwhile)."""
     import socket  # noqa: PLC0415
 
-    from overens_docs import _convert  # noqa: PLC0415
+    from overens_docs._pdf import convert as _convert  # noqa: PLC0415
 
     pipes = tmp_path / "pipes"
     pipes.mkdir()

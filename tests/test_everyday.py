@@ -3,15 +3,18 @@ an unknown --only id answered with the ids that are there."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from conftest import OREBRO, CliResult
-from overens_docs import _convert, _i18n
-from overens_docs._cli import _built
+from overens_docs import _i18n, verify
+from overens_docs._build import Summary
+from overens_docs._build.manifest import Listed, Manifest, ManifestProblem, read_manifest
+from overens_docs._build.plan import written_by_a_build
+from overens_docs._cli.commands import built_line as _built
 from overens_docs._errors import ToolMissingError
+from overens_docs._pdf import convert as _convert
 
 
 @pytest.fixture
@@ -70,33 +73,49 @@ def test_the_install_hint_fits_the_platform(platform: str, hint: str,
     assert not any(other in str(raised.value) for other in other_hints)
 
 
-def _manifest(folder: Path) -> Path:
-    folder.mkdir()
-    files = [
-        {"path": "agreement.pdf", "pages": 4, "organisation": None},
-        {"path": "organisations/a.pdf", "pages": 5, "organisation": "a"},
-        {"path": "organisations/a.docx", "pages": None, "organisation": "a"},
-        {"path": "organisations/b.pdf", "pages": 5, "organisation": "b"},
-    ]
-    (folder / "manifest.json").write_text(json.dumps(
-        {"agreement": "x", "text_fingerprint": "f", "organisations": ["a", "b"],
-         "files": files}))
-    return folder
+def _manifest() -> Manifest:
+    manifest = Manifest("x", "f" * 64, ["a", "b"])
+    for path, pages, organisation in [("agreement.pdf", 4, None),
+                                      ("organisations/a.pdf", 5, "a"),
+                                      ("organisations/a.docx", None, "a"),
+                                      ("organisations/b.pdf", 5, "b")]:
+        manifest.add(path, b"", kind="k", pages=pages, organisation=organisation)
+    return manifest
 
 
 def test_the_build_summary_says_what_was_written(tmp_path: Path) -> None:
-    folder = _manifest(tmp_path / "orebro")
-    assert _built(folder, 3.14, only=None) == (
+    folder, manifest = tmp_path / "orebro", _manifest()
+    assert _built(folder, Summary.of(manifest, None), 3.14) == (
         f"Built {folder}: 2 organisations, 4 files, 14 pages in 3.1 s")
-    assert _built(folder, 1.0, only="a") == (
+    assert _built(folder, Summary.of(manifest, "a"), 1.0) == (
         f"Built {folder}: 1 organisation, 2 files, 5 pages in 1.0 s")
     _i18n.set_language("sv")
-    assert _built(folder, 3.14, only=None) == (
+    assert _built(folder, Summary.of(manifest, None), 3.14) == (
         f"Byggde {folder}: 2 organisationer, 4 filer, 14 sidor på 3,1 s")
 
 
-def test_a_build_without_a_readable_manifest_still_says_it_was_built(tmp_path: Path) -> None:
-    assert _built(tmp_path, 2.0, only=None) == f"Built {tmp_path} in 2.0 s"
+@pytest.mark.parametrize("damage", [
+    b"", b"\xff\xfe", b"[1, 2]", b'{"agreement": "x"}',
+    b'{"agreement": "x", "text_fingerprint": "f", "organisations": [], "files": []}',
+    b'{"agreement": "x", "text_fingerprint": "%s", "organisations": [], "files": [{"path": 1}]}'
+    % (b"f" * 64)])
+def test_a_damaged_manifest_is_a_finding_not_a_traceback(tmp_path: Path, damage: bytes) -> None:
+    (tmp_path / "manifest.json").write_bytes(damage)
+    problem = read_manifest(tmp_path)
+    assert isinstance(problem, ManifestProblem) and not problem.missing
+    assert "manifest.json" in problem.reason
+    [finding] = verify(tmp_path).findings
+    assert finding.rule == "verify-manifest" and finding.file.endswith("manifest.json")
+    assert not written_by_a_build(tmp_path)  # so a build will not replace the folder
+
+
+def test_a_manifest_is_read_back_as_written(tmp_path: Path) -> None:
+    manifest = _manifest()
+    manifest.signature_list = [Listed("a", "Föreningen \"Ett & Två\" <Unga>", None)]
+    manifest.inputs = "0" * 64
+    manifest.write(tmp_path)
+    assert read_manifest(tmp_path) == manifest
+    assert isinstance(read_manifest(tmp_path / "absent"), ManifestProblem)
 
 
 def test_an_unknown_only_id_lists_the_nearest_ids(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

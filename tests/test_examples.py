@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 VALID = sorted(path for path in (EXAMPLES / "valid").iterdir() if path.suffix != ".expect")
 INVALID = sorted(path for path in (EXAMPLES / "invalid").iterdir() if path.suffix != ".expect")
@@ -29,7 +29,7 @@ def _expected(path: Path) -> set[str]:
 
 
 def _found(path: Path) -> set[str]:
-    checked = check_target(Target(path.parent, only=path))
+    checked = read_target(Target(path.parent, only=path))
     return {f"{finding.rule}@{finding.line}:{finding.column}" for finding in checked.findings}
 
 

@@ -15,13 +15,12 @@ from overens_docs._domain.fingerprint import (
     short_form,
     text_fingerprint,
 )
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 
 def _agreement(folder: Path) -> Agreement:
-    read = check_target(Target(folder)).read()
-    assert read is not None
+    read = read_target(Target(folder)).whole("test")
     return read[0]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from overens_docs._font_codes import cid_widths, to_unicode
+from overens_docs._pdf.font_codes import cid_widths, to_unicode
 
 CMAP = b"""/CIDInit /ProcSet findresource begin
 2 beginbfchar

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, OREBRO
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 INVISIBLE = [
     *"\u200b\u200c\u200d\u2060\ufeff",  # zero-width characters, a byte-order mark in text
@@ -25,7 +25,7 @@ def _organisations(tmp_path: Path, *rows: str) -> list[tuple[str, int | None, st
         f"  - {row}\n    representative: Åsa Öberg\n    representative_title: Ordförande\n"
         for row in rows)
     path.write_text(text, encoding="utf-8")
-    checked = check_target(Target(tmp_path, only=path))
+    checked = read_target(Target(tmp_path, only=path))
     return [(finding.rule, finding.line, finding.message) for finding in checked.findings]
 
 
@@ -67,7 +67,7 @@ def test_line_separator_in_a_csv_cell_is_reported(tmp_path) -> None:  # type: ig
     path = tmp_path / "organisations.csv"
     path.write_text("name;representative;representative_title\nA\u2028B;Åsa;Ordförande\n",
                     encoding="utf-8")
-    [finding] = check_target(Target(tmp_path, only=path)).findings
+    [finding] = read_target(Target(tmp_path, only=path)).findings
     assert (finding.rule, finding.line, finding.column) == ("text-characters", 2, 1)
     assert "U+2028 LINE SEPARATOR" in finding.message
 
@@ -97,7 +97,7 @@ def test_missing_principles_key_is_reported_once_by_its_rule(tmp_path) -> None: 
     text = (EXAMPLES / "valid" / "minimal.agreement.yaml").read_text(encoding="utf-8")
     path = tmp_path / "agreement.yaml"
     path.write_text(text.replace("        principles: [dialog]\n", "", 1), encoding="utf-8")
-    checked = check_target(Target(tmp_path, only=path))
+    checked = read_target(Target(tmp_path, only=path))
     assert [(f.rule, f.line) for f in checked.findings] == [
         ("commitment-without-principle", 36)]
 

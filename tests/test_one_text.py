@@ -67,6 +67,32 @@ def test_the_same_inputs_give_the_same_bytes(two_builds: tuple[Path, Path]) -> N
     assert different == []
 
 
+def test_copies_are_the_same_bytes_whichever_process_makes_them(tmp_path: Path,
+                                                                soffice: str) -> None:
+    """Assembly reuses a base document for a run of copies, and what a base copied before
+    decides how a copy's objects are numbered: each copy must depend on its place only,
+    not on which worker made it or what that worker made before (workers take the copies
+    as they become free)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    shutil.copy(OREBRO / "agreement.yaml", folder)
+    rows = "".join(f"  - name: Förening nummer {index}\n    representative: Åsa Öberg\n"
+                   f"    representative_title: Ordförande\n" for index in range(120))
+    (folder / "organisations.yaml").write_text("organisations:\n" + rows, encoding="utf-8")
+    built = []
+    for copies_in_parallel in (False, True):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("overens_docs._build.processes.PARALLEL_FROM", 4)
+            if not copies_in_parallel:  # every copy made here, one after another
+                patch.setattr("overens_docs._build.processes.processes_for", lambda count: 0)
+            built.append(_build(folder, tmp_path / f"out-{copies_in_parallel}"))
+    serial, parallel = built
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*.pdf"))
+    assert len(files) > 120
+    assert [str(f) for f in files
+            if (serial / f).read_bytes() != (parallel / f).read_bytes()] == []
+
+
 def test_the_fingerprint_is_in_the_manifest_and_on_every_signature_page(
         two_builds: tuple[Path, Path]) -> None:
     built = two_builds[0]

@@ -50,15 +50,16 @@ def _use_template(folder: Path, name: str) -> None:
         file.write(f"template:\n  document: {name}\n")
 
 
-def _draws_an_image(content: pikepdf.Object, resources: pikepdf.Object) -> bool:
+def _draws_an_image(content: pikepdf.Object, resources: pikepdf.Object | None) -> bool:
     """Whether a page (or form) draws an image: a ``Do`` of an image, here or in a form it
     draws. (LibreOffice gives every page the same resources, so an image in them says
     nothing about the page.)"""
-    objects = resources.get("/XObject", {}) if resources is not None else {}
-    for operands, operator in pikepdf.parse_content_stream(content):
-        if str(operator) != "Do" or operands[0] not in objects:
+    objects = resources.get("/XObject") if resources is not None else None
+    for instruction in pikepdf.parse_content_stream(content):
+        if (objects is None or not isinstance(instruction, pikepdf.ContentStreamInstruction)
+                or str(instruction.operator) != "Do" or instruction.operands[0] not in objects):
             continue
-        drawn = objects[operands[0]]
+        drawn = objects[str(instruction.operands[0])]
         if drawn.get("/Subtype") == "/Image" or (
                 drawn.get("/Subtype") == "/Form"
                 and _draws_an_image(drawn, drawn.get("/Resources", resources))):

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 VALID = yaml.safe_load((EXAMPLES / "valid" / "minimal.agreement.yaml").read_text("utf-8"))
 # safe_load turned the quoted dates into text already; keep it that way.
@@ -105,7 +105,7 @@ def broken_agreements(draw: st.DrawFn) -> Any:
 def test_broken_agreements_always_give_errors(tmp_path: Path, data: Any) -> None:
     path = tmp_path / "agreement.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    checked = check_target(Target(tmp_path, only=path))
+    checked = read_target(Target(tmp_path, only=path))
     assert not checked.valid
     for finding in checked.findings:
         assert finding.file and finding.rule and finding.message
@@ -118,5 +118,5 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, raw: bytes) -> None:
     for name in ("agreement.yaml", "organisations.yaml", "organisations.csv"):
         path = tmp_path / name
         path.write_bytes(raw)
-        checked = check_target(Target(tmp_path, only=path))
+        checked = read_target(Target(tmp_path, only=path))
         assert isinstance(checked.findings, list)

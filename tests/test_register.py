@@ -12,9 +12,9 @@ from conftest import EXAMPLES, OREBRO
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._load import load_yaml
+from overens_docs._read import read_target
 from overens_docs._render.signatories import signatories_csv, signatories_html
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 
 def orebro_fingerprint() -> str:
@@ -60,7 +60,7 @@ def test_a_version_that_is_not_the_current_text_is_a_warning(tmp_path: Path) -> 
                                  '    left_on: "2019-01-01"\n'
                                  '    signed_version: "0000 1111 2222"\n'),
     ]))
-    checked = check_target(Target(folder))
+    checked = read_target(Target(folder))
     [finding] = checked.findings
     assert (finding.rule, finding.severity.value, finding.line) == (
         "register-unknown-version", "warning", 13)
@@ -75,7 +75,7 @@ def test_no_version_check_when_the_agreement_is_invalid(tmp_path: Path) -> None:
     agreement = folder / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8").replace(
         "principles: [kvalitet]", "principles: []", 1), encoding="utf-8")
-    rules = {finding.rule for finding in check_target(Target(folder)).findings}
+    rules = {finding.rule for finding in read_target(Target(folder)).findings}
     assert rules == {"commitment-without-principle"}
 
 
@@ -191,10 +191,7 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:
 
 
 def test_the_excel_samples_public_list(tmp_path: Path) -> None:
-    checked = check_target(Target(EXEMPELKOMMUN))
-    read = checked.read()
-    assert read is not None
-    agreement, organisations = read
+    agreement, organisations = read_target(Target(EXEMPELKOMMUN)).whole("test")
     assert organisations[1].org_number == "802461-3575"  # typed as a number in Excel
     listed = signatories_csv(organisations).decode("utf-8-sig").splitlines()
     assert listed == [

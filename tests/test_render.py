@@ -17,6 +17,7 @@ from conftest import OREBRO, ROOT, template_variant
 from overens_docs._build.signature_pages import batch_sizes
 from overens_docs._domain import Organisation, Place, Status, read_agreement
 from overens_docs._load import load_yaml
+from overens_docs._read import read_target
 from overens_docs._render import docx as rendering
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import (
@@ -28,12 +29,10 @@ from overens_docs._render.docx import CoreProperties, DocumentTemplate
 from overens_docs._render.jinja_env import environment
 from overens_docs._render.personalise import Personaliser
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 
 def _personaliser(template: Path) -> tuple[Personaliser, list[Organisation]]:
-    read = check_target(Target(OREBRO)).read()
-    assert read is not None
+    read = read_target(Target(OREBRO)).whole("test")
     agreement, organisations = read
     document = DocumentTemplate(template, agreement_context(agreement),
                                 CoreProperties.of(agreement))
@@ -148,8 +147,7 @@ def test_an_adopting_body_that_is_a_common_noun_is_lower_case_mid_sentence(
 
 
 def test_the_agreement_says_who_adopted_it_mid_sentence() -> None:
-    read = check_target(Target(OREBRO)).read()
-    assert read is not None
+    read = read_target(Target(OREBRO)).whole("test")
     agreement = read[0]
     assert agreement.adoption.body == "Kommunfullmäktige i Örebro"
     template = DocumentTemplate(ROOT / "templates/default/agreement.docx",

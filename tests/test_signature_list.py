@@ -13,7 +13,7 @@ import pytest
 
 from conftest import OREBRO
 from overens_docs import build
-from overens_docs._build.output import Manifest
+from overens_docs._build.manifest import Manifest, read_manifest
 from overens_docs._verify import verify_build, verify_returned
 
 pytestmark = pytest.mark.libreoffice
@@ -56,8 +56,8 @@ def listed(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
 
 def test_the_ceremony_list_has_several_organisations_per_page_and_the_public_body_once(
         listed: Path) -> None:
-    manifest = Manifest.read(listed / "manifest.json")
-    assert manifest is not None
+    manifest = read_manifest(listed)
+    assert isinstance(manifest, Manifest)
     assert manifest.signature_layout == "list"
     assert manifest.signature_list is not None
     organisations = len(manifest.organisations)
@@ -73,9 +73,9 @@ def test_the_ceremony_list_has_several_organisations_per_page_and_the_public_bod
         assert page.count("Namnförtydligande") >= 1  # the repeated header row
     bare = "".join("".join(pages).split())
     for entry in manifest.signature_list:
-        assert "".join(str(entry["name"]).split()) in bare, entry["name"]
-        if entry["org_number"]:
-            assert str(entry["org_number"]) in bare
+        assert "".join(entry.name.split()) in bare, entry.name
+        if entry.org_number:
+            assert entry.org_number in bare
     numbers = [len(re.findall(r"\b\d{6}-\d{4}\b", page)) for page in pages]
     assert max(numbers) >= 5, numbers  # several organisations on a page
 
@@ -113,16 +113,16 @@ def test_verify_checks_that_everyone_is_on_the_list(listed: Path, tmp_path: Path
 
 def test_a_returned_copy_is_known_by_its_name_in_list_layout(listed: Path,
                                                              tmp_path: Path) -> None:
-    manifest = Manifest.read(listed / "manifest.json")
-    assert manifest is not None
-    entry = next(e for e in manifest.files.values() if e["kind"] == "organisation-pdf"
-                 and e["path"].startswith("organisations/riksforeningen"))
+    manifest = read_manifest(listed)
+    assert isinstance(manifest, Manifest)
+    entry = next(e for e in manifest.of_kind("organisation-pdf")
+                 if e.path.startswith("organisations/riksforeningen"))
     resaved = tmp_path / "returned.pdf"
-    with pikepdf.open(listed / entry["path"]) as pdf:
+    with pikepdf.open(listed / entry.path) as pdf:
         pdf.save(resaved)
     returned = verify_returned(listed, resaved)
     assert returned.holds
-    assert returned.organisation == entry["organisation"]
+    assert returned.organisation == entry.organisation
 
 
 def test_only_remakes_the_whole_list(listed: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -132,8 +132,8 @@ def test_only_remakes_the_whole_list(listed: Path, tmp_path: Path, run_cli) -> N
     shutil.copytree(OREBRO, folder)
     _with_list_layout(folder)
     before = (out / "orebro" / "signature-pages.pdf").read_bytes()
-    manifest = Manifest.read(out / "orebro" / "manifest.json")
-    assert manifest is not None
+    manifest = read_manifest(out / "orebro")
+    assert isinstance(manifest, Manifest)
     result = run_cli("build", folder, "--out", out, "--only", manifest.organisations[3])
     assert result.exit_code == 0, result.stderr
     assert verify_build(out / "orebro").findings == []
@@ -158,8 +158,8 @@ def test_only_is_refused_when_the_layout_changed(listed: Path, tmp_path: Path, r
     agreement = folder / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8").replace(
         "layout: list", "layout: pages"), encoding="utf-8")
-    manifest = Manifest.read(out / "orebro" / "manifest.json")
-    assert manifest is not None
+    manifest = read_manifest(out / "orebro")
+    assert isinstance(manifest, Manifest)
     result = run_cli("build", folder, "--out", out, "--only", manifest.organisations[0],
                      "--format", "json")
     assert result.exit_code == 1, result.stderr

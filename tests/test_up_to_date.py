@@ -11,17 +11,16 @@ from typing import Any
 import pytest
 
 from conftest import OREBRO, ROOT
-from overens_docs import _convert
 from overens_docs._build import freshness, signature_pages
 from overens_docs._build.plan import plan
-from overens_docs._validate import validate_paths
+from overens_docs._pdf import convert as _convert
+from overens_docs._read import read_paths
 
 
 def _key(folder: Path, out: Path) -> str | None:
-    report, checked_all = validate_paths([folder])
-    assert not report.fails()
-    read = checked_all[0].read()
-    assert read is not None
+    inputs = read_paths([folder])
+    assert not inputs.report.fails()
+    [read] = inputs.whole("test")
     return freshness.inputs_key(plan(*read, out, None))
 
 

@@ -16,8 +16,8 @@ import pytest
 from conftest import OREBRO
 from overens_docs._findings import Finding
 from overens_docs._load import load_xlsx
+from overens_docs._read import read_target
 from overens_docs._targets import Target
-from overens_docs._validate import check_target
 
 SWEDISH = ["Namn", "Organisationsnummer", "Företrädare", "Titel", "Status", "Undertecknad"]
 
@@ -103,7 +103,7 @@ def test_bad_values_are_findings_at_their_cells(tmp_path: Path) -> None:
         ["A", "802002-8711", "B", "C", "kanske", None],
         ["D", 8020028712, "E", "F", "undertecknat", None],
     ])
-    checked = check_target(Target(tmp_path, only=path))
+    checked = read_target(Target(tmp_path, only=path))
     assert _places(checked.findings) == {
         "schema-enum@Organisationer!2:5", "org-number-checksum@Organisationer!3:2",
         "register-missing-date@Organisationer!3:5"}
@@ -199,11 +199,9 @@ def test_a_folder_with_organisations_xlsx_validates(tmp_path: Path) -> None:
     shutil.copytree(OREBRO, folder)
     (folder / "organisations.yaml").unlink()
     _workbook(folder / "organisations.xlsx", [SWEDISH, ["A", 8020028711, "B", "C", None, None]])
-    checked = check_target(Target(folder))
+    checked = read_target(Target(folder))
     assert checked.findings == []
-    read = checked.read()
-    assert read is not None
-    [organisation] = read[1]
+    [organisation] = checked.whole("test")[1]
     assert organisation.org_number == "802002-8711"
     assert (organisation.place.sheet, organisation.place.line) == ("Organisationer", 2)
 
@@ -212,7 +210,7 @@ def test_an_xlsx_beside_another_list_is_an_error(tmp_path: Path) -> None:
     folder = tmp_path / "orebro"
     shutil.copytree(OREBRO, folder)
     _workbook(folder / "organisations.xlsx", [SWEDISH])
-    checked = check_target(Target(folder))
+    checked = read_target(Target(folder))
     assert [f.rule for f in checked.findings] == ["two-organisation-lists"]
     assert re.search(r"organisations\.yaml and organisations\.xlsx", checked.findings[0].message)
 

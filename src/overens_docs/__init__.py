@@ -1,19 +1,30 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status` and :func:`diff`, the findings they return (:class:`Report`,
-:class:`Finding`, :class:`Severity`), the :class:`BuildResult`, :class:`StatusResult` and
-:class:`DiffResult`, and the errors.
+:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`new_template` and
+:func:`check_template`, the findings they return (:class:`Report`, :class:`Finding`,
+:class:`Severity`), the :class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`
+and :class:`Returned`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
-``_convert``, ``_assemble``, ``_check``, ``_build``: the stages of the pipeline, in order;
-see ARCHITECTURE.md).
+``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
 
-from overens_docs._api import BuildResult, build, diff, status, validate
+from overens_docs._api import (
+    BuildResult,
+    build,
+    check_template,
+    diff,
+    new_template,
+    status,
+    validate,
+    verify,
+    verify_file,
+)
 from overens_docs._errors import ConversionError, OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._register import StatusResult
 from overens_docs._revise.diff import DiffResult
+from overens_docs._verify import Returned
 
 __all__ = [
     "BuildResult",
@@ -22,12 +33,17 @@ __all__ = [
     "Finding",
     "OverensError",
     "Report",
+    "Returned",
     "Severity",
     "StatusResult",
     "ToolMissingError",
     "UsageError",
     "build",
+    "check_template",
     "diff",
+    "new_template",
     "status",
     "validate",
+    "verify",
+    "verify_file",
 ]

@@ -1,9 +1,10 @@
-"""What a Python user calls: validate agreements, build their documents, say where
-their registers of signatories stand, and compare two versions of an agreement.
+"""What a Python user (and the ``overens`` command) calls: validate agreements, build their
+documents, say where their registers of signatories stand, compare two versions of an
+agreement, verify a build or a copy that came back, and start or check a Word template.
 
-All three take the paths a user gives (agreement folders, a folder of them, or single files;
-none means every folder under ``agreements/``) and return findings as data; none prints
-or exits. :mod:`overens_docs` re-exports these.
+Each takes the paths a user gives (for most, agreement folders, a folder of them, or single
+files; none means every folder under ``agreements/``) and returns findings and results as
+data; none prints or exits. :mod:`overens_docs` re-exports these.
 """
 
 from __future__ import annotations
@@ -13,20 +14,36 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._build import Options, Outcome, Request, build_all, with_organisation
+from overens_docs import _templates
+from overens_docs._build import (
+    Built,
+    Errored,
+    Failed,
+    Options,
+    Refused,
+    Request,
+    Summary,
+    UpToDate,
+    build_all,
+    with_organisation,
+)
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
-from overens_docs._findings import Report, Severity
+from overens_docs._findings import Report
 from overens_docs._i18n import _
+from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
-from overens_docs._validate import validate_paths
+from overens_docs._verify import Returned, verify_builds, verify_returned
+
+__all__ = ["BuildResult", "Built", "DiffResult", "Returned", "StatusResult", "Summary", "build",
+           "check_template", "diff", "new_template", "status", "validate", "verify",
+           "verify_file"]
 
 
 def validate(paths: Iterable[Path | str] = ()) -> Report:
     """Validate every agreement the paths name; the report holds every finding."""
-    report, _checked = validate_paths(Path(path) for path in paths)
-    return report
+    return read_paths(Path(path) for path in paths).report
 
 
 def status(paths: Iterable[Path | str] = ()) -> StatusResult:
@@ -40,16 +57,31 @@ def status(paths: Iterable[Path | str] = ()) -> StatusResult:
 
 @dataclass
 class BuildResult:
-    """What a build did: every finding, the folders built, and whether a build step failed
-    (as opposed to the input being invalid). ``errors``: the agreements (by folder) that
-    could not be built as asked, and why; the others were built all the same."""
+    """What a build did: every finding, the folders built (with what each holds) and left
+    as they were, and whether a build step failed (as opposed to the input being invalid).
+    ``errors``: the agreements (by folder) that could not be built as asked, and why; the
+    others were built all the same."""
 
     report: Report
-    folders: list[Path] = field(default_factory=list)
-    build_failed: bool = False
-    seconds: dict[Path, float] = field(default_factory=dict)  # each built folder's build time
+    built: list[Built] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)  # folders left as they were
+    build_failed: bool = False
     errors: dict[Path, OverensError] = field(default_factory=dict)
+
+    @property
+    def folders(self) -> list[Path]:
+        """The folders built."""
+        return [built.destination for built in self.built]
+
+    @property
+    def seconds(self) -> dict[Path, float]:
+        """Each built folder's build time."""
+        return {built.destination: built.seconds for built in self.built}
+
+    @property
+    def summaries(self) -> dict[Path, Summary]:
+        """What each built folder holds (with ``only``, that organisation's files)."""
+        return {built.destination: built.summary for built in self.built}
 
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
@@ -60,51 +92,43 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     Each agreement on its own: an invalid one is not built (the result holds its
     findings), and one that cannot be built as asked is in ``result.errors``; the others
     are built all the same. ``only`` builds one organisation's documents (by its id) into
-    the existing build of each agreement that lists it. ``progress`` shows a
-    progress bar on standard error (default: when it is a terminal). ``timeout``: the
-    seconds each LibreOffice run may take before it is taken to hang (default: a minute
-    plus 0.1 s per page). An agreement whose build folder was built from the same inputs
-    and is intact is left as it is, in ``result.up_to_date`` (``force`` builds it anyway).
-    Raises :class:`~overens_docs.UsageError` for a run that cannot be done as asked (a
-    file instead of a folder, an ``only`` id that no agreement lists), and
+    the existing build of each agreement that lists it. ``progress`` shows a progress bar
+    on standard error (default: when it is a terminal). ``timeout``: the seconds each
+    LibreOffice run may take before it is taken to hang (default: a minute plus 0.1 s per
+    page). An agreement whose build folder was built from the same inputs and is intact is
+    left as it is, in ``result.up_to_date`` (``force`` builds it anyway). Raises
+    :class:`~overens_docs.UsageError` for a run that cannot be done as asked (a file
+    instead of a folder, an ``only`` id that no agreement lists), and
     :class:`~overens_docs.ToolMissingError` when LibreOffice is missing.
     """
-    report, checked_all = validate_paths(Path(path) for path in paths)
-    result = BuildResult(report)
+    inputs = read_paths(Path(path) for path in paths)
+    for read in inputs.agreements:
+        if read.target.only is not None:
+            read.whole("build")  # raises: a file, not a folder
+    result = BuildResult(inputs.report)
     show_progress = sys.stderr.isatty() if progress is None else progress
-    requests = []
-    for checked in checked_all:
-        if checked.target.only is not None:
-            raise UsageError(_("{file}: build takes agreement folders, not files.")
-                             .format(file=checked.target.only))
-        read = checked.read()
-        if read is not None:  # valid and complete; the report says why another is not
-            requests.append(Request(*read))
+    # The valid ones; the report says why another is not.
+    requests = [Request(*read.whole("build")) for read in inputs.agreements if read.valid
+                and read.agreement is not None and read.organisations is not None]
     if only is not None:
         requests = with_organisation(requests, only)
     options = Options(Path(out), only, show_progress, timeout, force)
     for request, outcome in zip(requests, build_all(requests, options), strict=True):
-        if isinstance(outcome.error, ToolMissingError):  # no agreement can be built
-            raise outcome.error
-        if outcome.error is not None:
-            result.errors[request.agreement.folder] = outcome.error
-        elif outcome.refused:  # the input asks for a build that would mix versions
-            report.extend(outcome.refused)
-        else:
-            _built(result, outcome)
+        match outcome:
+            case Errored(ToolMissingError() as error):  # no agreement can be built
+                raise error
+            case Errored(error):
+                result.errors[request.agreement.folder] = error
+            case Refused(findings):  # the input asks for a build that would mix versions
+                result.report.extend(findings)
+            case Failed(_destination, findings):
+                result.report.extend(findings)
+                result.build_failed = True
+            case UpToDate(destination):
+                result.up_to_date.append(destination)
+            case Built():
+                result.built.append(outcome)
     return result
-
-
-def _built(result: BuildResult, outcome: Outcome) -> None:
-    assert outcome.destination is not None  # noqa: S101 -- neither refused nor failed
-    result.report.extend(outcome.findings)
-    if any(finding.severity is Severity.ERROR for finding in outcome.findings):
-        result.build_failed = True
-    elif outcome.up_to_date:
-        result.up_to_date.append(outcome.destination)
-    else:
-        result.folders.append(outcome.destination)
-        result.seconds[outcome.destination] = outcome.seconds
 
 
 def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
@@ -119,3 +143,37 @@ def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
             and result.revision is not None:
         result.written = write_comparison(result.old, result.new, Path(out), timeout=timeout)
     return result
+
+
+def verify(folder: Path | str) -> Report:
+    """Every problem with the build in ``folder`` (a build folder, or a folder of them such
+    as ``build/``): files that changed, are missing or were added since the build, and
+    copies that are not the build's text with the organisation's own signature page.
+    ``report.files`` names every file checked."""
+    return verify_builds(_build_folder(Path(folder)))
+
+
+def verify_file(folder: Path | str, returned: Path | str) -> Returned:
+    """Whose copy ``returned`` (a PDF that came back) is, and whether it carries the text
+    built in ``folder``."""
+    if not Path(returned).is_file():
+        raise UsageError(_("{file}: no such file.").format(file=returned))
+    return verify_returned(_build_folder(Path(folder)), Path(returned))
+
+
+def _build_folder(folder: Path) -> Path:
+    if not folder.is_dir():
+        raise UsageError(_("{folder}: no such build folder.").format(folder=folder))
+    return folder
+
+
+def new_template(destination: Path | str, *, force: bool = False) -> Path:
+    """Write an editable copy of the default Word template to ``destination``."""
+    return _templates.new_template(Path(destination), force=force)
+
+
+def check_template(template: Path | str, agreement: Path | str | None = None) -> Report:
+    """Every problem of the Word template ``template``, against the data a build of
+    ``agreement`` (an agreement folder; default: a sample that sets every value) gives it."""
+    return _templates.check_template_file(Path(template),
+                                          None if agreement is None else Path(agreement))

@@ -16,10 +16,9 @@ from pathlib import Path
 from overens_docs import _reporters as reporters
 from overens_docs._domain import Agreement, Organisation, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
-from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
-from overens_docs._validate import validate_paths
+from overens_docs._read import read_paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +87,20 @@ class StatusResult:
 
 
 def register_status(paths: Iterable[Path]) -> StatusResult:
-    """Validate the agreement folders ``paths`` names, then say where each register stands.
+    """Read the agreement folders ``paths`` names, then say where each register stands.
 
     Each agreement on its own: an invalid one gives its findings and no status, and the
-    others their status. Raises :class:`UsageError` for a path that names a single file:
-    the status needs the agreement and its organisations.
+    others their status. Raises :class:`~overens_docs._errors.UsageError` for a path that
+    names a single file: the status needs the agreement and its organisations.
     """
-    report, checked_all = validate_paths(paths)
-    result = StatusResult(report)
-    for checked in checked_all:
-        if checked.target.only is not None:
-            raise UsageError(_("{file}: status takes agreement folders, not files; give the "
-                               "folder that holds it.").format(file=checked.target.only))
-    for checked in checked_all:
-        read = checked.read()
-        if read is not None:  # valid and complete; the findings say why another is not
-            result.agreements.append(agreement_status(*read))
+    inputs = read_paths(paths)
+    result = StatusResult(inputs.report)
+    for read in inputs.agreements:
+        if read.target.only is not None:
+            read.whole("status")  # raises: a file, not a folder
+    result.agreements.extend(  # the valid ones; the findings say why another is not
+        agreement_status(*read.whole("status")) for read in inputs.agreements
+        if read.valid and read.agreement is not None and read.organisations is not None)
     return result
 
 

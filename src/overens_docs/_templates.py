@@ -18,6 +18,7 @@ from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
+from overens_docs._read import read_paths
 from overens_docs._render.context import (
     Context,
     agreement_context,
@@ -26,7 +27,6 @@ from overens_docs._render.context import (
 )
 from overens_docs._render.template_check import check_template
 from overens_docs._targets import display
-from overens_docs._validate import validate_paths
 
 SAMPLE = "check-sample"  # under templates/
 
@@ -73,11 +73,11 @@ def sample_context(agreement_folder: Path | None = None) -> tuple[Context | None
     if not folder.is_dir():
         raise UsageError(_("{folder}: --agreement takes an agreement folder.").format(
             folder=folder))
-    report, checked = validate_paths([folder])
-    read = checked[0].read() if len(checked) == 1 and not report.fails() else None
-    if read is None:
-        return None, report
-    agreement, organisations = read
+    inputs = read_paths([folder])
+    if len(inputs.agreements) != 1 or inputs.report.fails():
+        return None, inputs.report
+    agreement, organisations = inputs.agreements[0].whole("template check")
+    report = inputs.report
     context = render_context(agreement_context(agreement),
                              [organisation_context(o) for o in organisations],
                              include_text=True)

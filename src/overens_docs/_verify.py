@@ -3,16 +3,12 @@
 :func:`verify_build` checks a build folder against its ``manifest.json``: every file is
 there with its SHA-256 and nothing else is; every organisation's PDF is exactly the build's
 text pages (compared by their content, so a page swapped in from another build is found
-even in a file whose hash was updated to match) plus that organisation's signature page;
-and every signature page carries the text fingerprint. When the ceremony file is a list
-(``signing.layout: list``), every listed organisation must be on it, with its name and
-organisation number, and each organisation's own signature page must name it.
-
-:func:`verify_returned` says whose copy a returned PDF is and whether it carries this
-build's text: the same bytes; the built file with incremental updates appended (what
-e-signing services do when they sign); the same text pages saved anew; or another text.
+even in a file whose hash was updated to match) plus its own signature page; every
+signature page carries the text fingerprint; a ceremony list (``signing.layout: list``)
+names every listed organisation. :func:`verify_returned` says whose copy a returned PDF is
+and whether it carries this build's text: the same bytes; the built file with incremental
+updates appended (as e-signing services sign); the same text saved anew; or another text.
 """
-
 from __future__ import annotations
 
 import difflib
@@ -26,14 +22,13 @@ import pikepdf
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from overens_docs._build.output import Manifest
+from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _, ngettext
-from overens_docs._page_numbers import TEXT, unstamped, without_number
+from overens_docs._pdf.page_numbers import TEXT, unstamped, without_number
 from overens_docs._targets import display
 
-MANIFEST = "manifest.json"
 LIST = "list"  # the manifest's signature_layout for a ceremony list
 
 
@@ -107,17 +102,16 @@ def _texts(path: Path) -> list[str]:
 def verify_builds(folder: Path) -> Report:
     """The build in ``folder``; or, when ``folder`` is not one but holds build folders (as
     ``build/`` does), each of them."""
-    if not (folder / MANIFEST).is_file():
-        builds = sorted(child for child in folder.iterdir()
-                        if child.is_dir() and (child / MANIFEST).is_file())
-        if builds:
-            report = Report()
-            for build in builds:
-                found = verify_build(build)
-                report.extend(found.findings)
-                report.files.extend(found.files)
-            return report
-    return verify_build(folder)
+    builds = [] if (folder / MANIFEST).is_file() else sorted(
+        child for child in folder.iterdir() if (child / MANIFEST).is_file())
+    if not builds:
+        return verify_build(folder)
+    report = Report()
+    for build in builds:
+        found = verify_build(build)
+        report.extend(found.findings)
+        report.files.extend(found.files)
+    return report
 
 
 def verify_build(folder: Path) -> Report:
@@ -125,11 +119,15 @@ def verify_build(folder: Path) -> Report:
     ``report.files`` names the manifest and every file it lists: what was checked."""
     report = Report()
     report.files.append(display(folder / MANIFEST))
-    manifest = Manifest.read(folder / MANIFEST)
-    if manifest is None:
+    manifest = read_manifest(folder)
+    if isinstance(manifest, ManifestProblem) and manifest.missing:
         report.extend([_finding(display(folder / MANIFEST), "verify-manifest",
                                 _("There is no manifest.json that a build wrote here, so "
                                   "nothing can be verified. Is this a build folder?"))])
+        return report
+    if isinstance(manifest, ManifestProblem):
+        report.extend([manifest.finding("verify-manifest", _(
+            "Nothing can be verified against it: build again."))])
         return report
     report.files.extend(display(folder / relative) for relative in sorted(manifest.files))
     report.extend(_files(folder, manifest))
@@ -144,7 +142,7 @@ def _files(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         if not path.is_file():
             yield _finding(display(path), "verify-missing",
                            _("The manifest lists this file, but it is not there."))
-        elif _sha256(path) != entry["sha256"]:
+        elif _sha256(path) != entry.sha256:
             yield _finding(display(path), "verify-changed",
                            _("The file has changed since it was built (its SHA-256 differs "
                              "from the manifest's)."))
@@ -172,18 +170,19 @@ class _Build:
 
 def _organisation_pdfs(folder: Path, manifest: Manifest) -> Iterator[Finding]:
     agreement = folder / "agreement.pdf"
-    entries = [entry for entry in manifest.files.values()
-               if entry["kind"] == "organisation-pdf" and (folder / entry["path"]).is_file()]
+    entries = [entry for entry in manifest.of_kind("organisation-pdf")
+               if (folder / entry.path).is_file()]
     if not agreement.is_file() or not entries:
         return
     ceremony = folder / "signature-pages.pdf"
     pages = ceremony.is_file() and manifest.signature_layout != LIST
     build = _Build(manifest, _texts(agreement), _page_hashes(ceremony) if pages else [])
-    for entry in sorted(entries, key=lambda entry: entry["path"]):
-        yield from _organisation_pdf(folder / entry["path"], entry.get("organisation"), build)
+    for entry in entries:
+        yield from _organisation_pdf(folder / entry.path, entry.organisation, build)
 
 
-def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterator[Finding]:
+def _organisation_pdf(path: Path, organisation: str | None,
+                      build: _Build) -> Iterator[Finding]:
     shown = display(path)
     try:
         with pikepdf.open(path) as pdf:
@@ -217,8 +216,7 @@ def _organisation_pdf(path: Path, organisation: object, build: _Build) -> Iterat
                        _("The signature page does not carry the text fingerprint "
                          "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
-    names = {str(entry.get("organisation")): str(entry.get("name"))
-             for entry in build.manifest.signature_list or []}
+    names = {entry.organisation: entry.name for entry in build.manifest.signature_list or []}
     if organisation in names and _bare(names[organisation]) not in _bare(text):
         yield _finding(shown, "verify-signature-page",
                        _("The signature page is not the one built for {organisation} (its "
@@ -274,7 +272,7 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                        _("The manifest says signature-pages.pdf is a list, but not who is "
                          "on it."))
         return
-    on_list = {str(entry.get("organisation")) for entry in listing}
+    on_list = {entry.organisation for entry in listing}
     for organisation in manifest.organisations:
         if organisation not in on_list:
             yield _finding(shown, "verify-list",
@@ -282,13 +280,13 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                              "list.").format(organisation=organisation))
     everything = _bare(" ".join(texts))
     for entry in listing:
-        missing = [str(entry[key]) for key in ("name", "org_number")
-                   if entry.get(key) and _bare(str(entry[key])) not in everything]
+        missing = [value for value in (entry.name, entry.org_number)
+                   if value and _bare(value) not in everything]
         if missing:
             yield _finding(shown, "verify-list",
                            _("{organisation} is not on the ceremony list as built: "
                              "{missing} cannot be found in it.").format(
-                               organisation=entry.get("organisation"),
+                               organisation=entry.organisation,
                                missing=", ".join(missing)))
 
 
@@ -324,20 +322,21 @@ class Returned:
 
 def verify_returned(folder: Path, returned: Path) -> Returned:
     """Whose copy ``returned`` is, and whether it carries the text built in ``folder``."""
-    manifest = Manifest.read(folder / MANIFEST)
+    found = read_manifest(folder)
+    manifest = found if isinstance(found, Manifest) else None
     data = returned.read_bytes()
     built = {} if manifest is None else {
         relative: entry for relative, entry in manifest.files.items()
         if relative.endswith(".pdf")}
     digest = hashlib.sha256(data).hexdigest()
     for relative, entry in built.items():
-        if entry["sha256"] == digest:
+        if entry.sha256 == digest:
             return Returned(Verdict.IDENTICAL,
                             _("Identical to {file}, byte for byte.").format(file=relative),
-                            relative, entry.get("organisation"))
+                            relative, entry.organisation)
     for relative, entry in built.items():
         original = folder / relative
-        size = int(entry["bytes"])
+        size = entry.size
         if len(data) > size and original.is_file() and data[:size] == original.read_bytes():
             updates = data[size:].count(b"%%EOF")
             return Returned(
@@ -348,7 +347,7 @@ def verify_returned(folder: Path, returned: Path) -> Returned:
                          "{file} as built, with {count} incremental updates appended after it "
                          "(as an e-signing service adds a signature); the built bytes are "
                          "unchanged.", updates).format(file=relative, count=updates),
-                relative, entry.get("organisation"), updates)
+                relative, entry.organisation, updates)
     return _compare_text(folder, manifest, returned)
 
 
@@ -390,9 +389,9 @@ def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | No
     if manifest.signature_layout == LIST:  # the one whose (longest) name is on the page
         page = _bare(extra_pages[0])
         named = [entry for entry in manifest.signature_list or []
-                 if entry.get("name") and _bare(str(entry["name"])) in page]
-        best = max(named, key=lambda entry: len(str(entry["name"])), default=None)
-        return None if best is None else str(best["organisation"])
+                 if entry.name and _bare(entry.name) in page]
+        best = max(named, key=lambda entry: len(entry.name), default=None)
+        return None if best is None else best.organisation
     mine = without_number(extra_pages[0])
     for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
         if without_number(text) == mine:  # numbered differently in the two files

@@ -1,6 +1,6 @@
 """Write ``signature-list.docx``, the ceremony list of the default template.
 
-Run from anywhere (``make_template.py`` runs it too)::
+Run from anywhere (``make.py`` runs it and ``make_template.py``)::
 
     python templates/default/make_list_template.py
 
@@ -11,7 +11,7 @@ name in print, title) and a header row that repeats on every page. It is its own
 so its footer counts its own pages with real PAGE/NUMPAGES fields; the footer also carries
 the text fingerprint, so every page of the list says which text was signed.
 
-It shares the styles, fonts and settings of ``agreement.docx`` (``make_template.py``) and is
+It shares the styles, fonts and settings of ``agreement.docx`` (``styles.py``, ``ooxml.py``) and is
 byte-for-byte reproducible in the same way.
 """
 
@@ -22,29 +22,29 @@ from pathlib import Path
 from lxml import etree
 from make_template import (
     FINGERPRINT,
+    field_pair,
+    first_header_xml,
+    header_xml,
+    section_sectpr,
+)
+from ooxml import (
     TEXT_COLOUR,
     TEXT_W,
     app_xml,
     content_types,
     core_xml,
     field,
-    field_pair,
-    first_header_xml,
     font_table_xml,
-    header_xml,
     line,
-    numbering_xml,
     package_rels,
     para,
     relationships,
     row,
     run,
     run_props,
-    section_sectpr,
     serialise,
     settings_xml,
     spacing,
-    styles_xml,
     tab_run,
     tag,
     text,
@@ -52,6 +52,7 @@ from make_template import (
     w,
     write_package,
 )
+from styles import numbering_xml, styles_xml
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "signature-list.docx"

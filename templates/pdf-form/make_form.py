@@ -212,12 +212,8 @@ def add_text_field(
     return reference
 
 
-def build() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(draw_static_page())))
-    writer.root_object[NameObject("/Lang")] = TextStringObject("sv-SE")
-    fonts = DictionaryObject()
-    add_field_font(writer, fonts)
-
+def _fields(writer: PdfWriter) -> list[IndirectObject]:
+    """Every field of the form, in the order they are filled and tabbed through."""
     col_left, col_right = COLUMNS
     party_x = 24.0  # the name field starts after "För"
     fields = [
@@ -272,7 +268,16 @@ def build() -> bytes:
             tooltip="Sidnummer, t.ex. sida 9 av 9",
         )
     )
+    return fields
 
+
+def build() -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(draw_static_page())))
+    writer.root_object[NameObject("/Lang")] = TextStringObject("sv-SE")
+    fonts = DictionaryObject()
+    add_field_font(writer, fonts)
+
+    fields = _fields(writer)
     writer.root_object[NameObject("/AcroForm")] = writer._add_object(
         DictionaryObject(
             {

@@ -29,9 +29,9 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
-from overens_docs._build.output import Manifest
-from overens_docs._build.plan import MANIFEST, Plan
-from overens_docs._convert import find_soffice
+from overens_docs._build.manifest import MANIFEST, Manifest, read_manifest
+from overens_docs._build.plan import Plan
+from overens_docs._pdf.convert import find_soffice
 from overens_docs._errors import ToolMissingError
 from overens_docs._package_data import data_dir
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES
@@ -129,8 +129,8 @@ def up_to_date(destination: Path, key: str | None) -> bool:
     exactly the files its manifest lists, each with the SHA-256 listed."""
     if key is None:
         return False
-    manifest = Manifest.read(destination / MANIFEST)
-    if manifest is None or manifest.inputs != key:
+    manifest = read_manifest(destination)
+    if not isinstance(manifest, Manifest) or manifest.inputs != key:
         return False
     present = {path.relative_to(destination).as_posix() for path in destination.rglob("*")
                if path.is_file()}
@@ -138,6 +138,6 @@ def up_to_date(destination: Path, key: str | None) -> bool:
         return False
     for relative, entry in manifest.files.items():
         path = destination / relative
-        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha256:
             return False
     return True

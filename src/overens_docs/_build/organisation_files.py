@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._assemble import Assembler
-from overens_docs._build.output import FileRecord, write_staged
-from overens_docs._check import (
+from overens_docs._pdf.assemble import Assembler
+from overens_docs._build.manifest import FileRecord
+from overens_docs._build.output import write_staged
+from overens_docs._pdf.check import (
     KnownContent,
     archival_problems,
     delivered_organisation_pdf,
@@ -40,6 +41,7 @@ class SignaturePage:
 class PdfJob:
     organisation: Organisation
     signature: SignaturePage
+    sequence: int  # its place among the copies (see overens_docs._pdf.assemble.COPIES_PER_BASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ class PdfState:
 
     The building process hands over its own :class:`Assembler` and calls :meth:`start`
     before the workers start: forked workers share both with it then (its PDFs are read
-    without a file position, see :func:`overens_docs._assemble._open`). A spawned worker
+    without a file position, see :func:`overens_docs._pdf.assemble._open`). A spawned worker
     receives neither and opens the PDFs itself."""
 
     staging: Path
@@ -125,7 +127,7 @@ def write_pdf(state: PdfState, job: PdfJob) -> Made:
             job.signature.batch, job.signature.page, organisation.id,
             check=lambda document: delivered_organisation_pdf(document, pages=expected,
                                                               known=seen),
-            title=f"{state.title} – {organisation.name}")
+            title=f"{state.title} – {organisation.name}", sequence=job.sequence)
         found = (state.text_problems or []) + found
         if found:
             return Made(organisation, None, _("its PDF is not fit to deliver: {problems}")

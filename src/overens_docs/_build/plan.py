@@ -9,12 +9,11 @@ holds no manifest of ours): a build never replaces anything it did not write.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from overens_docs._build.output import Manifest
+from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._build.problems import at
 from overens_docs._domain import Agreement, Organisation, SignatureLayout
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
@@ -28,10 +27,9 @@ from overens_docs._targets import display, unknown_id
 
 # The ceremony list (signing.layout: list): beside the Word template, else the default's.
 LIST_TEMPLATE = "signature-list.docx"
-MANIFEST = "manifest.json"
 
 
-class Refused(OverensError):
+class BuildRefused(OverensError):
     """The build is refused as asked, with findings that say why (exit code 1)."""
 
     def __init__(self, findings: list[Finding]) -> None:
@@ -76,7 +74,7 @@ class Plan:
 def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,
          only: str | None, timeout: float | None = None) -> Plan:
     """The plan for one agreement; :class:`UsageError` when it cannot be built as asked,
-    :class:`Refused` when building it would leave a build folder mixing versions."""
+    :class:`BuildRefused` when building it would leave a build folder mixing versions."""
     everyone = organisations
     if only is not None:
         organisations = tuple(o for o in organisations if o.id == only)
@@ -105,17 +103,21 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
 
 def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
                     listed: tuple[str, ...], only: str) -> Manifest:
-    """The build that --only updates; :class:`Refused` when updating it would mix two
+    """The build that --only updates; :class:`BuildRefused` when updating it would mix two
     texts, or two lists of organisations, in one build folder."""
-    previous = Manifest.read(destination / MANIFEST)
+    previous = read_manifest(destination)
     place = agreement.place
-    if previous is None:
-        raise Refused([at(place, "build-only-without-build",
-                          _("--only {id} updates an earlier build, and there is none in "
-                            "{folder}. Run a full build first (without --only).").format(
-                              id=only, folder=display(destination)))])
+    if isinstance(previous, ManifestProblem) and previous.missing:
+        raise BuildRefused([at(place, "build-only-without-build",
+                               _("--only {id} updates an earlier build, and there is none in "
+                                 "{folder}. Run a full build first (without --only).").format(
+                                   id=only, folder=display(destination)))])
+    if isinstance(previous, ManifestProblem):
+        raise BuildRefused([previous.finding("build-only-without-build", _(
+            "--only {id} cannot update a build whose manifest does not hold. Run a full "
+            "build (without --only).").format(id=only))])
     if previous.text_fingerprint != fingerprint:
-        raise Refused([at(place, "build-only-text-changed",
+        raise BuildRefused([at(place, "build-only-text-changed",
                           _("The agreement's text has changed since {folder} was built (text "
                             "fingerprint {before}, now {now}): --only would mix two texts in "
                             "one build. Run a full build (without --only), so that every "
@@ -125,14 +127,14 @@ def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
                               now=short_form(fingerprint)))])
     layout = agreement.signing.layout.value
     if previous.signature_layout != layout:
-        raise Refused([at(place, "build-only-layout-changed", _(
+        raise BuildRefused([at(place, "build-only-layout-changed", _(
             "signing.layout is now '{layout}', and {folder} was built with '{previous}': "
             "--only would leave a ceremony file of the other kind. Run a full build "
             "(without --only).").format(layout=layout, folder=display(destination),
                                         previous=previous.signature_layout))])
     others = [identifier for identifier in listed if identifier != only]
     if [identifier for identifier in previous.organisations if identifier != only] != others:
-        raise Refused([at(place, "build-only-list-changed",
+        raise BuildRefused([at(place, "build-only-list-changed",
                           _("The list of organisations has changed since the last full build "
                             "in other ways than this organisation: run a full build (without "
                             "--only), so that the ceremony file and the manifest list them "
@@ -173,9 +175,4 @@ def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
 
 def written_by_a_build(folder: Path) -> bool:
     """Whether ``folder`` holds a manifest that a build wrote."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(manifest, dict) and isinstance(manifest.get("files"), list) and (
-        "agreement" in manifest)
+    return isinstance(read_manifest(folder), Manifest)

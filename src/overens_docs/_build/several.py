@@ -10,17 +10,17 @@ returned, not raised, so that it crosses from a worker process intact).
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from overens_docs._build import processes
-from overens_docs._build.plan import Refused
+from overens_docs._build.outcomes import Errored, Outcome, Refused
+from overens_docs._build.plan import BuildRefused
 from overens_docs._build.workflow import build_agreement
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._errors import OverensError, UsageError
-from overens_docs._findings import Finding
 from overens_docs._targets import display, unknown_id
 
 
@@ -30,19 +30,6 @@ class Request:
 
     agreement: Agreement
     organisations: tuple[Organisation, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one request. ``refused``: the findings that refused it (the input
-    asks for a build that would mix versions); ``error``: what stopped the run."""
-
-    destination: Path | None = None
-    findings: tuple[Finding, ...] = ()
-    up_to_date: bool = False
-    seconds: float = 0.0
-    refused: tuple[Finding, ...] = ()
-    error: OverensError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +62,14 @@ def with_organisation(requests: Sequence[Request], only: str) -> list[Request]:
 
 
 def build_one(options: Options, request: Request) -> Outcome:
-    started = time.monotonic()
     try:
-        destination, findings, current = build_agreement(
+        return build_agreement(
             request.agreement, request.organisations, out=options.out, only=options.only,
             progress=options.progress, timeout=options.timeout, force=options.force)
-    except Refused as refused:
-        return Outcome(refused=tuple(refused.findings))
+    except BuildRefused as refused:
+        return Refused(tuple(refused.findings))
     except OverensError as error:
-        return Outcome(error=error)
-    return Outcome(destination, tuple(findings), current, time.monotonic() - started)
+        return Errored(error)
 
 
 def _small(request: Request) -> bool:
@@ -97,7 +82,7 @@ def build_all(requests: Sequence[Request], options: Options) -> Iterator[Outcome
     small = [index for index, request in enumerate(requests) if _small(request)]
     side_by_side: dict[int, Outcome] = {}
     if len(small) > 1 and processes.cores() > 1:
-        quiet = Options(options.out, options.only, False, options.timeout, options.force)
+        quiet = dataclasses.replace(options, progress=False)
         with processes.Workers(build_one, quiet, [requests[index] for index in small],
                                processes=min(processes.cores(), len(small))) as workers:
             side_by_side = dict(zip(small, workers.results(), strict=True))

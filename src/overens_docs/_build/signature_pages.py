@@ -2,7 +2,7 @@
 
 From the Word template: the signature pages are rendered as one .docx per CPU core (their
 footers carry no page number: it is stamped as the PDFs are assembled, see
-:mod:`overens_docs._page_numbers`), converted side by side, and checked to hold exactly
+:mod:`overens_docs._pdf.page_numbers`), converted side by side, and checked to hold exactly
 one page per organisation with every font embedded. From a PDF form: one filled,
 flattened page per organisation, not numbered.
 """
@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._assemble import Assembler
+from overens_docs._pdf.assemble import Assembler
 from overens_docs._build.organisation_files import SignaturePage
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
-from overens_docs._check import page_problems
-from overens_docs._convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
+from overens_docs._pdf.check import page_problems
+from overens_docs._pdf.convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError

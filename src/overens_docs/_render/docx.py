@@ -274,7 +274,7 @@ def with_page_number_glyphs(data: bytes) -> bytes:
 
     LibreOffice embeds only the glyphs a document uses: the text pages' footer font has
     the digits of its own page numbers, and assembly stamps the signature pages' numbers
-    with that font (:mod:`overens_docs._page_numbers`). The paragraph ends up on the
+    with that font (:mod:`overens_docs._pdf.page_numbers`). The paragraph ends up on the
     master's own signature page, which assembly leaves out; one point high, it cannot push
     that page onto a second one, which would change the page count the text pages print.
     """

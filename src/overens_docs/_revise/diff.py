@@ -14,14 +14,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._convert import convert
-from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
+from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import document_template
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.convert import convert
+from overens_docs._read import read_target
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate, style_ids
 from overens_docs._reproducible import build_date, normalise_pdf, zip_info
@@ -30,7 +31,6 @@ from overens_docs._revise.redline import DOCUMENT, headed, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
-from overens_docs._validate import check_target
 
 DOCX_NAME = "jamforelsedokument.docx"
 PDF_NAME = "jamforelsedokument.pdf"
@@ -67,15 +67,12 @@ def _target(path: Path) -> Target:
 
 
 def _read(path: Path, report: Report) -> tuple[Agreement | None, tuple[Organisation, ...]]:
-    checked = check_target(_target(path))
-    report.extend(checked.findings)
-    report.files.extend(checked.files)
-    if not checked.valid or checked.agreement is None:
+    read = read_target(_target(path))
+    report.extend(read.findings)
+    report.files.extend(read.files)
+    if not read.valid or read.agreement is None:
         return None, ()
-    agreement = read_agreement(checked.agreement, checked.target.folder)
-    organisations = (read_organisations(checked.organisations)
-                     if checked.organisations is not None else ())
-    return agreement, organisations
+    return read.agreement, read.organisations or ()
 
 
 def diff(old: Path, new: Path) -> DiffResult:

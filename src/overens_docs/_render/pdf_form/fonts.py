@@ -16,8 +16,8 @@ from typing import cast
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from overens_docs._errors import OverensError
-from overens_docs._font_codes import cid_widths, to_unicode
 from overens_docs._i18n import _
+from overens_docs._pdf.font_codes import cid_widths, to_unicode
 
 
 @dataclass(frozen=True)
@@ -42,39 +42,43 @@ class FieldFont:
 
 
 
-def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> FieldFont:
-    """Read which characters an embedded font draws, and their widths."""
-    name = str(font.get("/BaseFont", resource)).lstrip("/")
+def _codes(path: Path, field: str, name: str, font: DictionaryObject,
+           ) -> tuple[object, int, dict[int, float], float]:
+    """The font's descriptor, the bytes per code, each code's width and the width of a
+    code that has none, for the font types a form may use."""
     subtype = font.get("/Subtype")
     if subtype == "/Type0":
         descendant = cast(DictionaryObject, cast(ArrayObject, font["/DescendantFonts"])[0])
         descendant = cast(DictionaryObject, descendant.get_object())
-        descriptor = descendant.get("/FontDescriptor")
-        code_bytes = 2
         if font.get("/Encoding") != "/Identity-H":
             raise OverensError(
                 _("{path}: field '{field}' uses font {font} with encoding {encoding}; only "
                   "Identity-H is supported for Type0 fonts").format(
                     path=path, field=field, font=name, encoding=font.get("/Encoding")))
-        missing_width = float(cast(float, descendant.get("/DW", 1000)))
         code_widths = cid_widths([
             [float(cast(float, w)) for w in item] if isinstance(item, ArrayObject)
             else float(cast(float, item))
             for item in (entry.get_object()
                          for entry in cast(ArrayObject, descendant.get("/W", ArrayObject())))])
-    elif subtype in {"/TrueType", "/Type1"}:
-        descriptor = font.get("/FontDescriptor")
-        code_bytes = 1
+        return (descendant.get("/FontDescriptor"), 2, code_widths,
+                float(cast(float, descendant.get("/DW", 1000))))
+    if subtype in {"/TrueType", "/Type1"}:
         first = int(cast(int, font.get("/FirstChar", 0)))
         simple_widths = cast(ArrayObject, font.get("/Widths", ArrayObject()))
-        code_widths = {first + i: float(cast(float, w)) for i, w in enumerate(simple_widths)}
-        missing_width = 0.0
-    else:
-        raise OverensError(
-            _("{path}: field '{field}' uses font {font} of unsupported type {type}").format(
-                path=path, field=field, font=name, type=subtype))
+        return (font.get("/FontDescriptor"), 1,
+                {first + i: float(cast(float, w)) for i, w in enumerate(simple_widths)}, 0.0)
+    raise OverensError(
+        _("{path}: field '{field}' uses font {font} of unsupported type {type}").format(
+            path=path, field=field, font=name, type=subtype))
+
+
+def read_font(path: Path, field: str, resource: str, font: DictionaryObject) -> FieldFont:
+    """Read which characters an embedded font draws, and their widths."""
+    name = str(font.get("/BaseFont", resource)).lstrip("/")
+    descriptor, code_bytes, code_widths, missing_width = _codes(path, field, name, font)
     descriptor_dict = (
-        cast(DictionaryObject, descriptor.get_object()) if descriptor is not None else None
+        cast(DictionaryObject, cast(DictionaryObject, descriptor).get_object())
+        if descriptor is not None else None
     )
     if descriptor_dict is None or not any(
         key in descriptor_dict for key in ("/FontFile", "/FontFile2", "/FontFile3")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pikepdf
 
-from overens_docs._structure.source import (
+from overens_docs._pdf.structure.source import (
     DOCUMENT,
     TaggedPages,
     document_element,

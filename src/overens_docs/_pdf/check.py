@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pikepdf
 
-from overens_docs._pdf import fonts
-from overens_docs._structure import number_tree
+from overens_docs._pdf.reading import fonts
+from overens_docs._pdf.structure import number_tree
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from overens_docs._structure.source import document_element, kids_of
+from overens_docs._pdf.structure.source import document_element, kids_of
 
 
 def keep_pages(pdf: pikepdf.Pdf, pages: int) -> None:

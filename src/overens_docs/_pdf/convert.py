@@ -74,8 +74,8 @@ PDF_FILTER = _pdf_filter(SelectPdfVersion=2, PDFUACompliance=True, UseTaggedPDF=
 
 # For pages that assemble.py copies into files which take their PDF/A identification,
 # output intent and language from a PDF/A master: tagged (each page's structure goes along
-# with it, see _structure/), but not PDF/A, which LibreOffice would make slower to write
-# for no gain. The fonts are still embedded and checked (_check.py), and assembly sets the
+# with it, see structure/), but not PDF/A, which LibreOffice would make slower to write
+# for no gain. The fonts are still embedded and checked (check.py), and assembly sets the
 # print flag PDF/A asks of annotations.
 PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=True, EmbedStandardFonts=True,
                            ExportBookmarks=False, **_COMMON)

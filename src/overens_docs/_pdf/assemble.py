@@ -4,7 +4,7 @@ A writer that starts a new PDF drops the catalog's ``/Metadata`` (XMP, which car
 PDF/A identification), ``/OutputIntents`` and ``/Lang``, and writes its own Info. Every
 file written here gets them back from the LibreOffice master. Each file is tagged: the
 master's structure tree comes along with its text pages, and each signature page brings its
-own elements (see :mod:`overens_docs._structure`).
+own elements (see :mod:`overens_docs._pdf.structure`).
 
 pikepdf rather than pypdf because this runs once per organisation, thousands of times.
 The text pages and catalog entries are copied once into a base document; each
@@ -23,7 +23,7 @@ one. The second ``/ID`` string is computed from the file's content, so that the 
 inputs give the same bytes.
 
 Each signature page gets its page number here, where it is known: "sida N av N" in an
-organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._page_numbers`).
+organisation's PDF, "sida k av M" in the ceremony file (:mod:`overens_docs._pdf.page_numbers`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from pathlib import Path
 import pikepdf
 
 from overens_docs._errors import OverensError
-from overens_docs._page_numbers import PageNumberError, PageNumbers, find_footer, stamp
-from overens_docs._pdf import fonts
-from overens_docs._structure import ARRAY_LIMIT, TaggedPages, Tree, keep_pages
+from overens_docs._pdf.page_numbers import PageNumberError, PageNumbers, find_footer, stamp
+from overens_docs._pdf.reading import fonts
+from overens_docs._pdf.structure import ARRAY_LIMIT, TaggedPages, Tree, keep_pages
 
 # PDF/A wants every annotation printed and shown (flag Print set; Invisible, Hidden, NoView
 # and ToggleNoView clear). The signature pages come from a plain export, which does not
@@ -56,8 +56,11 @@ _DC_TITLE = re.compile(rb"(<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>)[^<]*(</rdf:li
 # How many organisations' files one base document makes before it is made anew. Every page
 # and structure element copied into it stays in it (qpdf cannot delete an object), and
 # saving costs time in proportion to all its objects, not only those written: after 500
-# copies, 50 times as long as the first save.
-_BASE_USES = 50
+# copies, 50 times as long as the first save. What a base has copied before decides how
+# the objects of a copy are numbered, so a copy's bytes depend on its place in its base's
+# run: bases start at every multiple of this in the order of all copies (see
+# :meth:`Assembler.organisation_pdf`), and workers take the copies in runs of this length.
+COPIES_PER_BASE = 50
 
 # Inspects a document as it is about to be saved; returns the problems found.
 Check = Callable[[pikepdf.Pdf], list[str]]
@@ -90,7 +93,7 @@ class Assembler:
         """``salt`` makes the signature pages' font subset tags differ from those of other
         assemblies whose pages may end up in one file (see :meth:`signature_pages_pdf`).
         ``page_numbers``: stamp each signature page's number (see
-        :mod:`overens_docs._page_numbers`) as the text pages print theirs."""
+        :mod:`overens_docs._pdf.page_numbers`) as the text pages print theirs."""
         self.master = _open(master)
         self.text_pages = text_pages
         self.page_numbers: PageNumbers | None = None
@@ -110,7 +113,7 @@ class Assembler:
             _rename_subsets(document, f"{salt}{index}")
         self._tagged = [TaggedPages(document) for document in self.signatures]
         self._base: pikepdf.Pdf | None = None
-        self._uses = 0  # of the base, see _BASE_USES
+        self._last = -1  # the sequence number of the last copy made (see COPIES_PER_BASE)
         # Every copy's last page is "sida N av N": one stamp and font per base.
         self._copy_stamp: tuple[pikepdf.Object, pikepdf.Object] | None = None
         self._stamped_resources: dict[tuple[int, int], pikepdf.Object] = {}
@@ -189,17 +192,24 @@ class Assembler:
         """The text pages with the catalog entries every organisation's PDF shares."""
         return self._text()
 
-    def organisation_pdf(self, signature_file: int, signature_page: int, identity: str,
+    def organisation_pdf(self, signature_file: int, signature_page: int, identity: str, *,
                          check: Check | None = None, title: str | None = None,
-                         ) -> tuple[bytes, int, list[str]]:
+                         sequence: int | None = None) -> tuple[bytes, int, list[str]]:
         """One organisation's PDF, its page count, and what ``check`` found in the document
         as it is saved; ``identity`` (its id) makes the file identifier unique, ``title``
-        (the agreement's and the organisation's name) is its document title."""
-        if self._uses >= _BASE_USES:
-            self._base, self._uses = None, 0
+        (the agreement's and the organisation's name) is its document title.
+
+        ``sequence`` is the copy's place among all copies of the build (default: the one
+        after the last made here). A new base document is made at every multiple of
+        :data:`COPIES_PER_BASE` and whenever the copies are not made in order, so that the
+        bytes of a copy depend on its place only, not on which process made it."""
+        sequence = self._last + 1 if sequence is None else sequence
+        if self._base is not None and (sequence % COPIES_PER_BASE == 0
+                                       or sequence != self._last + 1):
+            self._base = None
             _give_back_memory()
+        self._last = sequence
         base = self._text()
-        self._uses += 1
         tree = self._tree
         assert tree is not None  # noqa: S101 -- made with the base
         base.pages.append(self.signatures[signature_file].pages[signature_page])

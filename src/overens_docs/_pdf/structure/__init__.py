@@ -24,8 +24,8 @@ Elements are copied with ``Pdf.copy_foreign``, which shares qpdf's map of copied
 with ``Pdf.pages.append``: an element's ``/Pg`` becomes the copied page.
 """
 
-from overens_docs._structure.master import keep_pages
-from overens_docs._structure.source import ARRAY_LIMIT, TaggedPages, number_tree
-from overens_docs._structure.tree import Tree
+from overens_docs._pdf.structure.master import keep_pages
+from overens_docs._pdf.structure.source import ARRAY_LIMIT, TaggedPages, number_tree
+from overens_docs._pdf.structure.tree import Tree
 
 __all__ = ["ARRAY_LIMIT", "TaggedPages", "Tree", "keep_pages", "number_tree"]

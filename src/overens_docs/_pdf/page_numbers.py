@@ -31,7 +31,7 @@ from decimal import Decimal
 import pikepdf
 
 from overens_docs._errors import OverensError
-from overens_docs._font_codes import cid_widths, to_unicode
+from overens_docs._pdf.font_codes import cid_widths, to_unicode
 
 FONT = pikepdf.Name("/OverensPageNumber")  # the font's name in a stamped page's resources
 TEXT = "sida {page} av {pages}"

@@ -1,0 +1,188 @@
+"""``manifest.json``: what a build wrote into its folder, read and written here only.
+
+The manifest records the text fingerprint, the organisations in list order, what the
+ceremony file is (``pages`` or a ``list``, and who is on a list), every file with its
+SHA-256, size, pages and organisation, and the key of the inputs it was built from
+(:mod:`freshness`). ``overens verify``, ``--only`` and the next build read it back; it is
+data written by a program, but a person can edit or damage it, so it is checked against
+``schemas/manifest.schema.json`` as it is read, and a manifest that does not hold is a
+:class:`ManifestProblem`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+
+from overens_docs._build.output import write_atomic
+from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _
+from overens_docs._package_data import schema
+from overens_docs._targets import display
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One written file, as the manifest lists it (small enough to send between processes)."""
+
+    path: str  # relative to the build folder, with "/"
+    kind: str
+    sha256: str
+    size: int
+    pages: int | None
+    organisation: str | None
+
+    @classmethod
+    def of(cls, path: str, data: bytes, *, kind: str, pages: int | None,
+           organisation: str | None) -> FileRecord:
+        return cls(path, kind, hashlib.sha256(data).hexdigest(), len(data), pages, organisation)
+
+    def as_json(self) -> dict[str, object]:
+        return {"path": self.path, "kind": self.kind, "sha256": self.sha256,
+                "bytes": self.size, "pages": self.pages, "organisation": self.organisation}
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One organisation on the ceremony list (``signing.layout: list``), as built."""
+
+    organisation: str  # its id
+    name: str
+    org_number: str | None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"organisation": self.organisation, "name": self.name,
+                "org_number": self.org_number}
+
+
+@dataclass
+class Manifest:
+    """What a build wrote: see the module's docstring."""
+
+    agreement: str
+    text_fingerprint: str
+    organisations: list[str] = field(default_factory=list)  # ids, in list order
+    files: dict[str, FileRecord] = field(default_factory=dict)  # by path
+    signature_layout: str = "pages"  # what signature-pages.pdf is: "pages" or "list"
+    signature_list: list[Listed] | None = None  # with layout "list": who is on it
+    inputs: str | None = None  # the key of the inputs it was built from (see freshness.py)
+
+    def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
+            organisation: str | None = None) -> None:
+        self.record(FileRecord.of(relative, data, kind=kind, pages=pages,
+                                  organisation=organisation))
+
+    def record(self, entry: FileRecord) -> None:
+        self.files[entry.path] = entry
+
+    def of_kind(self, kind: str) -> list[FileRecord]:
+        """The files of ``kind``, by path."""
+        return [self.files[path] for path in sorted(self.files)
+                if self.files[path].kind == kind]
+
+    def updated_with(self, newer: Manifest, *, replacing: set[str]) -> tuple[Manifest, list[str]]:
+        """This manifest after a build of some organisations (--only): every entry of the
+        organisations in ``replacing`` gives way to ``newer``'s, and ``newer``'s other files
+        (the ceremony file) replace their entries. Also returns the paths listed before and
+        not now (an organisation renamed since), whose files the caller removes."""
+        stale = [name for name, entry in self.files.items()
+                 if entry.organisation in replacing and name not in newer.files]
+        files = {name: entry for name, entry in self.files.items() if name not in stale}
+        files.update(newer.files)
+        return Manifest(self.agreement, newer.text_fingerprint, newer.organisations,
+                        files, newer.signature_layout, newer.signature_list), stale
+
+    def as_json(self) -> dict[str, object]:
+        document: dict[str, object] = {
+            "agreement": self.agreement, "text_fingerprint": self.text_fingerprint,
+            "organisations": self.organisations, "signature_layout": self.signature_layout}
+        if self.signature_list is not None:
+            document["signature_list"] = [listed.as_json() for listed in self.signature_list]
+        document["files"] = [self.files[name].as_json() for name in sorted(self.files)]
+        if self.inputs is not None:
+            document["inputs"] = self.inputs
+        return document
+
+    def write(self, folder: Path) -> None:
+        """Write ``manifest.json`` into ``folder``, atomically."""
+        write_atomic(folder / MANIFEST, (json.dumps(self.as_json(), ensure_ascii=False,
+                                                    indent=2) + "\n").encode())
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestProblem:
+    """Why a folder has no manifest that can be used: there is none (``missing``), or it is
+    not one that a build wrote (unreadable, not JSON, or not of the manifest's form)."""
+
+    file: str  # the manifest's path, as findings show paths
+    reason: str
+    missing: bool
+
+    def finding(self, rule: str, advice: str) -> Finding:
+        """This problem as a finding of ``rule``, followed by ``advice``."""
+        return Finding(self.file, None, None, "$", rule, Severity.ERROR,
+                       f"{self.reason} {advice}".strip())
+
+
+@functools.cache
+def _valid() -> Callable[[Any], Any]:
+    return fastjsonschema.compile(schema("manifest"), use_default=False)
+
+
+def _first_error(document: object) -> str:
+    """Where and how ``document`` breaks the manifest's schema, in jsonschema's words
+    (only called when it does: jsonschema is slow to import)."""
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
+
+    error = best_match(Draft202012Validator(schema("manifest")).iter_errors(document))
+    if error is None:  # pragma: no cover -- fastjsonschema and jsonschema disagree
+        return "?"
+    return f"{error.json_path}: {error.message}"[:300]
+
+
+def _parsed(document: dict[str, Any]) -> Manifest:
+    listing = document.get("signature_list")
+    return Manifest(
+        document["agreement"], document["text_fingerprint"], list(document["organisations"]),
+        {entry["path"]: FileRecord(entry["path"], entry["kind"], entry["sha256"],
+                                   entry["bytes"], entry["pages"], entry["organisation"])
+         for entry in document["files"]},
+        document.get("signature_layout", "pages"),
+        None if listing is None else [Listed(item["organisation"], item["name"],
+                                             item["org_number"]) for item in listing],
+        document.get("inputs"))
+
+
+def read_manifest(folder: Path) -> Manifest | ManifestProblem:
+    """The manifest in build folder ``folder``, or why there is none that can be used."""
+    path = folder / MANIFEST
+    shown = display(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ManifestProblem(shown, _("There is no manifest.json here."), missing=True)
+    except OSError as error:
+        return ManifestProblem(shown, _("manifest.json cannot be read ({reason}).").format(
+            reason=error.strerror or error), missing=False)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        return ManifestProblem(shown, _("manifest.json is not JSON ({reason}).").format(
+            reason=str(error)[:200]), missing=False)
+    try:
+        _valid()(document)
+    except fastjsonschema.JsonSchemaException:
+        return ManifestProblem(
+            shown, _("manifest.json is not what a build writes ({reason}).").format(
+                reason=_first_error(document)), missing=False)
+    return _parsed(document)

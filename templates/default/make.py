@@ -1,0 +1,21 @@
+"""Write both documents of the default template: ``agreement.docx`` (``make_template.py``)
+and the ceremony list ``signature-list.docx`` (``make_list_template.py``).
+
+Run from anywhere, with lxml installed::
+
+    python templates/default/make.py
+"""
+
+from __future__ import annotations
+
+import make_list_template
+import make_template
+
+
+def main() -> None:
+    make_template.main()
+    make_list_template.main()
+
+
+if __name__ == "__main__":
+    main()
