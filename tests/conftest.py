@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -24,8 +26,14 @@ class CliResult:
     stderr: str
 
 
+class RunCli(Protocol):
+    """The ``run_cli`` fixture: ``overens ARGS...`` run in this process."""
+
+    def __call__(self, *arguments: str | Path) -> CliResult: ...
+
+
 @pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts in English under an English locale, whatever the developer's own
     locale is, and leaves English behind (the CLI chooses the language for the process)."""
     for name in ("LC_ALL", "LC_MESSAGES"):
@@ -37,7 +45,7 @@ def english(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
     """Run ``overens ARGS...`` in-process and return its exit code and output."""
 
     def run(*arguments: str | Path) -> CliResult:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,13 @@ from typing import Any
 import pikepdf
 import pytest
 
-from conftest import OREBRO
+from conftest import OREBRO, RunCli
 from overens_docs._pdf.check import accessibility_problems, structure_problems
 from overens_docs._read import read_target
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import cite
 from overens_docs._targets import Target
+from structure_text import structure_text
 
 
 def _agreement() -> Any:
@@ -85,14 +85,6 @@ def test_each_organisation_copy_has_its_own_title_shown_in_the_title_bar(built: 
     assert accessibility_problems(built / "signature-pages.pdf", tagged=True) == []
 
 
-def _structure_text(pdf: Path) -> str:
-    """The text poppler finds through the structure tree (not through the pages), with
-    the lines of each paragraph joined."""
-    output = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], check=True,
-                            capture_output=True, text=True).stdout
-    return " ".join("".join(re.findall(r'^\s*"(.*)"$', output, re.MULTILINE)).split())
-
-
 @pytest.mark.libreoffice
 def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> None:
     organisations = read_target(Target(OREBRO)).whole("test")[1]
@@ -112,12 +104,12 @@ def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> No
             assert kinds[:len(text_types)] == text_types[:len(kinds)] or (
                 kinds.count("/LI") == text_types.count("/LI"))
             assert kinds.count("/H1") == text_types.count("/H1") + 1  # "Underskrifter"
-        # The signature page's text is in the structure tree: poppler reads it from there.
-        text = _structure_text(copies[organisation.id])
+        # The signature page's text is in the structure tree: read from there.
+        text = structure_text(copies[organisation.id])
         assert organisation.name in text
         assert "Underskrift" in text and "Namnförtydligande" in text
         assert f"För {_agreement().public_body.name}" in text
-    ceremony = _structure_text(built / "signature-pages.pdf")
+    ceremony = structure_text(built / "signature-pages.pdf")
     assert [o.name for o in organisations if " ".join(o.name.split()) not in ceremony] == []
     with pikepdf.open(built / "signature-pages.pdf") as pdf:
         assert [int(page.obj.StructParents) for page in pdf.pages] == list(
@@ -125,8 +117,8 @@ def test_organisation_copies_and_the_ceremony_file_are_tagged(built: Path) -> No
 
 
 @pytest.mark.libreoffice
-def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_build(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_build(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from overens_docs._pdf.structure import Tree  # noqa: PLC0415
 
     def forgetful(self: Tree, page: Any, source: Any, number: int, key: int) -> int:
@@ -143,8 +135,8 @@ def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_buil
 
 
 @pytest.mark.libreoffice
-def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
 
     original = Assembler._archival
@@ -199,8 +191,8 @@ def test_agreement_html_holds_every_principle_and_commitment_verbatim() -> None:
 
 
 @pytest.mark.libreoffice
-def test_only_keeps_the_ceremony_file_tagged(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path) -> None:
+def test_only_keeps_the_ceremony_file_tagged(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
     built = out / orebro_copy.name

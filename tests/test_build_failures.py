@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import OREBRO
+from conftest import OREBRO, RunCli
 from overens_docs._domain import Organisation
 from test_build import TRICKY, _listed, _text
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.libreoffice
 EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
 
 
-def test_build_refuses_invalid_input_with_validation_findings(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_build_refuses_invalid_input_with_validation_findings(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     agreement = orebro_copy / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8").replace(
         "principles: [kvalitet]", "principles: [kvalitetx]", 1), encoding="utf-8")
@@ -32,7 +32,7 @@ def test_build_refuses_invalid_input_with_validation_findings(run_cli, orebro_co
     assert not (tmp_path / "out").exists()
 
 
-def test_each_agreement_of_a_run_is_built_or_reported_on_its_own(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_each_agreement_of_a_run_is_built_or_reported_on_its_own(run_cli: RunCli, tmp_path: Path) -> None:
     """An invalid agreement, and one whose build folder cannot be written, do not stop
     the others of the run from being built."""
     agreements, out = tmp_path / "agreements", tmp_path / "out"
@@ -62,7 +62,7 @@ def test_each_agreement_of_a_run_is_built_or_reported_on_its_own(run_cli, tmp_pa
         f"Built {out / 'b-blocked'}: 9 organisations, 24 files, 41 pages in " + again.stdout.split(" in ")[-1].strip()]
 
 
-def test_only_builds_the_organisation_in_the_agreement_that_lists_it(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_builds_the_organisation_in_the_agreement_that_lists_it(run_cli: RunCli, tmp_path: Path) -> None:
     agreements, out = tmp_path / "agreements", tmp_path / "out"
     shutil.copytree(OREBRO, agreements / "orebro")
     shutil.copytree(EXEMPELKOMMUN, agreements / "exempelkommun")
@@ -79,7 +79,7 @@ def test_only_builds_the_organisation_in_the_agreement_that_lists_it(run_cli, tm
     assert "Did you mean: asens-hembygd" in typo.stderr
 
 
-def test_only_one_organisation(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_one_organisation(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     """--only rewrites that organisation's two files (and its page of the ceremony file, the
     public list and the manifest) in an earlier build, and nothing else."""
     alone = run_cli("build", orebro_copy, "--out", tmp_path / "out",
@@ -100,7 +100,7 @@ def test_only_one_organisation(run_cli, orebro_copy, tmp_path) -> None:  # type:
     assert unknown.exit_code == 2
 
 
-def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     from overens_docs._package_data import data_dir  # noqa: PLC0415
 
     source = data_dir("templates") / "default" / "agreement.docx"
@@ -122,7 +122,7 @@ def test_template_using_a_name_the_data_lacks_is_a_finding(run_cli, orebro_copy,
     assert not (tmp_path / "out" / "orebro").exists()
 
 
-def test_missing_libreoffice_says_how_to_install(run_cli, orebro_copy, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_libreoffice_says_how_to_install(run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 3
@@ -131,7 +131,7 @@ def test_missing_libreoffice_says_how_to_install(run_cli, orebro_copy, tmp_path,
     assert not (tmp_path / "out" / "orebro").exists()
 
 
-def test_a_failed_build_leaves_the_previous_one_untouched(run_cli, orebro_copy, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_build_leaves_the_previous_one_untouched(run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
     before = (out / "orebro" / "manifest.json").read_bytes()
@@ -141,7 +141,7 @@ def test_a_failed_build_leaves_the_previous_one_untouched(run_cli, orebro_copy, 
     assert [p.name for p in out.iterdir()] == ["orebro"]
 
 
-def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_can_use_the_pdf_form_for_signature_pages(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     agreement = orebro_copy / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8")
                          + "template:\n  signature_form: pdf-form/signature-page.pdf\n",
@@ -208,8 +208,8 @@ def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa:
     assert not out.exists() or not any(out.iterdir())  # nothing moved into place
 
 
-def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The last stage checks the files as delivered, not only LibreOffice's output: an
     assembly that dropped the output intent is caught before anything moves into place."""
     from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import template_variant
+from conftest import RunCli, template_variant
 from overens_docs._errors import ConversionError
 from overens_docs._pdf.convert import Conversion
 
@@ -25,8 +25,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("where", ["agreements folder", "agreement folder", "inside it"])
-def test_out_overlapping_the_inputs_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, where) -> None:
+def test_out_overlapping_the_inputs_is_refused_and_changes_nothing(
+        run_cli: RunCli, orebro_copy: Path, where: str) -> None:
     agreements = orebro_copy.parent
     out = {"agreements folder": agreements, "agreement folder": orebro_copy,
            "inside it": orebro_copy / "build"}[where]
@@ -37,8 +37,8 @@ def test_out_overlapping_the_inputs_is_refused_and_changes_nothing(  # type: ign
     assert _snapshot(agreements) == before
 
 
-def test_a_folder_a_build_did_not_write_is_never_replaced(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path) -> None:
+def test_a_folder_a_build_did_not_write_is_never_replaced(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "orebro").mkdir(parents=True)
     (out / "orebro" / "budget.xlsx").write_bytes(b"the officer's own file")
@@ -50,8 +50,8 @@ def test_a_folder_a_build_did_not_write_is_never_replaced(  # type: ignore[no-un
     assert _snapshot(out) == before
 
 
-def test_unrelated_files_beside_the_build_are_left_alone(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path) -> None:
+def test_unrelated_files_beside_the_build_are_left_alone(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("unrelated", encoding="utf-8")
@@ -61,7 +61,7 @@ def test_unrelated_files_beside_the_build_are_left_alone(  # type: ignore[no-unt
     assert (out / "notes.txt").read_text(encoding="utf-8") == "unrelated"
 
 
-def test_out_naming_a_file_is_a_clear_usage_error(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_out_naming_a_file_is_a_clear_usage_error(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     file = tmp_path / "out.txt"
     file.write_text("x", encoding="utf-8")
     result = run_cli("build", orebro_copy, "--out", file)
@@ -70,7 +70,7 @@ def test_out_naming_a_file_is_a_clear_usage_error(run_cli, orebro_copy, tmp_path
     assert "staging" not in result.stderr and "cannot read" not in result.stderr
 
 
-def test_only_after_a_rename_removes_the_old_files(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_after_a_rename_removes_the_old_files(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
     organisations = orebro_copy / "organisations.yaml"
@@ -89,14 +89,14 @@ def test_only_after_a_rename_removes_the_old_files(run_cli, orebro_copy, tmp_pat
     assert on_disk == {entry["path"] for entry in manifest["files"]} | {"manifest.json"}
 
 
-def test_build_json_output_is_one_json_document(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_build_json_output_is_one_json_document(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out", "--format", "json")
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["summary"]["built"] == [str(tmp_path / "out" / "orebro")]
 
 
-def test_built_files_get_the_usual_permissions(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_built_files_get_the_usual_permissions(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
         assert run_cli("build", orebro_copy, "--out", tmp_path / "out").exit_code == 0
@@ -108,7 +108,7 @@ def test_built_files_get_the_usual_permissions(run_cli, orebro_copy, tmp_path) -
     assert stat.S_IMODE((folder / "agreement.pdf").stat().st_mode) == 0o644
 
 
-def test_a_very_long_title_builds(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_very_long_title_builds(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     """Word's document properties hold 255 characters; the schema allows a longer title."""
     agreement = orebro_copy / "agreement.yaml"
     lines = agreement.read_text(encoding="utf-8").splitlines()
@@ -120,8 +120,8 @@ def test_a_very_long_title_builds(run_cli, orebro_copy, tmp_path) -> None:  # ty
 
 
 @pytest.mark.parametrize("kind", ["not a docx", "a folder"])
-def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, kind) -> None:
+def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, kind: str) -> None:
     template = orebro_copy / "mall.docx"
     if kind == "a folder":
         template.mkdir()
@@ -139,8 +139,8 @@ def test_a_template_that_is_not_a_word_document_is_a_finding_at_the_key(  # type
     assert findings[0]["file"].endswith("agreement.yaml")
 
 
-def test_a_pdf_from_libreoffice_that_is_not_a_pdf_is_a_finding(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, monkeypatch) -> None:
+def test_a_pdf_from_libreoffice_that_is_not_a_pdf_is_a_finding(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     original = Conversion.wait
 
     def garbled(self: Conversion) -> list[Path]:
@@ -238,8 +238,8 @@ def _use_template(folder: Path, template: Path) -> None:
                          + f"template:\n  document: {template.name}\n", encoding="utf-8")
 
 
-def test_an_overflowing_signature_page_names_the_organisation_and_its_row(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path) -> None:
+def test_an_overflowing_signature_page_names_the_organisation_and_its_row(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     _use_template(orebro_copy, _template_repeating(
         tmp_path, b"{{ organisation.representative_title }}", 12))
     organisations = orebro_copy / "organisations.yaml"
@@ -257,8 +257,8 @@ def test_an_overflowing_signature_page_names_the_organisation_and_its_row(  # ty
     assert "Föreningen Lång Titel" in findings[0]["message"]
 
 
-def test_an_overflowing_public_body_side_is_blamed_on_the_signatory_not_the_organisations(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path) -> None:
+def test_an_overflowing_public_body_side_is_blamed_on_the_signatory_not_the_organisations(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     _use_template(orebro_copy, _template_repeating(tmp_path, b"{{ public_signatory.title }}", 40))
     agreement = orebro_copy / "agreement.yaml"
     lines = agreement.read_text(encoding="utf-8").splitlines()

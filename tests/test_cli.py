@@ -7,11 +7,12 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, RunCli
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -25,13 +26,13 @@ def _replace_once(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_orebro_sample_is_valid(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_orebro_sample_is_valid(run_cli: RunCli) -> None:
     result = run_cli("validate", OREBRO)
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("OK: 2 files checked, 0 errors, 0 warnings")
 
 
-def test_validate_without_paths_checks_agreements_folder(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_validate_without_paths_checks_agreements_folder(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = run_cli("validate", "--format", "json")
     assert result.exit_code == 0, result.stdout
@@ -93,7 +94,7 @@ BREAKAGES = {
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
-def test_broken_copies_of_orebro_fail_with_rule_and_line(run_cli, orebro_copy, breakage) -> None:  # type: ignore[no-untyped-def]
+def test_broken_copies_of_orebro_fail_with_rule_and_line(run_cli: RunCli, orebro_copy: Path, breakage: Callable[[Path], tuple[str, int]]) -> None:
     rule, line = breakage(orebro_copy)
 
     text = run_cli("validate", orebro_copy)
@@ -111,7 +112,7 @@ def test_broken_copies_of_orebro_fail_with_rule_and_line(run_cli, orebro_copy, b
     assert document["summary"]["valid"] is False
 
 
-def test_json_output_for_a_valid_agreement(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_json_output_for_a_valid_agreement(run_cli: RunCli) -> None:
     result = run_cli("validate", "--format", "json", OREBRO)
     document = json.loads(result.stdout)
     assert document["findings"] == []
@@ -120,7 +121,7 @@ def test_json_output_for_a_valid_agreement(run_cli) -> None:  # type: ignore[no-
     assert len(document["summary"]["files"]) == 2
 
 
-def test_warnings_pass_unless_strict(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_warnings_pass_unless_strict(run_cli: RunCli) -> None:
     example = ROOT / "tests/examples/invalid/org-number-group.organisations.yaml"
     assert run_cli("validate", example).exit_code == 0
     strict = run_cli("validate", "--strict", example)
@@ -128,20 +129,20 @@ def test_warnings_pass_unless_strict(run_cli) -> None:  # type: ignore[no-untype
     assert "warnings fail" in strict.stdout
 
 
-def test_missing_path_is_a_usage_error(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_path_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("validate", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
 
 
-def test_usage_error_with_json_output_is_json(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_usage_error_with_json_output_is_json(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("validate", "--format", "json", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {
         "error": f"{tmp_path / 'nowhere'}: no such file or folder.", "exit_code": 2}
 
 
-def test_closed_output_pipe_ends_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_closed_output_pipe_ends_quietly(tmp_path: Path) -> None:
     # The reading end is closed before the command has even started, as `| head -0` would.
     process = subprocess.Popen(
         [sys.executable, "-m", "overens_docs", "validate", "--format", "json", str(OREBRO)],
@@ -155,18 +156,18 @@ def test_closed_output_pipe_ends_quietly(tmp_path) -> None:  # type: ignore[no-u
     assert stderr == b""
 
 
-def test_folder_without_agreement_is_a_usage_error(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_folder_without_agreement_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("validate", tmp_path)
     assert result.exit_code == 2
 
 
-def test_unknown_option_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_option_is_a_usage_error(run_cli: RunCli) -> None:
     with pytest.raises(SystemExit) as exit_info:
         run_cli("validate", "--colour")
     assert exit_info.value.code == 2
 
 
-def test_version_is_the_installed_one(run_cli, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_version_is_the_installed_one(run_cli: RunCli, capsys: pytest.CaptureFixture[str]) -> None:
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     with pytest.raises(SystemExit) as exit_info:
         run_cli("--version")
@@ -174,7 +175,7 @@ def test_version_is_the_installed_one(run_cli, capsys) -> None:  # type: ignore[
     assert capsys.readouterr().out == f"overens-docs {version}\n"
 
 
-def test_both_organisation_lists_is_an_error(run_cli, orebro_copy) -> None:  # type: ignore[no-untyped-def]
+def test_both_organisation_lists_is_an_error(run_cli: RunCli, orebro_copy: Path) -> None:
     (orebro_copy / "organisations.csv").write_text(
         "name;representative;representative_title\nA;B;C\n", encoding="utf-8")
     result = run_cli("validate", orebro_copy)
@@ -182,14 +183,14 @@ def test_both_organisation_lists_is_an_error(run_cli, orebro_copy) -> None:  # t
     assert "[two-organisation-lists]" in result.stdout
 
 
-def test_missing_organisation_list_is_an_error(run_cli, orebro_copy) -> None:  # type: ignore[no-untyped-def]
+def test_missing_organisation_list_is_an_error(run_cli: RunCli, orebro_copy: Path) -> None:
     (orebro_copy / "organisations.yaml").unlink()
     result = run_cli("validate", orebro_copy)
     assert result.exit_code == 1
     assert "[missing-file]" in result.stdout
 
 
-def test_all_findings_of_a_run_are_reported(run_cli, orebro_copy) -> None:  # type: ignore[no-untyped-def]
+def test_all_findings_of_a_run_are_reported(run_cli: RunCli, orebro_copy: Path) -> None:
     _break_unknown_principle(orebro_copy)
     _break_check_digit(orebro_copy)
     result = run_cli("validate", orebro_copy)

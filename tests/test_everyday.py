@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OREBRO, CliResult
+from conftest import OREBRO, CliResult, RunCli
 from overens_docs import _i18n, verify
 from overens_docs._build import Summary
 from overens_docs._build.manifest import Listed, Manifest, ManifestProblem, read_manifest
@@ -118,14 +118,14 @@ def test_a_manifest_is_read_back_as_written(tmp_path: Path) -> None:
     assert isinstance(read_manifest(tmp_path / "absent"), ManifestProblem)
 
 
-def test_an_unknown_only_id_lists_the_nearest_ids(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_only_id_lists_the_nearest_ids(run_cli: RunCli, tmp_path: Path) -> None:
     result: CliResult = run_cli("build", OREBRO, "--out", tmp_path, "--only", "asens-hembyd")
     assert result.exit_code == 2
     assert "no organisation has the id 'asens-hembyd'. Did you mean: asens-hembygd?" in (
         result.stderr)
 
 
-def test_an_id_like_none_lists_the_first_ids(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_id_like_none_lists_the_first_ids(run_cli: RunCli, tmp_path: Path) -> None:
     result: CliResult = run_cli("build", OREBRO, "--out", tmp_path, "--only", "zzzz",
                                 "--lang", "sv")
     assert result.exit_code == 2

@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from conftest import EXAMPLES, ROOT, CliResult, template_variant
+from conftest import EXAMPLES, ROOT, CliResult, RunCli, template_variant
 from overens_docs import _i18n
 from overens_docs._cli import main
 
@@ -166,7 +166,7 @@ def test_json_is_the_same_in_both_languages_but_for_the_messages() -> None:
     assert changed > 30
 
 
-def test_lang_overrides_the_locale(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_lang_overrides_the_locale(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "sv_SE.UTF-8")
     english: CliResult = run_cli("--lang", "en", "validate", CHECKSUM)
     assert "has a wrong check digit" in english.stdout
@@ -176,7 +176,7 @@ def test_lang_overrides_the_locale(run_cli, monkeypatch: pytest.MonkeyPatch) -> 
     assert "har fel kontrollsiffra" in run_cli("validate", "--lang", "sv", CHECKSUM).stdout
 
 
-def test_cli_errors_are_in_swedish_too(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors_are_in_swedish_too(run_cli: RunCli, tmp_path: Path) -> None:
     result: CliResult = run_cli("--lang", "sv", "validate", tmp_path / "saknas")
     assert result.exit_code == 2
     assert "filen eller mappen finns inte" in result.stderr
@@ -210,8 +210,8 @@ def test_help_and_argument_errors_follow_lang(capsys: pytest.CaptureFixture[str]
     assert "where to write (default: build/)" in capsys.readouterr().out
 
 
-def test_build_findings_read_in_swedish_and_their_json_is_the_same(  # type: ignore[no-untyped-def]
-        orebro_copy, tmp_path) -> None:
+def test_build_findings_read_in_swedish_and_their_json_is_the_same(
+        orebro_copy: Path, tmp_path: Path) -> None:
     """Findings the build stages add (a template that uses a name the data lacks; --only
     without an earlier build): Swedish with --lang sv, English with LANG=C, and otherwise
     the same JSON. Neither gets as far as LibreOffice."""

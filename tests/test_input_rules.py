@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, OREBRO
+from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._read import read_target
 from overens_docs._targets import Target
 
@@ -34,7 +34,7 @@ def _escaped(character: str) -> str:
 
 
 @pytest.mark.parametrize("character", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
-def test_invisible_character_in_a_name_is_named_with_its_code_point(tmp_path, character) -> None:  # type: ignore[no-untyped-def]
+def test_invisible_character_in_a_name_is_named_with_its_code_point(tmp_path: Path, character: str) -> None:
     found = _organisations(tmp_path, f'name: "Föreningen {_escaped(character)}Blåsippan"')
     [(rule, line, message)] = found
     assert (rule, line) == ("text-characters", 2)
@@ -42,19 +42,19 @@ def test_invisible_character_in_a_name_is_named_with_its_code_point(tmp_path, ch
     assert "position 12" in message
 
 
-def test_bidi_control_message_says_what_it_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bidi_control_message_says_what_it_does(tmp_path: Path) -> None:
     [(_, _, message)] = _organisations(tmp_path, 'name: "Föreningen \\u202eBlåsippan"')
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in message
     assert "backwards" in message
 
 
-def test_soft_hyphen_is_allowed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_soft_hyphen_is_allowed(tmp_path: Path) -> None:
     assert _organisations(tmp_path, 'name: "Samverkans\\u00adorganisationen i Västerås"') == []
 
 
 @pytest.mark.parametrize("character", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u200e", "\u00ad"],
                          ids=lambda c: f"U+{ord(c):04X}")
-def test_names_differing_only_by_invisible_characters_are_duplicates(tmp_path, character) -> None:  # type: ignore[no-untyped-def]
+def test_names_differing_only_by_invisible_characters_are_duplicates(tmp_path: Path, character: str) -> None:
     found = _organisations(tmp_path, "name: Föreningen Blåsippan",
                            f'name: "FÖRENINGEN  Blå{_escaped(character)}sippan"')
     duplicates = [(line, message) for rule, line, message in found
@@ -63,7 +63,7 @@ def test_names_differing_only_by_invisible_characters_are_duplicates(tmp_path, c
     assert "invisible characters" in duplicates[0][1]
 
 
-def test_line_separator_in_a_csv_cell_is_reported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_line_separator_in_a_csv_cell_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "organisations.csv"
     path.write_text("name;representative;representative_title\nA\u2028B;Åsa;Ordförande\n",
                     encoding="utf-8")
@@ -72,19 +72,19 @@ def test_line_separator_in_a_csv_cell_is_reported(tmp_path) -> None:  # type: ig
     assert "U+2028 LINE SEPARATOR" in finding.message
 
 
-def test_explicit_id_equal_to_a_later_default_id_is_a_duplicate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_explicit_id_equal_to_a_later_default_id_is_a_duplicate(tmp_path: Path) -> None:
     found = _organisations(tmp_path, "id: foreningen-blasippan\n    name: Nätverket Vitsippan",
                            "name: Föreningen Blåsippan")
     assert [(rule, line) for rule, line, _ in found] == [("duplicate-id", 2)]
     assert "line 6" in found[0][2]
 
 
-def test_explicit_ids_unlike_any_default_pass(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_explicit_ids_unlike_any_default_pass(tmp_path: Path) -> None:
     assert _organisations(tmp_path, "id: blasippan\n    name: Föreningen Blåsippan",
                           'name: Nätverket Vitsippan\n    org_number: "802450-1234"') == []
 
 
-def test_agreement_folder_with_an_empty_list_fails(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_folder_with_an_empty_list_fails(run_cli: RunCli, tmp_path: Path) -> None:
     folder = tmp_path / "orebro"
     shutil.copytree(OREBRO, folder)
     (folder / "organisations.yaml").write_text("organisations: []\n", encoding="utf-8")
@@ -93,7 +93,7 @@ def test_agreement_folder_with_an_empty_list_fails(run_cli, tmp_path) -> None:  
     assert "organisations.yaml:1:16: error [no-organisations]" in result.stdout
 
 
-def test_missing_principles_key_is_reported_once_by_its_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_principles_key_is_reported_once_by_its_rule(tmp_path: Path) -> None:
     text = (EXAMPLES / "valid" / "minimal.agreement.yaml").read_text(encoding="utf-8")
     path = tmp_path / "agreement.yaml"
     path.write_text(text.replace("        principles: [dialog]\n", "", 1), encoding="utf-8")
@@ -102,7 +102,7 @@ def test_missing_principles_key_is_reported_once_by_its_rule(tmp_path) -> None: 
         ("commitment-without-principle", 36)]
 
 
-def test_ids_of_the_wrong_type_do_not_break_the_id_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ids_of_the_wrong_type_do_not_break_the_id_rule(tmp_path: Path) -> None:
     found = _organisations(tmp_path, "id: [a, b]\n    name: Föreningen Blåsippan",
                            "id: {a: 1}\n    name: Nätverket Vitsippan", "name: Gullvivan")
     assert {rule for rule, _, _ in found} == {"schema-type"}

@@ -29,7 +29,7 @@ def _write(tmp_path: Path, text: str | bytes, name: str = "file.yaml") -> Path:
     return path
 
 
-def test_values_yaml_would_retype_are_kept_as_written(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_values_yaml_would_retype_are_kept_as_written(tmp_path: Path, yaml_loader: str) -> None:
     path = _write(tmp_path, "a: NO\nb: yes\nc: 0701234567\nd: 1:30\ne: 2024-01-31\nf: 1e3\n"
                             "g:\nh: ~\ni: ''\nj: 'null'\n")
     loaded = load_yaml(path)
@@ -39,20 +39,20 @@ def test_values_yaml_would_retype_are_kept_as_written(tmp_path, yaml_loader) -> 
                            "j": "null"}
 
 
-def test_swedish_text_survives_exactly(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_swedish_text_survives_exactly(tmp_path: Path, yaml_loader: str) -> None:
     name = 'Föreningen "Ett & Två" <Unga> i Västerås'
     path = _write(tmp_path, f"name: '{name}'\n")
     assert load_yaml(path).data == {"name": name}
 
 
-def test_positions_are_one_based_and_point_at_values(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_positions_are_one_based_and_point_at_values(tmp_path: Path, yaml_loader: str) -> None:
     path = _write(tmp_path, "# comment\nparties:\n  - id: x\n    name: Y\n")
     loaded = load_yaml(path)
     assert loaded.source.values[("parties", 0, "name")] == (4, 11)
     assert loaded.source.keys[("parties", 0, "name")] == (4, 5)
 
 
-def test_duplicate_key_names_both_lines(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_key_names_both_lines(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "a: 1\nb: 2\na: 3\n"))
     [finding] = loaded.findings
     assert (finding.rule, finding.line, finding.column) == ("yaml-duplicate-key", 3, 1)
@@ -60,7 +60,7 @@ def test_duplicate_key_names_both_lines(tmp_path, yaml_loader) -> None:  # type:
     assert loaded.data == {"a": "1", "b": "2"}
 
 
-def test_alias_bomb_is_refused_without_expanding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_alias_bomb_is_refused_without_expanding(tmp_path: Path, yaml_loader: str) -> None:
     bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in "bcdefghi":
         previous = chr(ord(level) - 1)
@@ -72,7 +72,7 @@ def test_alias_bomb_is_refused_without_expanding(tmp_path, yaml_loader) -> None:
     assert loaded.data["i"] == [None] * 9
 
 
-def test_merge_keys_are_refused(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_merge_keys_are_refused(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "base: &b {x: 1}\nother:\n  <<: *b\n"))
     assert {f.rule for f in loaded.findings} == {"yaml-alias"}
 
@@ -84,31 +84,31 @@ def test_merge_keys_are_refused(tmp_path, yaml_loader) -> None:  # type: ignore[
     "a: !custom x\n",
     "a: !!binary aGVq\n",
 ])
-def test_tags_outside_the_core_set_are_refused(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+def test_tags_outside_the_core_set_are_refused(tmp_path: Path, yaml_loader: str, document: str) -> None:
     loaded = load_yaml(_write(tmp_path, document))
     assert [f.rule for f in loaded.findings] == ["yaml-tag"]
 
 
-def test_more_than_one_document_is_a_finding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_more_than_one_document_is_a_finding(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "a: 1\n---\nb: 2\n"))
     assert [f.rule for f in loaded.findings] == ["yaml-syntax"]
     assert loaded.findings[0].line == 2
 
 
-def test_non_utf8_yaml_is_a_finding_with_place(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_non_utf8_yaml_is_a_finding_with_place(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "title: ok\nname: F\xf6reningen\n".encode("cp1252")))
     [finding] = loaded.findings
     assert (finding.rule, finding.line, finding.column) == ("encoding", 2, 8)
     assert not loaded.usable
 
 
-def test_byte_order_mark_at_start_of_yaml_is_fine(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_byte_order_mark_at_start_of_yaml_is_fine(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "\ufeffa: b\n"))
     assert loaded.data == {"a": "b"}
     assert loaded.findings == []
 
 
-def test_characters_yaml_forbids_are_a_finding(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_characters_yaml_forbids_are_a_finding(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "a: b\x07c\n"))
     [finding] = loaded.findings
     assert finding.rule == "yaml-syntax"
@@ -123,7 +123,7 @@ def test_characters_yaml_forbids_are_a_finding(tmp_path, yaml_loader) -> None:  
     ("a: 😀\ufffe\n", (1, 5), "U+FFFE NONCHARACTER"),
     ("a: x\x9b\n", (1, 5), "U+009B CONTROL CHARACTER"),
 ])
-def test_character_yaml_forbids_is_placed_and_named(tmp_path, yaml_loader, document, place, named) -> None:  # type: ignore[no-untyped-def]
+def test_character_yaml_forbids_is_placed_and_named(tmp_path: Path, yaml_loader: str, document: str, place: tuple[int, int], named: str) -> None:
     [finding] = load_yaml(_write(tmp_path, document)).findings
     assert (finding.rule, (finding.line, finding.column)) == ("yaml-syntax", place)
     assert named in finding.message
@@ -138,7 +138,7 @@ def test_character_yaml_forbids_is_placed_and_named(tmp_path, yaml_loader, docum
     "items:\n  - ? [a]\n    : c\nd: e\n",
     "- {[a]: b}\n- c\n",
 ])
-def test_list_or_mapping_as_key_is_a_finding(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+def test_list_or_mapping_as_key_is_a_finding(tmp_path: Path, yaml_loader: str, document: str) -> None:
     loaded = load_yaml(_write(tmp_path, document))
     assert [f.rule for f in loaded.findings] == ["yaml-key"]
     assert "plain text" in loaded.findings[0].message
@@ -153,7 +153,7 @@ def test_list_or_mapping_as_key_is_a_finding(tmp_path, yaml_loader, document) ->
     "".join("  " * level + f"k{level}:\n" for level in range(300)) + "  " * 300 + "v\n",
     "".join("  " * level + "-\n" for level in range(300)) + "  " * 300 + "v\n",
 ])
-def test_deep_nesting_is_a_finding_not_a_crash(tmp_path, yaml_loader, document) -> None:  # type: ignore[no-untyped-def]
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path, yaml_loader: str, document: str) -> None:
     loaded = load_yaml(_write(tmp_path, document))
     [finding] = loaded.findings
     assert finding.rule == "yaml-depth"
@@ -161,7 +161,7 @@ def test_deep_nesting_is_a_finding_not_a_crash(tmp_path, yaml_loader, document) 
     assert finding.line <= document.count("\n")
 
 
-def test_nesting_up_to_the_limit_loads(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_nesting_up_to_the_limit_loads(tmp_path: Path, yaml_loader: str) -> None:
     depth = yaml_file.MAX_DEPTH
     loaded = load_yaml(_write(tmp_path, "a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1) + "\n"))
     assert loaded.findings == []
@@ -177,13 +177,13 @@ def test_nesting_up_to_the_limit_loads(tmp_path, yaml_loader) -> None:  # type: 
     ("a: b\nc: 'unterminated\n\n\n", 2, 17),
     ("a:\n  - b\n  - {c: d\n", 3, 10),
 ])
-def test_truncated_file_error_points_inside_the_file(tmp_path, yaml_loader, document, line, column) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_file_error_points_inside_the_file(tmp_path: Path, yaml_loader: str, document: str, line: int, column: int) -> None:
     [finding] = load_yaml(_write(tmp_path, document)).findings
     assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", line, column)
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_line_separators_are_reported_and_do_not_shift_positions(tmp_path, yaml_loader, separator) -> None:  # type: ignore[no-untyped-def]
+def test_line_separators_are_reported_and_do_not_shift_positions(tmp_path: Path, yaml_loader: str, separator: str) -> None:
     # YAML ends a line (and so a comment) at these characters; editors show one line.
     path = _write(tmp_path, f"a: 'ö{separator}y'\nb: \"x{separator}y\"\nc: ö\n")
     loaded = load_yaml(path)
@@ -195,7 +195,7 @@ def test_line_separators_are_reported_and_do_not_shift_positions(tmp_path, yaml_
     assert loaded.source.keys[("c",)] == (3, 1)
 
 
-def test_line_separator_before_a_syntax_error_keeps_its_line(tmp_path, yaml_loader) -> None:  # type: ignore[no-untyped-def]
+def test_line_separator_before_a_syntax_error_keeps_its_line(tmp_path: Path, yaml_loader: str) -> None:
     loaded = load_yaml(_write(tmp_path, "a: x\u2028y\nb: [\n"))
     assert ("text-characters", 1, 5) in [(f.rule, f.line, f.column) for f in loaded.findings]
     syntax = [f for f in loaded.findings if f.rule == "yaml-syntax"]
@@ -209,7 +209,7 @@ def test_line_separator_before_a_syntax_error_keeps_its_line(tmp_path, yaml_load
     ("name: Åsa\n".encode("utf-16-le"), "UTF-16 (little-endian)"),
     (b"\xfe\xff" + "name: Åsa\n".encode("utf-16-be"), "UTF-16 (big-endian, with a byte-order mark)"),
 ])
-def test_utf16_is_named_as_utf16(tmp_path, yaml_loader, raw, named) -> None:  # type: ignore[no-untyped-def]
+def test_utf16_is_named_as_utf16(tmp_path: Path, yaml_loader: str, raw: bytes, named: str) -> None:
     for loaded in (load_yaml(_write(tmp_path, raw)),
                    load_csv(_write(tmp_path, raw, "organisations.csv"))):
         [finding] = loaded.findings
@@ -219,7 +219,7 @@ def test_utf16_is_named_as_utf16(tmp_path, yaml_loader, raw, named) -> None:  # 
         assert "1252" not in finding.message
 
 
-def test_csv_from_excel_with_bom_and_semicolons(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_from_excel_with_bom_and_semicolons(tmp_path: Path) -> None:
     path = _write(tmp_path, "\ufeffname;org_number;representative;representative_title\r\n"
                             '"A; B ""C""";802450-1234;Åsa;Ordförande\r\n;;;\r\n',
                   "organisations.csv")
@@ -231,14 +231,14 @@ def test_csv_from_excel_with_bom_and_semicolons(tmp_path) -> None:  # type: igno
     assert loaded.source.values[("organisations", 0, "org_number")] == (2, 2)
 
 
-def test_csv_cell_positions_follow_multiline_cells(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_cell_positions_follow_multiline_cells(tmp_path: Path) -> None:
     path = _write(tmp_path, 'name,representative,representative_title\n"A\nB",x,y\nC,x,y\n',
                   "organisations.csv")
     loaded = load_csv(path)
     assert loaded.source.values[("organisations", 1, "name")] == (4, 1)
 
 
-def test_csv_unknown_column_is_a_warning(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_unknown_column_is_a_warning(tmp_path: Path) -> None:
     path = _write(tmp_path, "name,representative,representative_title,Kommentar\nA,B,C,D\n",
                   "organisations.csv")
     loaded = load_csv(path)

@@ -15,7 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from conftest import ROOT
+from conftest import ROOT, RunCli
 
 EXAMPLE = ROOT / "templates" / "example-logo"
 LOGO = EXAMPLE / "logo.png"
@@ -39,7 +39,7 @@ def test_the_example_is_made_from_the_default_template_as_committed() -> None:
     assert made == (EXAMPLE / "agreement.docx").read_bytes()
 
 
-def test_the_example_passes_the_check(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_example_passes_the_check(run_cli: RunCli) -> None:
     result = run_cli("template", "check", EXAMPLE / "agreement.docx")
     assert result.exit_code == 0, result.stdout
 
@@ -85,7 +85,7 @@ def _built_with_logo(folder: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_an_agreement_builds_with_the_example(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_agreement_builds_with_the_example(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     _use_template(orebro_copy, "example-logo/agreement.docx")
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
@@ -94,8 +94,8 @@ def test_an_agreement_builds_with_the_example(run_cli, orebro_copy, tmp_path) ->
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("page", ["title page", "a later page"])
-def test_a_logo_put_in_the_header_of_any_page_is_on_every_page(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, page) -> None:
+def test_a_logo_put_in_the_header_of_any_page_is_on_every_page(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, page: str) -> None:
     """A person opens the template, clicks into the header of one page and inserts the
     logo: it must reach every page, the title page and the signature pages included
     (a separate first-page header would keep it off the title page, or keep it there
@@ -117,7 +117,7 @@ def test_a_logo_put_in_the_header_of_any_page_is_on_every_page(  # type: ignore[
 
 
 @pytest.mark.libreoffice
-def test_from_template_new_to_a_logo_on_every_page(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_from_template_new_to_a_logo_on_every_page(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     """The issue's 'done when': a new template, a logo and an unknown tag added in Word
     (here with python-docx); the check finds the tag; fixed, the agreement builds."""
     template = orebro_copy / "kommunens-mall.docx"

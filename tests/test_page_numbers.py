@@ -178,8 +178,8 @@ def test_the_footer_is_read_from_the_text_pages(tmp_path: Path) -> None:
 
 def test_a_copy_ends_with_sida_n_av_n_where_the_text_pages_end_theirs(
         numbered: Assembler) -> None:
-    assert numbered.unnumbered is None
-    right = numbered.page_numbers.footer.right  # type: ignore[union-attr]
+    assert numbered.unnumbered is None and numbered.page_numbers is not None
+    right = numbered.page_numbers.footer.right
     for batch, page in ((0, 1), (1, 0), (0, 0)):  # the base is reused between copies
         pdf = _open(numbered.organisation_pdf(batch, page, "a")[0])
         text, _, end = _stamp_of(pdf.pages[-1])

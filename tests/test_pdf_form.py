@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from overens_docs._errors import OverensError
 from overens_docs._render.pdf_form import FIELDS, SignatureForm
@@ -95,7 +95,7 @@ def test_the_result_is_flat_and_fonts_are_embedded(form: SignatureForm, tmp_path
     for font in fonts:
         descriptor_owner: Any = font
         if "/DescendantFonts" in font:
-            descriptor_owner = font["/DescendantFonts"][0].get_object()  # type: ignore[index]
+            descriptor_owner = cast(ArrayObject, font["/DescendantFonts"])[0].get_object()
         descriptor = descriptor_owner["/FontDescriptor"].get_object()
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
 

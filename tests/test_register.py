@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import overens_docs
-from conftest import EXAMPLES, OREBRO
+from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._domain import Status, read_agreement, read_organisations
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._load import load_yaml
@@ -100,7 +100,7 @@ def _mixed_register(folder: Path) -> Path:
     ]))
 
 
-def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli) -> None:
     folder = _mixed_register(tmp_path / "orebro")
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -126,7 +126,7 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli) -> Non
     assert "register-unknown-version" in text.stderr  # for people: beside the status
 
 
-def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("status", _mixed_register(tmp_path / "orebro"))
     assert result.exit_code == 0
     text = result.stdout
@@ -141,7 +141,7 @@ def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: 
                        "    Också inbjuden (ocksa-inbjuden)"]
 
 
-def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli: RunCli) -> None:
     folder = write_register(tmp_path / "orebro", _organisation("A", "    status: signed\n"))
     result = run_cli("status", "--format", "json", folder)
     assert result.exit_code == 1
@@ -149,7 +149,7 @@ def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_
     assert finding["rule"] == "register-missing-date"
 
 
-def test_an_invalid_agreement_does_not_stop_the_status_of_the_others(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_agreement_does_not_stop_the_status_of_the_others(tmp_path: Path, run_cli: RunCli) -> None:
     _mixed_register(tmp_path / "a-valid")
     write_register(tmp_path / "b-invalid", _organisation("A", "    status: signed\n"))
     result = run_cli("status", "--format", "json", tmp_path)
@@ -164,7 +164,7 @@ def test_an_invalid_agreement_does_not_stop_the_status_of_the_others(tmp_path: P
     assert "register-missing-date" in text.stderr
 
 
-def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli("status", OREBRO / "organisations.yaml").exit_code == 2
     assert run_cli("status", tmp_path / "nowhere").exit_code == 2
 
@@ -178,7 +178,7 @@ def test_status_from_python(tmp_path: Path) -> None:
 EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
 
 
-def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) -> None:
     workbook = EXEMPELKOMMUN / "organisations.xlsx"
     with zipfile.ZipFile(workbook) as archive:
         assert b"<Application>LibreOffice" in archive.read("docProps/app.xml")

@@ -97,8 +97,8 @@ def _xml_text(document: bytes) -> str:
     ('signing: {place: Örebro, date: "2018-04-20"}\n', "Örebro den 20 april 2018."),
     ("signing: {place: Örebro}\n", "Örebro den ."),
 ])
-def test_a_signature_page_prints_the_organisations_own_date_fast(  # type: ignore[no-untyped-def]
-        tmp_path, signing, expected_without) -> None:
+def test_a_signature_page_prints_the_organisations_own_date_fast(
+        tmp_path: Path, signing: str, expected_without: str) -> None:
     docx = pytest.importorskip("docx")
     template = tmp_path / "template.docx"
     document = docx.Document()

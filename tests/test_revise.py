@@ -10,13 +10,14 @@ import json
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import EXAMPLES, OREBRO
+from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._domain import Agreement
 from overens_docs._domain.template_files import document_template
 from overens_docs._package_data import data_dir
@@ -51,7 +52,7 @@ def _keys(changes: list[dict[str, object]]) -> set[tuple[object, ...]]:
     return {(c["kind"], c["section"], c["party"], c["id"]) for c in changes}
 
 
-def test_the_sample_revision_is_exactly_its_changes_by_id(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_sample_revision_is_exactly_its_changes_by_id(run_cli: RunCli) -> None:
     result = run_cli("diff", OLD, NEW, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -65,7 +66,7 @@ def test_the_sample_revision_is_exactly_its_changes_by_id(run_cli) -> None:  # t
                           "(principen om kvalitet)")
 
 
-def test_swapping_old_and_new_swaps_added_and_removed(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_swapping_old_and_new_swaps_added_and_removed(run_cli: RunCli) -> None:
     forward = json.loads(run_cli("diff", OLD, NEW, "--format", "json").stdout)
     result = run_cli("diff", NEW / "agreement.yaml", OLD / "agreement.yaml", "--format", "json")
     assert result.exit_code == 1
@@ -78,13 +79,13 @@ def test_swapping_old_and_new_swaps_added_and_removed(run_cli) -> None:  # type:
     assert backward["must_sign_again"] == []  # OLD has no register
 
 
-def test_the_same_text_exits_0(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_text_exits_0(run_cli: RunCli) -> None:
     result = run_cli("diff", OREBRO, OREBRO / "agreement.yaml")
     assert result.exit_code == 0
     assert "Texterna är desamma" in result.stdout
 
 
-def test_who_must_sign_again(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_who_must_sign_again(run_cli: RunCli) -> None:
     result = run_cli("diff", OLD, NEW, "--format", "json")
     assert json.loads(result.stdout)["must_sign_again"] == [
         {"id": "idrott-pahittsta", "name": "Påhittsta Idrottsförening"},
@@ -94,7 +95,7 @@ def test_who_must_sign_again(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert "Åsens" not in text  # withdrawn: it need not sign again
 
 
-def test_the_summary_is_section_by_section_with_word_changes(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_summary_is_section_by_section_with_word_changes(run_cli: RunCli) -> None:
     text = run_cli("diff", OLD, NEW).stdout
     assert "Uppgifter och texter\n  Ändrad: giltighetstid\n    2024-01-01 – [-2025-12-31-]{+2027-12-31+}" in text
     assert "Åtaganden – Det civila samhället\n  Borttagen: c05\n" in text
@@ -103,7 +104,7 @@ def test_the_summary_is_section_by_section_with_word_changes(run_cli) -> None:  
     assert "\n2 ändrade, 2 tillagda, 1 borttagen. Borttagen text står inom [- -]" in text
 
 
-def test_invalid_input_exits_2_with_findings(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_input_exits_2_with_findings(run_cli: RunCli, tmp_path: Path) -> None:
     broken = tmp_path / "agreement.yaml"
     broken.write_text((OLD / "agreement.yaml").read_text(encoding="utf-8")
                       .replace("principles: [kvalitet]", "principles: [okand]", 1),
@@ -191,7 +192,7 @@ def test_printable_version_underlines_insertions_and_strikes_deletions() -> None
 
 
 @pytest.mark.libreoffice
-def test_diff_out_writes_the_comparison_documents(run_cli, tmp_path, soffice) -> None:  # type: ignore[no-untyped-def]
+def test_diff_out_writes_the_comparison_documents(run_cli: RunCli, tmp_path: Path, soffice: str) -> None:
     result = run_cli("diff", OLD, NEW, "--out", tmp_path)
     assert result.exit_code == 1
     docx = (tmp_path / revise.DOCX_NAME).read_bytes()
@@ -251,8 +252,8 @@ def test_any_edit_of_the_commitments_is_accepted_and_rejected_exactly(data: st.D
 
 @pytest.mark.parametrize("where", ["the new folder", "inside the old folder", "a file",
                                    "the templates"])
-def test_diff_out_overlapping_an_input_is_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, where) -> None:
+def test_diff_out_overlapping_an_input_is_refused_and_nothing_is_written(
+        run_cli: RunCli, tmp_path: Path, where: str) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(OLD, old)
     shutil.copytree(NEW, new)
@@ -274,7 +275,7 @@ def test_diff_out_overlapping_an_input_is_refused_and_nothing_is_written(  # typ
 
 
 @pytest.mark.libreoffice
-def test_diff_out_may_hold_the_inputs_further_down(run_cli, tmp_path, soffice) -> None:  # type: ignore[no-untyped-def]
+def test_diff_out_may_hold_the_inputs_further_down(run_cli: RunCli, tmp_path: Path, soffice: str) -> None:
     """Diff writes two files of its own names into --out and replaces nothing, so a folder
     that holds the agreement folders (such as the working folder) is a fine place."""
     shutil.copytree(OLD, tmp_path / "old")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
 import pytest
@@ -101,7 +102,7 @@ def test_html_names_exactly_the_signatories_as_written() -> None:
 
 
 @pytest.mark.parametrize("render", [lambda o: signatories_html(AGREEMENT, o), signatories_csv])
-def test_nothing_about_persons_and_the_same_bytes_whatever_the_order(render) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_about_persons_and_the_same_bytes_whatever_the_order(render: Callable[[Sequence[Organisation]], bytes]) -> None:
     data = render(REGISTER)
     for personal in ("Åsa", "Personsdotter", "Hemlig", "Styrelsen"):
         assert personal.encode() not in data

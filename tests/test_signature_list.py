@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import OREBRO
+from conftest import OREBRO, RunCli
 from overens_docs import build
 from overens_docs._build.manifest import Manifest, read_manifest
 from overens_docs._verify import verify_build, verify_returned
@@ -125,7 +125,7 @@ def test_a_returned_copy_is_known_by_its_name_in_list_layout(listed: Path,
     assert returned.organisation == entry.organisation
 
 
-def test_only_remakes_the_whole_list(listed: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_only_remakes_the_whole_list(listed: Path, tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "build"
     shutil.copytree(listed, out / "orebro")
     folder = tmp_path / "orebro"
@@ -149,7 +149,7 @@ def _text_of(data: bytes, tmp_path: Path) -> str:
     return _text(path)
 
 
-def test_only_is_refused_when_the_layout_changed(listed: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_only_is_refused_when_the_layout_changed(listed: Path, tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "build"
     shutil.copytree(listed, out / "orebro")
     folder = tmp_path / "orebro"
@@ -167,8 +167,8 @@ def test_only_is_refused_when_the_layout_changed(listed: Path, tmp_path: Path, r
         "build-only-layout-changed"]
 
 
-def test_a_fault_in_the_list_template_is_reported_at_the_list_template(  # type: ignore[no-untyped-def]
-        tmp_path: Path, soffice) -> None:
+def test_a_fault_in_the_list_template_is_reported_at_the_list_template(
+        tmp_path: Path, soffice: str) -> None:
     """The list template beside the agreement's own template is its own file: a name the
     data lacks is reported there, not at agreement.docx."""
     import zipfile  # noqa: PLC0415 -- this test only

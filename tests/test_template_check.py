@@ -14,13 +14,13 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from conftest import EXAMPLES, OREBRO, ROOT, template_variant
+from conftest import EXAMPLES, OREBRO, ROOT, RunCli, template_variant
 from overens_docs._render.template_check import first_words
 
 DEFAULT = ROOT / "templates" / "default" / "agreement.docx"
 
 
-def _check(run_cli, template: Path, *more: str | Path) -> tuple[int, list[dict[str, object]]]:  # type: ignore[no-untyped-def]
+def _check(run_cli: RunCli, template: Path, *more: str | Path) -> tuple[int, list[dict[str, object]]]:
     result = run_cli("template", "check", template, "--format", "json", *more)
     return result.exit_code, json.loads(result.stdout)["findings"]
 
@@ -41,7 +41,7 @@ def _with_paragraph(template: Path, text: str, *, header: bool = False) -> Path:
     return template
 
 
-def test_new_writes_the_default_template_and_says_what_next(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_new_writes_the_default_template_and_says_what_next(run_cli: RunCli, tmp_path: Path) -> None:
     destination = tmp_path / "mall.docx"
     result = run_cli("template", "new", destination)
     assert result.exit_code == 0
@@ -52,7 +52,7 @@ def test_new_writes_the_default_template_and_says_what_next(run_cli, tmp_path) -
 
 @pytest.mark.parametrize("name", ["mall.doc", "mall", "exists.docx", "nowhere/mall.docx",
                                   "folder.docx"])
-def test_new_refuses(run_cli, tmp_path, name) -> None:  # type: ignore[no-untyped-def]
+def test_new_refuses(run_cli: RunCli, tmp_path: Path, name: str) -> None:
     (tmp_path / "exists.docx").write_bytes(b"mine")
     (tmp_path / "folder.docx").mkdir()
     result = run_cli("template", "new", tmp_path / name)
@@ -61,18 +61,18 @@ def test_new_refuses(run_cli, tmp_path, name) -> None:  # type: ignore[no-untype
     assert (tmp_path / "exists.docx").read_bytes() == b"mine"
 
 
-def test_new_replaces_with_force(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_new_replaces_with_force(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "exists.docx").write_bytes(b"mine")
     assert run_cli("template", "new", tmp_path / "exists.docx", "--force").exit_code == 0
     assert (tmp_path / "exists.docx").read_bytes() == DEFAULT.read_bytes()
 
 
-def test_the_default_template_passes(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_template_passes(run_cli: RunCli) -> None:
     assert _check(run_cli, DEFAULT) == (0, [])
     assert _check(run_cli, DEFAULT, "--agreement", OREBRO) == (0, [])
 
 
-def test_an_unknown_name_is_found_with_its_paragraph(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_name_is_found_with_its_paragraph(run_cli: RunCli, tmp_path: Path) -> None:
     template = tmp_path / "mall.docx"
     assert run_cli("template", "new", template).exit_code == 0
     _with_paragraph(template, "Kontakt: {{ x }} och mer text som inte syns i början")
@@ -86,7 +86,7 @@ def test_an_unknown_name_is_found_with_its_paragraph(run_cli, tmp_path) -> None:
     assert f'mall.docx, body, paragraph {paragraphs} ("Kontakt: {{{{ x }}}} och mer…")' in text
 
 
-def test_an_attribute_the_data_lacks_is_found_in_a_header(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_attribute_the_data_lacks_is_found_in_a_header(run_cli: RunCli, tmp_path: Path) -> None:
     template = tmp_path / "mall.docx"
     template.write_bytes(DEFAULT.read_bytes())
     _with_paragraph(template, "{{ agreement.titel }}", header=True)
@@ -100,7 +100,7 @@ def test_an_attribute_the_data_lacks_is_found_in_a_header(run_cli, tmp_path) -> 
     assert "Did you mean 'title'?" in str(findings[1]["message"])
 
 
-def test_split_tags_are_found(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_split_tags_are_found(run_cli: RunCli, tmp_path: Path) -> None:
     template = tmp_path / "split.docx"
     document = Document(str(DEFAULT))
     paragraph = next(p for p in document.paragraphs if p.text == "{{ agreement.title }}")
@@ -118,7 +118,7 @@ def test_split_tags_are_found(run_cli, tmp_path) -> None:  # type: ignore[no-unt
     assert run_cli("template", "check", template, "--strict").exit_code == 1
 
 
-def test_a_split_without_a_change_of_formatting_is_not_reported(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_split_without_a_change_of_formatting_is_not_reported(run_cli: RunCli, tmp_path: Path) -> None:
     template = template_variant(tmp_path, b"{{ agreement.title }}",
                                 b"{{ agreement.</w:t></w:r><w:r><w:t>title }}")
     assert _check(run_cli, template) == (0, [])
@@ -141,15 +141,15 @@ def test_a_split_without_a_change_of_formatting_is_not_reported(run_cli, tmp_pat
     (b'w:val="DocumentInfo"', b'w:val="Okand"', "template-style-missing",
      "Antagen av {{ agreement.adoption.body_in_sentence…"),
 ])
-def test_broken_tags_are_found_where_they_are(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, case) -> None:
+def test_broken_tags_are_found_where_they_are(
+        run_cli: RunCli, tmp_path: Path, case: tuple[bytes, bytes, str, str]) -> None:
     old, new, rule, words = case
     exit_code, findings = _check(run_cli, template_variant(tmp_path, old, new))
     assert exit_code == 1
     assert [(f["rule"], f["words"]) for f in findings] == [(rule, words)]
 
 
-def test_a_missing_heading_style_is_found(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_heading_style_is_found(run_cli: RunCli, tmp_path: Path) -> None:
     source, copy_path = DEFAULT, tmp_path / "mall.docx"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy_path, "w") as target:
         for item in original.infolist():
@@ -164,7 +164,7 @@ def test_a_missing_heading_style_is_found(run_cli, tmp_path) -> None:  # type: i
 
 
 @pytest.mark.libreoffice
-def test_a_template_saved_unchanged_by_libreoffice_passes(run_cli, tmp_path, soffice) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_saved_unchanged_by_libreoffice_passes(run_cli: RunCli, tmp_path: Path, soffice: str) -> None:
     """LibreOffice names the built-in styles "Heading 1", "Heading 2" where Word writes
     "heading 1"; Word takes them for the same style, and so does the check."""
     shutil.copyfile(DEFAULT, tmp_path / "mall.docx")
@@ -194,7 +194,7 @@ def test_a_template_saved_unchanged_by_libreoffice_passes(run_cli, tmp_path, sof
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"zip", b"bad xml"])
-def test_what_is_not_a_word_document_is_one_finding(run_cli, tmp_path, content) -> None:  # type: ignore[no-untyped-def]
+def test_what_is_not_a_word_document_is_one_finding(run_cli: RunCli, tmp_path: Path, content: bytes) -> None:
     template = tmp_path / "mall.docx"
     if content == b"zip":
         with zipfile.ZipFile(template, "w") as package:
@@ -211,7 +211,7 @@ def test_what_is_not_a_word_document_is_one_finding(run_cli, tmp_path, content) 
     assert [f["rule"] for f in findings] == ["template-unreadable"]
 
 
-def test_a_missing_file_or_agreement_is_a_usage_error(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_file_or_agreement_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli("template", "check", tmp_path / "none.docx").exit_code == 2
     result = run_cli("template", "check", DEFAULT, "--agreement", tmp_path / "none",
                      "--format", "json")
@@ -219,7 +219,7 @@ def test_a_missing_file_or_agreement_is_a_usage_error(run_cli, tmp_path) -> None
     assert json.loads(result.stdout)["exit_code"] == 2
 
 
-def test_an_invalid_agreement_gives_its_findings(run_cli, orebro_copy) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_agreement_gives_its_findings(run_cli: RunCli, orebro_copy: Path) -> None:
     (orebro_copy / "organisations.yaml").unlink()
     result = run_cli("template", "check", DEFAULT, "--agreement", orebro_copy)
     assert result.exit_code == 1
@@ -232,7 +232,7 @@ def test_first_words() -> None:
     assert first_words("x" * 60) == "x" * 50 + "…"
 
 
-def test_a_linked_picture_and_a_link_out_are_found(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_linked_picture_and_a_link_out_are_found(run_cli: RunCli, tmp_path: Path) -> None:
     """A logo inserted with "Link to file" is missing elsewhere; a PDF/A may not link out."""
     template = tmp_path / "mall.docx"
     link = (b'<Relationship Id="rIdLogo" Type="http://schemas.openxmlformats.org/officeDocument/'

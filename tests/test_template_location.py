@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, RunCli
 from overens_docs._domain.template_files import document_template
 
 DEFAULT = ROOT / "templates" / "default" / "agreement.docx"
@@ -23,8 +23,8 @@ def _with_template(folder: Path, name: str) -> int:
 
 
 @pytest.mark.parametrize("name", ["mall.docx", "default/agreement.docx"])
-def test_a_template_in_the_folder_or_under_templates_is_valid(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, name) -> None:
+def test_a_template_in_the_folder_or_under_templates_is_valid(
+        run_cli: RunCli, orebro_copy: Path, name: str) -> None:
     shutil.copy(DEFAULT, orebro_copy / "mall.docx")
     _with_template(orebro_copy, name)
     result = run_cli("validate", orebro_copy)
@@ -41,8 +41,8 @@ def test_the_folder_comes_before_templates(orebro_copy: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["absolute", "windows", "parent", "link", "templates-parent"])
-def test_a_template_elsewhere_is_a_finding_at_the_key(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, kind) -> None:
+def test_a_template_elsewhere_is_a_finding_at_the_key(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, kind: str) -> None:
     outside = tmp_path / "elsewhere.docx"
     shutil.copy(DEFAULT, outside)
     name = {"absolute": str(outside), "windows": "C:\\mallar\\mall.docx",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, RunCli
 from overens_docs._build import freshness, signature_pages
 from overens_docs._build.plan import plan
 from overens_docs._pdf import convert as _convert
@@ -30,8 +30,8 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 
 @pytest.mark.libreoffice
-def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, soffice, monkeypatch) -> None:
+def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, soffice: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Also: a small agreement's signature pages are converted side by side with the text."""
     started: list[list[str]] = []
     conversion = _convert.Conversion
@@ -61,8 +61,8 @@ def test_an_unchanged_build_is_up_to_date_and_force_builds_it_the_same(  # type:
 
 
 @pytest.mark.libreoffice
-def test_a_changed_input_or_a_damaged_build_is_built_again(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, soffice) -> None:
+def test_a_changed_input_or_a_damaged_build_is_built_again(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, soffice: str) -> None:
     out = tmp_path / "out"
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
     pdf = out / "orebro" / "agreement.pdf"
@@ -81,8 +81,8 @@ def test_a_changed_input_or_a_damaged_build_is_built_again(  # type: ignore[no-u
     assert run_cli("verify", out / "orebro").exit_code == 0
 
 
-def test_the_key_covers_the_inputs_the_templates_and_the_tool(  # type: ignore[no-untyped-def]
-        tmp_path, monkeypatch) -> None:
+def test_the_key_covers_the_inputs_the_templates_and_the_tool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(freshness, "_libreoffice", lambda: "a LibreOffice")
     freshness._tool.cache_clear()  # worked out once per process: maybe before an edit
     folder = tmp_path / "orebro"
@@ -111,8 +111,8 @@ def test_the_key_covers_the_inputs_the_templates_and_the_tool(  # type: ignore[n
     assert _key(folder, out) is None
 
 
-def test_the_key_is_the_same_however_overens_is_installed(  # type: ignore[no-untyped-def]
-        tmp_path, monkeypatch) -> None:
+def test_the_key_is_the_same_however_overens_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An installed wheel carries the schemas and templates inside the package (_data);
     a checkout and nox's editable install have them beside it. Switching between
     `nox -s build` and an installed `overens build` must not rebuild anything."""
