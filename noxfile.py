@@ -1,9 +1,8 @@
 """Sessions: build (the main job), validate, tests, lint, typecheck, bench, translations.
 
 Run ``nox -l`` to list them. Each installs what it needs into its own environment, made
-with uv when it is installed (much faster), else virtualenv, without a word about uv (nox's
-own "uv|virtualenv" says "uv binary not found." on every run without it). Environments are
-kept between runs, and the package is installed into one only when it is new or
+with uv when it is installed (much faster), else virtualenv. Environments are kept between
+runs, and the package is installed into one only when it is new or
 ``pyproject.toml`` has changed since (the install is editable, so changes to the code need
 no reinstall): a warm ``nox -s build`` starts ``overens`` at once. ``nox -s build -N``
 makes the environment anew. Options after ``--`` go to the command:
@@ -13,23 +12,27 @@ makes the environment anew. Options after ``--`` go to the command:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import shutil
+import logging
 from pathlib import Path
 
 import nox
 
 nox.options.sessions = ["build"]
 nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "uv|virtualenv"
 
 
-def _has_uv() -> bool:
-    """uv on PATH, or beside nox (``pipx install nox[uv]``), where nox looks for it."""
-    return shutil.which("uv") is not None or importlib.util.find_spec("uv") is not None
+class _WithoutUvNoise(logging.Filter):
+    """Whenever nox makes an environment it looks for uv, whichever backend it then uses,
+    and where uv is not installed it says "uv binary not found." on every run: nothing is
+    wrong (virtualenv makes the environment), but a newcomer takes it for an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "uv binary not found."
 
 
-nox.options.default_venv_backend = "uv|virtualenv" if _has_uv() else "virtualenv"
+logging.getLogger("nox").addFilter(_WithoutUvNoise())
 
 PYPROJECT = Path(__file__).parent / "pyproject.toml"
 LOCALES = "src/overens_docs/locale"
