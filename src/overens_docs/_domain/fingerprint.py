@@ -5,7 +5,7 @@ public body, adoption, period, every text, definition, principle, party, commitm
 the principles each commitment cites, the public body's signatory and the signing place
 and date. It does not depend on how the YAML is written (quoting, folding, key order,
 comments), on the tool's version or on the template's layout, so that anyone can
-recompute it from the agreement (README.md, "The text fingerprint", gives the form).
+recompute it from the agreement (docs/reference.md, "The text fingerprint", gives the form).
 
 The canonical form is a JSON document (:func:`canonical_form`) serialised with sorted
 keys, no insignificant white space, non-ASCII characters as themselves, UTF-8; every

@@ -1,5 +1,5 @@
 """A comparison as people read it (a Swedish summary with word-level changes) and as
-programs read it (JSON, the shape README.md gives)."""
+programs read it (JSON, the shape docs/reference.md gives)."""
 
 from __future__ import annotations
 
