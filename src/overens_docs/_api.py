@@ -1,6 +1,7 @@
 """What a Python user (and the ``overens`` command) calls: validate agreements, build their
 documents, say where their registers of signatories stand, compare two versions of an
-agreement, verify a build or a copy that came back, and start or check a Word template.
+agreement, verify a build or a copy that came back, start or check a Word template, and
+follow an agreement up year by year.
 
 Each takes the paths a user gives (for most, agreement folders, a folder of them, or single
 files; none means every folder under ``agreements/``) and returns findings and results as
@@ -29,6 +30,8 @@ from overens_docs._build import (
 )
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Report
+from overens_docs._followup import NewResult, ReportResult, read_year, write_report
+from overens_docs._followup import followup_new as _followup_new
 from overens_docs._i18n import _
 from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
@@ -36,9 +39,9 @@ from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
 from overens_docs._verify import Returned, verify_builds, verify_returned
 
-__all__ = ["BuildResult", "Built", "DiffResult", "Returned", "StatusResult", "Summary", "build",
-           "check_template", "diff", "new_template", "status", "validate", "verify",
-           "verify_file"]
+__all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
+           "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
+           "followup_report", "new_template", "status", "validate", "verify", "verify_file"]
 
 
 def validate(paths: Iterable[Path | str] = ()) -> Report:
@@ -177,3 +180,28 @@ def check_template(template: Path | str, agreement: Path | str | None = None) ->
     ``agreement`` (an agreement folder; default: a sample that sets every value) gives it."""
     return _templates.check_template_file(Path(template),
                                           None if agreement is None else Path(agreement))
+
+
+def followup_new(folder: Path | str, year: int) -> NewResult:
+    """Validate the agreement folder ``folder``, then write ``year``'s follow-up workbook
+    (last year's entries carried over) and a questionnaire for every organisation that has
+    signed, into ``folder/uppfoljning/<year>/``, replacing nothing that exists. Invalid
+    input writes nothing: ``result.report`` holds the findings. Raises
+    :class:`~overens_docs.UsageError` for a path that is not an agreement folder."""
+    return _followup_new(Path(folder), year)
+
+
+def followup_report(folder: Path | str, year: int, *, out: Path | str | None = None,
+                    timeout: float | None = None) -> ReportResult:
+    """Read and check ``year``'s follow-up of the agreement in ``folder`` (the workbook,
+    earlier years' workbooks, the questionnaires in ``svar/``); when nothing fails, write
+    the report (Word, PDF/A, HTML and the charts) into ``out`` (default:
+    ``build/<agreement>-uppfoljning-<year>``). ``result.figures`` holds the numbers and
+    ``result.written`` the files. Raises :class:`~overens_docs.UsageError` when there is no
+    workbook for the year, and :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    result = read_year(Path(folder), year)
+    if result.figures is not None:
+        destination = Path(out) if out is not None else (
+            Path("build") / f"{result.figures.agreement.id}-uppfoljning-{year}")
+        result.written = write_report(result.figures, destination, timeout=timeout)
+    return result

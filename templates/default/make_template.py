@@ -141,6 +141,17 @@ def commitment_list(expression: str, list_id: str) -> list[etree._Element]:
     return [tag(f"for commitment in {expression}"), item, tag("endfor")]
 
 
+def handlingsplan() -> list[etree._Element]:
+    """The handlingsplan as a numbered list like the commitments (its own numbering, the one
+    before the shared commitments'): each activity, and under it who, when and for which
+    principles."""
+    item = para("Commitment", run("{{ activity.text }}"), break_run(),
+                run("{{ activity.details }}", style="Citation"),
+                ppr=[w("numPr", w("ilvl", val="0"), w("numId", val=str(LISTS - 1)))])
+    return [tag("if agreement.handlingsplan"), line("Heading1", "Handlingsplan"),
+            tag("for activity in agreement.handlingsplan"), item, tag("endfor"), tag("endif")]
+
+
 def party_commitments() -> list[etree._Element]:
     return [
         tag("for party in agreement.parties"),
@@ -202,6 +213,7 @@ def section_one() -> list[etree._Element]:
         tag("if include_text"),
         *title_block(),
         *optional_section("Bakgrund", "agreement.background"),
+        *optional_section("Vision", "agreement.vision"),
         *optional_section("Syfte", "agreement.purpose"),
         *optional_section("Vem kan ansluta sig", "agreement.eligibility"),
         *definitions(),
@@ -209,6 +221,7 @@ def section_one() -> list[etree._Element]:
         *principles(),
         *party_commitments(),
         *shared_commitments(),
+        *handlingsplan(),
         *optional_section("Uppföljning", "agreement.follow_up"),
         para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
         tag("endif"),

@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
                      help=_("print the version of overens-docs and exit"))
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     made = [_validate(commands), _build(commands), _verify(commands), _status(commands),
-            _diff(commands), *_template(commands)]
+            _diff(commands), *_template(commands), *_followup(commands)]
     # --lang also after the command, where users put it.
     for command in made:
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
@@ -161,3 +161,30 @@ def _template(commands: Commands) -> tuple[argparse.ArgumentParser, ...]:
     _format(check)
     check.add_argument("--strict", action="store_true", help=_("warnings fail too"))
     return template, new, check
+
+
+def _followup(commands: Commands) -> tuple[argparse.ArgumentParser, ...]:
+    followup = commands.add_parser(
+        "followup", help=_("the yearly follow-up: workbook, questionnaires and report"),
+        description=_("Write a year's follow-up workbook and the organisations' "
+                      "questionnaires (new); read them back and write the report (report)."))
+    actions = followup.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser(
+        "new", help=_("write the year's workbook and a questionnaire per signatory"),
+        description=_("Write AGREEMENT_DIR/uppfoljning/YEAR/: the year's workbook (last "
+                      "year's entries carried over), a questionnaire for every organisation "
+                      "that has signed, and the folder svar/ for those that come back. "
+                      "Nothing that exists is replaced."))
+    report = actions.add_parser(
+        "report", help=_("check the year's follow-up and write the report"),
+        description=_("Check YEAR's workbook and the questionnaires in svar/ against the "
+                      "agreement, then write the report as Word, PDF/A and HTML into DIR."))
+    for command in (new, report):
+        command.add_argument("folder", type=Path, metavar="AGREEMENT_DIR")
+        command.add_argument("year", type=int, metavar="YEAR")
+        _format(command)
+    report.add_argument("--out", type=Path, metavar="DIR",
+                        help=_("where to write (default: build/<agreement>-uppfoljning-YEAR)"))
+    report.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                        help=_("how long LibreOffice may take for the PDF (default: a minute)"))
+    return followup, new, report

@@ -154,5 +154,26 @@ def template(arguments: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.fails(strict=arguments.strict) else EXIT_OK
 
 
+def followup(arguments: argparse.Namespace) -> int:
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import followup_new, followup_report  # noqa: PLC0415
+    from overens_docs._followup import output  # noqa: PLC0415 -- its text and JSON
+
+    json_out = arguments.format == "json"
+    new = arguments.action == "new"
+    result = followup_new(arguments.folder, arguments.year) if new else followup_report(
+        arguments.folder, arguments.year, out=arguments.out, timeout=arguments.timeout)
+    report = result.report
+    if report.findings and not json_out:  # failing: instead of the result; else beside it
+        print(reporters.as_text(report), file=sys.stdout if report.fails() else sys.stderr)
+    if json_out:
+        print(output.new_as_json(result) if isinstance(result, output.NewResult)
+              else output.report_as_json(result))
+    elif not report.fails():
+        print(output.new_as_text(result) if isinstance(result, output.NewResult)
+              else output.report_as_text(result))
+    return EXIT_FINDINGS if report.fails() else EXIT_OK
+
+
 HANDLERS = {"validate": validate, "build": build, "verify": verify, "status": status,
-            "diff": diff, "template": template}
+            "diff": diff, "template": template, "followup": followup}

@@ -3,9 +3,11 @@ that sign it, as frozen dataclasses with their places in the source files; and t
 of the trade that belong to it (organisation numbers, names as identifiers)."""
 
 from overens_docs._domain.model import (
+    Activity,
     Adoption,
     Agreement,
     Commitment,
+    Contact,
     Definition,
     Organisation,
     Paragraphs,
@@ -24,9 +26,11 @@ from overens_docs._domain.model import (
 from overens_docs._domain.reading import read_agreement, read_organisations
 
 __all__ = [
+    "Activity",
     "Adoption",
     "Agreement",
     "Commitment",
+    "Contact",
     "Definition",
     "Organisation",
     "Paragraphs",

@@ -58,6 +58,38 @@ class Commitment:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One activity of the handlingsplan: what is done, by which parties, for which
+    principles, and when (by a date, or over a period)."""
+
+    id: str
+    text: str  # one paragraph
+    parties: tuple[str, ...]  # the ids of the parties that do it, in the order written
+    principles: tuple[str, ...]  # the ids of the principles it serves
+    date: datetime.date | None
+    period: Period | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Whom to ask about the agreement and its follow-up. Not part of the signed text."""
+
+    name: str
+    role: str | None
+    organisation: str | None
+    email: str | None
+    phone: str | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
 class Signatory:
     """Who signs for a party: a title always, a name when it is known in advance."""
 
@@ -88,12 +120,6 @@ class Adoption:
     body: str  # who adopted the text, e.g. "Kommunfullmäktige"
     date: datetime.date | None
     diarienummer: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
 
 
 class SignatureLayout(enum.StrEnum):
@@ -143,6 +169,9 @@ class Agreement:
     signing: Signing
     template: TemplateChoice
     place: Place  # agreement.yaml itself
+    vision: Paragraphs = ()
+    handlingsplan: tuple[Activity, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # not part of the text: never in the fingerprint
 
     @property
     def public_party(self) -> Party:
@@ -151,6 +180,14 @@ class Agreement:
 
     def principle(self, principle_id: str) -> Principle:
         return next(p for p in self.principles if p.id == principle_id)
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
+
+    @property
+    def organisations_party(self) -> Party:
+        """The signing organisations' party (validation guarantees exactly one)."""
+        return next(party for party in self.parties if party.role is Role.ORGANISATIONS)
 
 
 class Status(enum.StrEnum):

@@ -13,9 +13,11 @@ from typing import Any
 
 from overens_docs._domain import orgnr
 from overens_docs._domain.model import (
+    Activity,
     Adoption,
     Agreement,
     Commitment,
+    Contact,
     Definition,
     Organisation,
     Paragraphs,
@@ -51,6 +53,13 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _period(value: dict[str, str] | None) -> Period | None:
+    if not value:
+        return None
+    return Period(datetime.date.fromisoformat(value["start"]),
+                  datetime.date.fromisoformat(value["end"]))
+
+
 class _Reader:
     def __init__(self, loaded: Loaded) -> None:
         self.source = loaded.source
@@ -64,6 +73,21 @@ class _Reader:
         return tuple(
             Commitment(id=item["id"], text=" ".join(paragraphs(item["text"])),
                        principles=tuple(item["principles"]), place=self.place((*path, index)))
+            for index, item in enumerate(items or []))
+
+    def activities(self, items: list[dict[str, Any]] | None) -> tuple[Activity, ...]:
+        return tuple(
+            Activity(id=item["id"], text=" ".join(paragraphs(item["text"])),
+                     parties=tuple(item["parties"]), principles=tuple(item["principles"]),
+                     date=_date(item.get("date")), period=_period(item.get("period")),
+                     place=self.place(("handlingsplan", index)))
+            for index, item in enumerate(items or []))
+
+    def contacts(self, items: list[dict[str, Any]] | None) -> tuple[Contact, ...]:
+        return tuple(
+            Contact(name=item["name"], role=item.get("role"),
+                    organisation=item.get("organisation"), email=item.get("email"),
+                    phone=item.get("phone"), place=self.place(("contacts", index)))
             for index, item in enumerate(items or []))
 
     def party(self, party: dict[str, Any], index: int) -> Party:
@@ -93,8 +117,7 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
         public_body=PublicBody(data["public_body"]["name"], data["public_body"]["kind"]),
         adoption=Adoption(adoption["body"], _date(adoption.get("date")),
                           adoption.get("diarienummer")),
-        period=Period(datetime.date.fromisoformat(period["start"]),
-                      datetime.date.fromisoformat(period["end"])) if period else None,
+        period=_period(period),
         background=paragraphs(data.get("background")),
         purpose=paragraphs(data.get("purpose")),
         eligibility=paragraphs(data.get("eligibility")),
@@ -119,6 +142,9 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
                                 reader.place(("template", "document")),
                                 reader.place(("template", "signature_form"))),
         place=Place(loaded.source.file),
+        vision=paragraphs(data.get("vision")),
+        handlingsplan=reader.activities(data.get("handlingsplan")),
+        contacts=reader.contacts(data.get("contacts")),
     )
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from overens_docs._domain import Agreement, Commitment, Organisation, Signatory
+from overens_docs._domain import Activity, Agreement, Commitment, Organisation, Period, Signatory
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 
 # A render context: plain data for Jinja (dicts, lists, strings, numbers, None).
@@ -38,9 +38,42 @@ def cite(names: Sequence[str]) -> str:
     """``["öppenhet", "dialog"]`` -> ``(principen om öppenhet och om dialog)``, as Örebro writes."""
     if not names:
         return ""
-    parts = [f"om {name}" for name in names]
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-    return f"(principen {joined})"
+    return f"(principen {joined([f'om {name}' for name in names])})"
+
+
+def when_text(date: datetime.date | None, period: Period | None) -> str:
+    """When an activity is done, as the handlingsplan prints it: "senast 30 juni 2023"
+    for a date; "2023" or "2023–2024" for whole calendar years; else "1 mars 2023 – 30 juni
+    2024"."""
+    if date is not None:
+        return f"senast {swedish_date(date)}"
+    if period is None:
+        return ""
+    start, end = period.start, period.end
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"{swedish_date(start)} – {swedish_date(end)}"
+
+
+def joined(names: Sequence[str]) -> str:
+    """``["A", "B", "C"]`` -> ``A, B och C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def activity_details(activity: Activity, party_names: dict[str, str],
+                     short_names: dict[str, str]) -> str:
+    """The line under an activity of the handlingsplan: who does it, when, and the
+    principles it serves ("Ansvar: Exempelkommun · Tid: 2023 · (principen om dialog)")."""
+    parts = [f"Ansvar: {joined([party_names[pid] for pid in activity.parties])}"]
+    when = when_text(activity.date, activity.period)
+    if when:
+        parts.append(f"Tid: {when}")
+    citation = cite([short_names[pid] for pid in activity.principles])
+    if citation:
+        parts.append(citation)
+    return " · ".join(parts)
 
 
 # Words that make an adopting body a common noun ("kommunfullmäktige", "kultur- och
@@ -82,6 +115,20 @@ def _signatory(signatory: Signatory | None) -> Context | None:
     return None if signatory is None else {"name": signatory.name, "title": signatory.title}
 
 
+def activity_context(item: Activity, party_names: dict[str, str],
+                     short_names: dict[str, str]) -> Context:
+    """One activity of the handlingsplan as templates see it."""
+    return {"id": item.id, "text": item.text, "parties": list(item.parties),
+            "responsible": joined([party_names[pid] for pid in item.parties]),
+            "principles": list(item.principles),
+            "citation": cite([short_names[pid] for pid in item.principles]),
+            "date": _iso(item.date),
+            "period": ({"start": _iso(item.period.start), "end": _iso(item.period.end)}
+                       if item.period else None),
+            "when_text": when_text(item.date, item.period),
+            "details": activity_details(item, party_names, short_names)}
+
+
 def agreement_context(agreement: Agreement) -> Context:
     """The ``agreement`` the templates see."""
     short_names = {principle.id: principle.short_name for principle in agreement.principles}
@@ -89,6 +136,8 @@ def agreement_context(agreement: Agreement) -> Context:
     def commitment(item: Commitment) -> Context:
         return {"id": item.id, "text": item.text, "principles": list(item.principles),
                 "citation": cite([short_names[pid] for pid in item.principles])}
+
+    party_names = {party.id: party.name for party in agreement.parties}
 
     adoption, period, signing = agreement.adoption, agreement.period, agreement.signing
     return {
@@ -102,6 +151,7 @@ def agreement_context(agreement: Agreement) -> Context:
                     "start_text": swedish_date(period.start),
                     "end_text": swedish_date(period.end)} if period else None),
         "background": list(agreement.background),
+        "vision": list(agreement.vision),
         "purpose": list(agreement.purpose),
         "eligibility": list(agreement.eligibility),
         "value_base": list(agreement.value_base),
@@ -115,6 +165,8 @@ def agreement_context(agreement: Agreement) -> Context:
                      "commitments": [commitment(item) for item in party.commitments]}
                     for party in agreement.parties],
         "shared_commitments": [commitment(item) for item in agreement.shared_commitments],
+        "handlingsplan": [activity_context(item, party_names, short_names)
+                          for item in agreement.handlingsplan],
         "signing": {"place": signing.place, "date": _iso(signing.date),
                     "date_text": swedish_date(signing.date), "layout": signing.layout.value},
         "text_fingerprint": short_form(text_fingerprint(agreement)),

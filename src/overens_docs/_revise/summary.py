@@ -19,13 +19,15 @@ _SECTION_NAMES = {
     Section.PARTIES: "Parter",
     Section.COMMITMENTS: "Åtaganden",
     Section.SHARED_COMMITMENTS: "Gemensamma åtaganden",
+    Section.HANDLINGSPLAN: "Handlingsplan",
 }
 _KIND_NAMES = {Kind.ADDED: "Tillagd", Kind.REMOVED: "Borttagen", Kind.CHANGED: "Ändrad"}
 _FIELD_NAMES = {
     "title": "titel", "public_body.name": "offentlig part", "public_body.kind": "slag av "
     "offentlig part", "adoption.body": "antagen av", "adoption.date": "antagningsdatum",
     "adoption.diarienummer": "diarienummer", "period": "giltighetstid",
-    "background": "bakgrund", "purpose": "syfte", "eligibility": "vem kan ansluta sig",
+    "background": "bakgrund", "vision": "vision", "purpose": "syfte",
+    "eligibility": "vem kan ansluta sig",
     "value_base": "värdegrund", "follow_up": "uppföljning", "signing.place": "ort för "
     "undertecknande", "signing.date": "datum för undertecknande",
 }
