@@ -2,11 +2,10 @@
 
 Run ``nox -l`` to list them. Each installs what it needs into its own environment, made
 with uv when it is installed (much faster), else virtualenv. Environments are kept between
-runs, and the package is installed into one only when it is new or
-``pyproject.toml`` has changed since (the install is editable, so changes to the code need
-no reinstall): a warm ``nox -s build`` starts ``overens`` at once. ``nox -s build -N``
-makes the environment anew. Options after ``--`` go to the command:
-``nox -s build -- --only ID``.
+runs, and the package is installed into one only when it is new or ``pyproject.toml`` has
+changed since (the install is editable, so changes to the code need no reinstall): a warm
+``nox -s build`` starts ``overens`` at once. ``nox -s build -N`` makes the environment anew.
+Options after ``--`` go to the command: ``nox -s build -- --only ID``.
 """
 
 from __future__ import annotations
