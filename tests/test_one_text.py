@@ -99,7 +99,7 @@ def test_the_fingerprint_is_in_the_manifest_and_on_every_signature_page(
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     fingerprint = manifest["text_fingerprint"]
     assert len(fingerprint) == 64 and int(fingerprint, 16) >= 0
-    printed = f"Kontrollsumma för avtalstexten: {short_form(fingerprint)}"
+    printed = f"Textens fingeravtryck: {short_form(fingerprint)}"
     assert printed in " ".join(_text(built / "agreement.pdf").split())
     for page in _text(built / "signature-pages.pdf").split("\f")[:-1]:
         assert printed in " ".join(page.split())

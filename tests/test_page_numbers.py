@@ -313,8 +313,8 @@ def test_a_stamp_is_recognised_only_at_the_end_of_a_page(tmp_path: Path) -> None
     _page(pdf, b"Text", pikepdf.Dictionary())
     page = pdf.pages[0]
     assert unstamped(page) == [page.obj.Contents]  # a page of one stream keeps it
-    assert without_number("Kontrollsumma för avtalstexten: BA92 sida 4 av 15") == (
-        "Kontrollsumma för avtalstexten: BA92")
+    assert without_number("Textens fingeravtryck: BA92 sida 4 av 15") == (
+        "Textens fingeravtryck: BA92")
 
 
 # The master .docx: every glyph of a page number, in the footer's font.

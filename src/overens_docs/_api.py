@@ -37,7 +37,8 @@ from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
-from overens_docs._verify import Returned, verify_builds, verify_returned
+from overens_docs._build.manifest import MANIFEST
+from overens_docs._verify import Returned, verify_build, verify_returned
 
 __all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
            "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
@@ -89,19 +90,22 @@ class BuildResult:
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           only: str | None = None, progress: bool | None = None,
-          timeout: float | None = None, force: bool = False) -> BuildResult:
+          timeout: float | None = None, force: bool = False,
+          every: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
     Each agreement on its own: an invalid one is not built (the result holds its
     findings), and one that cannot be built as asked is in ``result.errors``; the others
-    are built all the same. ``only`` builds one organisation's documents (by its id) into
-    the existing build of each agreement that lists it. ``progress`` shows a progress bar
-    on standard error (default: when it is a terminal). ``timeout``: the seconds each
-    LibreOffice run may take before it is taken to hang (default: a minute plus 0.1 s per
-    page). An agreement whose build folder was built from the same inputs and is intact is
-    left as it is, in ``result.up_to_date`` (``force`` builds it anyway). Raises
-    :class:`~overens_docs.UsageError` for a run that cannot be done as asked (a file
-    instead of a folder, an ``only`` id that no agreement lists), and
+    are built all the same. Documents are made for the organisations that are to sign
+    (invited, or signed an older text); ``every`` (``--all``) makes them for every
+    organisation that has not withdrawn. ``only`` builds one organisation's documents (by
+    its id) into the existing build of each agreement that lists it. ``progress`` shows a
+    progress bar on standard error (default: when it is a terminal). ``timeout``: the
+    seconds each LibreOffice run may take before it is taken to hang (default: a minute
+    plus 0.1 s per page). An agreement whose build folder was built from the same inputs
+    and is intact is left as it is, in ``result.up_to_date`` (``force`` builds it anyway).
+    Raises :class:`~overens_docs.UsageError` for a run that cannot be done as asked (a
+    file instead of a folder, an ``only`` id that no agreement lists), and
     :class:`~overens_docs.ToolMissingError` when LibreOffice is missing.
     """
     inputs = read_paths(Path(path) for path in paths)
@@ -111,11 +115,12 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     result = BuildResult(inputs.report)
     show_progress = sys.stderr.isatty() if progress is None else progress
     # The valid ones; the report says why another is not.
-    requests = [Request(*read.whole("build")) for read in inputs.agreements if read.valid
-                and read.agreement is not None and read.organisations is not None]
+    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements
+                if read.valid and read.agreement is not None
+                and read.organisations is not None]
     if only is not None:
         requests = with_organisation(requests, only)
-    options = Options(Path(out), only, show_progress, timeout, force)
+    options = Options(Path(out), only, show_progress, timeout, force, every)
     for request, outcome in zip(requests, build_all(requests, options), strict=True):
         match outcome:
             case Errored(ToolMissingError() as error):  # no agreement can be built
@@ -153,7 +158,17 @@ def verify(folder: Path | str) -> Report:
     as ``build/``): files that changed, are missing or were added since the build, and
     copies that are not the build's text with the organisation's own signature page.
     ``report.files`` names every file checked."""
-    return verify_builds(_build_folder(Path(folder)))
+    folder = _build_folder(Path(folder))
+    builds = [] if (folder / MANIFEST).is_file() else sorted(
+        child for child in folder.iterdir() if (child / MANIFEST).is_file())
+    if not builds:
+        return verify_build(folder)
+    report = Report()
+    for build_folder in builds:
+        found = verify_build(build_folder)
+        report.extend(found.findings)
+        report.files.extend(found.files)
+    return report
 
 
 def verify_file(folder: Path | str, returned: Path | str) -> Returned:

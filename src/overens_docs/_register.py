@@ -8,53 +8,69 @@ organisation whose version matches another text signed an older version (it is
 
 from __future__ import annotations
 
+import datetime
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs import _reporters as reporters
-from overens_docs._domain import Agreement, Organisation, Status
+from overens_docs._domain import Agreement, Organisation, OrganisationContact, Standing, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._findings import Report
 from overens_docs._i18n import _
 from overens_docs._read import read_paths
 
 
+def _iso(date: datetime.date | None) -> str | None:
+    return None if date is None else date.isoformat()
+
+
 @dataclass(frozen=True, slots=True)
-class Standing:
-    """One organisation, and whether it signed the current text."""
+class OrganisationStatus:
+    """One organisation, where it stands towards the current text, and, for one that is to
+    sign, how to reach it (the officer's own view: never published)."""
 
     organisation: Organisation
     current: bool  # its signed_version matches the current text
+    contact: OrganisationContact | None = None  # of one that is to sign
+
+    @property
+    def standing(self) -> Standing:
+        return self.organisation.standing or Standing.INVITED
 
     @property
     def outdated(self) -> bool:
         """Signed, not withdrawn, but a version that is not the current text."""
-        organisation = self.organisation
-        return (organisation.status is Status.SIGNED and organisation.signed_version is not None
-                and not self.current)
+        return self.standing is Standing.OUTDATED
 
     def as_dict(self) -> dict[str, object]:
         organisation = self.organisation
-        return {"id": organisation.id, "name": organisation.name,
-                "status": organisation.status.value,
-                "signed_on": organisation.signed_on.isoformat() if organisation.signed_on
-                else None,
-                "current": self.current}
+        document: dict[str, object] = {
+            "id": organisation.id, "name": organisation.name,
+            "status": organisation.status.value, "signed_on": _iso(organisation.signed_on),
+            "current": self.current, "standing": self.standing.value,
+            "ceremony": _iso(organisation.signs.ceremony if self.standing.to_sign else None),
+            "invited_on": _iso(organisation.invited_on)}
+        if self.standing.to_sign:
+            contact = self.contact or OrganisationContact(None, None)
+            document["contact"] = {"representative": organisation.representative,
+                                   "title": organisation.representative_title,
+                                   "email": contact.email, "contact": contact.contact}
+        return document
 
 
 @dataclass(frozen=True, slots=True)
 class AgreementStatus:
     agreement: Agreement
     text_fingerprint: str
-    standings: tuple[Standing, ...]
+    standings: tuple[OrganisationStatus, ...]
 
-    def with_status(self, status: Status) -> list[Standing]:
+    def with_status(self, status: Status) -> list[OrganisationStatus]:
         return [s for s in self.standings if s.organisation.status is status]
 
     @property
-    def outdated(self) -> list[Standing]:
+    def outdated(self) -> list[OrganisationStatus]:
         return [standing for standing in self.standings if standing.outdated]
 
     def summary(self) -> dict[str, int]:
@@ -69,12 +85,15 @@ class AgreementStatus:
                 "organisations": [standing.as_dict() for standing in self.standings]}
 
 
-def agreement_status(agreement: Agreement,
-                     organisations: Iterable[Organisation]) -> AgreementStatus:
+def agreement_status(agreement: Agreement, organisations: Iterable[Organisation],
+                     contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementStatus:
+    """Where each of ``organisations`` (resolved, see :mod:`overens_docs._read`) stands."""
     fingerprint = text_fingerprint(agreement)
+    contacts = contacts or {}
     return AgreementStatus(agreement, fingerprint, tuple(
-        Standing(organisation, organisation.signed_version is not None
-                 and matches(fingerprint, organisation.signed_version))
+        OrganisationStatus(organisation, organisation.signed_version is not None
+                           and matches(fingerprint, organisation.signed_version),
+                           contacts.get(organisation.id))
         for organisation in organisations))
 
 
@@ -99,7 +118,7 @@ def register_status(paths: Iterable[Path]) -> StatusResult:
         if read.target.only is not None:
             read.whole("status")  # raises: a file, not a folder
     result.agreements.extend(  # the valid ones; the findings say why another is not
-        agreement_status(*read.whole("status")) for read in inputs.agreements
+        agreement_status(*read.whole("status"), read.contacts) for read in inputs.agreements
         if read.valid and read.agreement is not None and read.organisations is not None)
     return result
 
@@ -110,7 +129,15 @@ def as_json(result: StatusResult) -> str:
                        **reporters.document(result.report)}, ensure_ascii=False, indent=2)
 
 
-def _names(standings: Iterable[Standing], *, details: bool = False) -> list[str]:
+def _contact(status: OrganisationStatus) -> str:
+    """How to reach an organisation that is to sign: its representative, e-mail, phone."""
+    organisation, contact = status.organisation, status.contact or OrganisationContact(None, None)
+    parts = [f"{organisation.representative} ({organisation.representative_title})"]
+    parts += [value for value in (contact.email, contact.contact) if value]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _names(standings: Iterable[OrganisationStatus], *, details: bool = False) -> list[str]:
     lines = []
     for standing in standings:
         organisation = standing.organisation
@@ -120,12 +147,20 @@ def _names(standings: Iterable[Standing], *, details: bool = False) -> list[str]
             line += _(", signed {date}, version {version}").format(
                 date=organisation.signed_on,
                 version=short_form(version) if len(version) >= 12 else version)
+        if standing.standing.to_sign:
+            if organisation.signs.ceremony is not None:
+                line += _(", invited to the ceremony of {date}").format(
+                    date=organisation.signs.ceremony)
+            if organisation.invited_on is not None:
+                line += _(", written to on {date}").format(date=organisation.invited_on)
+            line += "\n      " + _("contact: {contact}").format(contact=_contact(standing))
         lines.append(line)
     return lines
 
 
 def as_text(result: StatusResult) -> str:
-    """Per agreement: its fingerprint, the counts, who must sign again, who has not signed."""
+    """Per agreement: its fingerprint, the counts, who must sign again, who has not signed
+    (with how to reach those who are to sign)."""
     blocks = []
     for status in result.agreements:
         counts = status.summary()

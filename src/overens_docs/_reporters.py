@@ -107,13 +107,16 @@ def document(report: Report, *, strict: bool = False) -> dict[str, object]:
 
 
 def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
-            up_to_date: list[str] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
-    left as they were) go into the summary."""
+            up_to_date: list[str] | None = None,
+            builds: dict[str, object] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote), ``up_to_date`` (those it
+    left as they were) and ``builds`` (what each built folder holds) go into the summary."""
     findings = document(report, strict=strict)
     summary: dict[str, object] = findings["summary"]  # type: ignore[assignment]
     if built is not None:
         summary["built"] = built
     if up_to_date is not None:
         summary["up_to_date"] = up_to_date
+    if builds is not None:
+        summary["builds"] = builds
     return json.dumps(findings, ensure_ascii=False, indent=2)

@@ -5,10 +5,12 @@ there with its SHA-256 and nothing else is; every organisation's PDF is exactly 
 text pages (compared by their content, so a page swapped in from another build is found
 even in a file whose hash was updated to match) plus its own signature page; every
 signature page carries the text fingerprint; a ceremony list (``signing.layout: list``)
-names every listed organisation. :func:`verify_returned` says whose copy a returned PDF is
-and whether it carries this build's text: the same bytes; the built file with incremental
+names every organisation it is for (the manifest's ``ceremony``); letters and the mailing
+list are checked as files. :func:`verify_returned` says whose copy a returned PDF is and
+whether it carries this build's text: the same bytes; the built file with incremental
 updates appended (as e-signing services sign); the same text saved anew; or another text.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -97,21 +99,6 @@ def _misnumbered(shown: str, text: str, page: int, pages: int) -> Iterator[Findi
 def _texts(path: Path) -> list[str]:
     """Each page's text, white space folded."""
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
-
-
-def verify_builds(folder: Path) -> Report:
-    """The build in ``folder``; or, when ``folder`` is not one but holds build folders (as
-    ``build/`` does), each of them."""
-    builds = [] if (folder / MANIFEST).is_file() else sorted(
-        child for child in folder.iterdir() if (child / MANIFEST).is_file())
-    if not builds:
-        return verify_build(folder)
-    report = Report()
-    for build in builds:
-        found = verify_build(build)
-        report.extend(found.findings)
-        report.files.extend(found.files)
-    return report
 
 
 def verify_build(folder: Path) -> Report:
@@ -216,6 +203,7 @@ def _organisation_pdf(path: Path, organisation: str | None,
                        _("The signature page does not carry the text fingerprint "
                          "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
+    on_ceremony = build.manifest.ceremony_ids
     names = {entry.organisation: entry.name for entry in build.manifest.signature_list or []}
     if organisation in names and _bare(names[organisation]) not in _bare(text):
         yield _finding(shown, "verify-signature-page",
@@ -227,9 +215,9 @@ def _organisation_pdf(path: Path, organisation: str | None,
         yield _finding(shown, "verify-organisation",
                        _("The manifest does not say which listed organisation this copy is "
                          "for."))
-    elif len(build.signature_pages) == len(listed) and (
+    elif organisation in on_ceremony and len(build.signature_pages) == len(on_ceremony) and (
             _page_hashes(path, range(pages - 1, pages))[0]
-            != build.signature_pages[listed.index(organisation)]):
+            != build.signature_pages[on_ceremony.index(organisation)]):
         yield _finding(shown, "verify-signature-page",
                        _("The signature page is not the one built for {organisation} (it "
                          "differs from that organisation's page in signature-pages.pdf).")
@@ -249,10 +237,10 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         return
     if manifest.signature_layout == LIST:
         yield from _listed(display(path), manifest, texts)
-    elif len(texts) != len(manifest.organisations):
+    elif len(texts) != len(manifest.ceremony_ids):
         yield _finding(display(path), "verify-pages",
                        _("It has {pages} pages for {organisations} organisations.").format(
-                           pages=len(texts), organisations=len(manifest.organisations)))
+                           pages=len(texts), organisations=len(manifest.ceremony_ids)))
     if manifest.signature_layout != LIST:
         for number, (text, stamped) in enumerate(zip(texts, _stamped(path), strict=True), 1):
             if stamped:
@@ -273,7 +261,7 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                          "on it."))
         return
     on_list = {entry.organisation for entry in listing}
-    for organisation in manifest.organisations:
+    for organisation in manifest.ceremony_ids:
         if organisation not in on_list:
             yield _finding(shown, "verify-list",
                            _("The manifest lists {organisation}, but not on the ceremony "
@@ -393,7 +381,7 @@ def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | No
         best = max(named, key=lambda entry: len(entry.name), default=None)
         return None if best is None else best.organisation
     mine = without_number(extra_pages[0])
-    for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
+    for organisation, text in zip(manifest.ceremony_ids, _texts(ceremony), strict=False):
         if without_number(text) == mine:  # numbered differently in the two files
             return organisation
     return None

@@ -229,7 +229,7 @@ def section_one() -> list[etree._Element]:
 
 
 # Which text was signed: the first 12 hex digits of the text fingerprint (see README).
-FINGERPRINT = "Kontrollsumma för avtalstexten: {{ agreement.text_fingerprint }}"
+FINGERPRINT = "Textens fingeravtryck: {{ agreement.text_fingerprint }}"
 
 
 def field_pair(value: str, label: str, *, before: int | None = None) -> list[etree._Element]:
@@ -247,17 +247,14 @@ def signature_blocks() -> list[etree._Element]:
     LibreOffice lays out a table more slowly than paragraphs; two rows per page keep a
     batch of a thousand pages within a few seconds (benchmarks/build_bench.py).
     """
-    # "Örebro den ____", "Örebro den 27 april 2010" or just the date, as the YAML allows.
-    place_date = (
-        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
-        "{% if agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
-    )
-    # An organisation that joins later signs on its own date (signed_on in the register).
-    organisation_place_date = (
-        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
-        "{% if organisation.signed_on_text %}{{ organisation.signed_on_text }}"
-        "{% elif agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
-    )
+    # "Örebro den ____" or "Örebro den 20 maj 2025": a date only where this organisation
+    # signs on it (its ceremony's, or the date it signed), else filled in by hand. The
+    # public body signs on the organisation's date only at a ceremony, where both sign.
+    place = "{% if organisation.signing_place %}{{ organisation.signing_place }} den {% endif %}"
+    place_date = place + (
+        "{% if organisation.ceremony_text %}{{ organisation.ceremony_text }}{% endif %}")
+    organisation_place_date = place + (
+        "{% if organisation.signs_on_text %}{{ organisation.signs_on_text }}{% endif %}")
     public_name = "{% if public_signatory.name %}{{ public_signatory.name }}{% endif %}"
     names = row(
         cell(line("SignatureParty", "För {{ agreement.public_body.name }}")),

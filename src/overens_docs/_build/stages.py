@@ -102,7 +102,7 @@ def start_conversions(stack: ExitStack, plan: Plan, rendered: Rendered, work: Pa
     return signature_pages.start(
         stack, rendered.text, rendered.template, plan.organisations,
         parts=processes.cores() if parallel else 1, work=work, ceremony_list=listing,
-        list_rows=len(plan.everyone) if listing is not None else 0,
+        list_rows=ceremony.list_rows(plan) if listing is not None else 0,
         form=plan.form is not None, timeout=plan.timeout, notify=notify)
 
 
@@ -185,10 +185,11 @@ def signatures(plan: Plan, conversions: signature_pages.Conversions, text: Text,
 
 @dataclass(frozen=True, slots=True)
 class Assembled:
-    """Every organisation's PDF (written into staging, or why not) and the ceremony file."""
+    """Every organisation's PDF (written into staging, or why not) and the ceremony file
+    (None when this build makes none)."""
 
     made: list[Made]
-    ceremony: bytes
+    ceremony: bytes | None
     ceremony_pages: int
 
 
@@ -206,10 +207,13 @@ def assemble(plan: Plan, staging: Path, text: Text, signed: Signatures, *,
     # Each worker takes a whole base's run of copies at a time: see COPIES_PER_BASE.
     with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
                            chunksize=COPIES_PER_BASE) as pdfs:
+        if not ceremony.made(plan):
+            return Assembled(list(_progress(pdfs.results(), len(jobs), progress)), None, 0)
         data, pages = ceremony.ceremony_pdf(plan, signed.assembler, text.master, text.pages,
                                             signed.list_pdf)
         with DeliveredFile(data) as delivered:
-            found = delivered.problems(pages=None if signed.list_pdf else len(plan.listed))
+            found = delivered.problems(pages=None if signed.list_pdf
+                                       else len(plan.ceremony.ids) if plan.ceremony else None)
             made = list(_progress(pdfs.results(), len(jobs), progress))
             known: KnownContent = {}
             for item in made:
@@ -256,13 +260,14 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
 
 
 def stage_lists(plan: Plan, staging: Path, manifest: Manifest, assembled: Assembled) -> None:
-    """The ceremony file, and the public list of signatories: who has signed and not
-    withdrawn, nothing personal."""
-    stage(staging, manifest, ceremony.FILE, assembled.ceremony, "signature-pages-pdf",
-          assembled.ceremony_pages)
+    """The ceremony file, and the public list of signatories: who has signed the current
+    text (and, apart, an older one), nothing personal."""
+    if assembled.ceremony is not None:
+        stage(staging, manifest, ceremony.FILE, assembled.ceremony, "signature-pages-pdf",
+              assembled.ceremony_pages)
     stage(staging, manifest, "signatories.html",
           signatories_html(plan.agreement, plan.everyone), "signatories-html", None)
-    stage(staging, manifest, "signatories.csv", signatories_csv(plan.everyone),
+    stage(staging, manifest, "signatories.csv", signatories_csv(plan.agreement, plan.everyone),
           "signatories-csv", None)
 
 

@@ -47,16 +47,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from overens_docs._build import ceremony, freshness, stages
+from overens_docs._build import ceremony, freshness, letters, processes, stages
 from overens_docs._build.manifest import Manifest
 from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary, UpToDate
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
 from overens_docs._build.plan import Plan, plan
 from overens_docs._build.problems import StageFailed, at, in_template
-from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain import Agreement, OrganisationContact, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._i18n import _
@@ -66,11 +66,15 @@ from overens_docs._targets import display
 
 def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
                     out: Path, only: str | None = None, progress: bool = False,
-                    timeout: float | None = None, force: bool = False) -> AgreementBuild:
+                    timeout: float | None = None, force: bool = False, every: bool = False,
+                    contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementBuild:
     """Build one valid agreement into ``out/<agreement id>/``: :class:`Built`,
     :class:`UpToDate` (built from the same inputs, and intact: see :mod:`freshness`;
     ``force`` builds anyway) or :class:`Failed` with the findings that stopped it.
 
+    ``organisations`` are resolved (:func:`overens_docs._domain.signing.resolve`): who
+    gets documents follows the register (:mod:`selection`; ``every``: ``--all``).
+    ``contacts`` (by organisation id) go into the mailing list only.
     ``timeout``: seconds each LibreOffice run may take (default: by its number of pages).
     ``progress``: show progress on standard error.
     Raises :class:`~overens_docs._build.plan.BuildRefused` for a build that would mix
@@ -79,7 +83,8 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
     missing or fails.
     """
     started = time.monotonic()
-    the_plan = plan(agreement, organisations, out, only, timeout)
+    the_plan = plan(agreement, organisations, out, only, timeout, every=every,
+                    contacts=contacts)
     destination = the_plan.destination
     missing = _missing_templates(the_plan)
     if missing:
@@ -104,7 +109,7 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         return Failed(destination, tuple(failed.findings))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Built(destination, Summary.of(written, only), time.monotonic() - started)
+    return Built(destination, Summary.of(written, only, the_plan), time.monotonic() - started)
 
 
 def _missing_templates(plan: Plan) -> list[Finding]:
@@ -124,16 +129,24 @@ def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
-                        signature_list=ceremony.listed(plan))
+                        signature_list=ceremony.listed(plan), ceremony=ceremony.recorded(plan),
+                        every=plan.every)
     rendered = stages.render(plan, work)
+    large = processes.parallel(len(plan.organisations))
     with contextlib.ExitStack() as stack:
+        # The letters' LibreOffice: at once beside a small build, which leaves cores idle;
+        # after a large one's conversions, which use them all.
+        started = None if large else letters.start(stack, plan, rendered.template, work, notify)
         copies = stages.start_copies(stack, plan, staging, rendered)  # overlaps: see above
         conversions = stages.start_conversions(stack, plan, rendered, work, notify)
         text = stages.checked_text(plan, conversions)
         stages.stage_published(plan, staging, manifest, rendered, text)
         signed = stages.signatures(plan, conversions, text, rendered, work, notify)
+        if large:
+            started = letters.start(stack, plan, rendered.template, work, notify)
         docx_made = list(copies.results())  # long done: written during the conversions
         assembled = stages.assemble(plan, staging, text, signed, progress=progress)
+        letters.finish(plan, started, staging, manifest)
     stages.record_copies(staging, manifest, docx_made + assembled.made)
     stages.stage_lists(plan, staging, manifest, assembled)
     return manifest

@@ -82,6 +82,9 @@ def _build(commands: Commands) -> argparse.ArgumentParser:
                        help=_("where to write (default: build/)"))
     build.add_argument("--only", metavar="ORG_ID",
                        help=_("build only this organisation's documents"))
+    build.add_argument("--all", action="store_true", dest="every",
+                       help=_("documents for every organisation that has not withdrawn, not "
+                              "only for those that are to sign"))
     _format(build, _("how to report findings"))
     build.add_argument("--timeout", type=seconds, metavar="SECONDS",
                        help=_("how long each LibreOffice run may take before it is taken to hang "

@@ -33,12 +33,14 @@ def build(arguments: argparse.Namespace) -> int:
     from overens_docs._api import build  # noqa: PLC0415
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
-                   timeout=arguments.timeout, force=arguments.force)
+                   timeout=arguments.timeout, force=arguments.force, every=arguments.every)
     errors = [_error_of(folder, error) for folder, error in result.errors.items()]
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
         document = json.loads(reporters.as_json(
             result.report, built=[str(f) for f in result.folders],
-            up_to_date=[str(f) for f in result.up_to_date]))
+            up_to_date=[str(f) for f in result.up_to_date],
+            builds={str(built.destination): built.summary.as_dict()
+                    for built in result.built}))
         if errors:  # as a run that ends early says it, for every agreement not built
             document.update(error="\n".join(message for message, _code in errors),
                             exit_code=errors[0][1])
@@ -51,6 +53,8 @@ def build(arguments: argparse.Namespace) -> int:
                     "again)").format(folder=folder))
         for built in result.built:
             print(built_line(built.destination, built.summary, built.seconds))
+            for line in built_details(built.summary):
+                print("  " + line)
     for message, _code in errors:
         print(f"overens: {message}", file=sys.stderr)
     if errors:
@@ -80,6 +84,54 @@ def built_line(folder: Path, summary: Summary, seconds: float) -> str:
             count=summary.files),
         pages=ngettext("{count} page", "{count} pages", summary.pages).format(
             count=summary.pages))
+
+
+def _without(standing: str, count: int) -> str:
+    if standing == "signed":
+        text = ngettext("{count} has signed the current text",
+                        "{count} have signed the current text", count)
+    elif standing == "unrecorded":
+        text = ngettext("{count} has signed, which version is not recorded",
+                        "{count} have signed, which version is not recorded", count)
+    else:
+        text = ngettext("{count} has withdrawn", "{count} have withdrawn", count)
+    return text.format(count=count)
+
+
+def built_details(summary: Summary) -> list[str]:
+    """Who got no documents and why, what signature-pages.pdf is for, and the letters."""
+    lines = []
+    if summary.without_documents:
+        total = sum(count for _standing, count in summary.without_documents)
+        reasons = [_without(standing, count) for standing, count in summary.without_documents]
+        text = (_("No documents for {count}: {reasons} (--all makes them for everyone who "
+                  "has not withdrawn).") if any(standing != "withdrawn" for standing, _count
+                                                in summary.without_documents)
+                else _("No documents for {count}: {reasons}."))
+        lines.append(text.format(count=_organisations(total), reasons=", ".join(reasons)))
+    if summary.ceremony is not None:
+        lines.append(_("signature-pages.pdf: the ceremony of {date}, {count}.").format(
+            date=summary.ceremony, count=_organisations(summary.ceremony_organisations)))
+    elif summary.ceremony_organisations:
+        lines.append(_("signature-pages.pdf: everyone who is to sign ({count}), at no one "
+                       "ceremony.").format(count=_organisations(summary.ceremony_organisations)))
+    for date, count in summary.later_ceremonies:
+        lines.append(_("The ceremony of {date} ({count}) gets its signature-pages.pdf in a "
+                       "build after the one of {first}.").format(
+                           date=date, count=_organisations(count), first=summary.ceremony))
+    if summary.letters:
+        lines.append(ngettext("letters/: {count} letter, and the mailing list.",
+                              "letters/: {count} letters, and the mailing list.",
+                              summary.letters).format(count=summary.letters))
+    elif summary.mailing_list and summary.letters_missing:
+        lines.append(_("letters/mailing-list.csv: {count} to write to. No letters: "
+                       "agreement.yaml has no invitation (what the letters say).").format(
+                           count=_organisations(summary.mailing_list)))
+    return lines
+
+
+def _organisations(count: int) -> str:
+    return ngettext("{count} organisation", "{count} organisations", count).format(count=count)
 
 
 def verify(arguments: argparse.Namespace) -> int:

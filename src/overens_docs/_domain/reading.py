@@ -8,6 +8,7 @@ defaults, dates, unique ids and file names) and each object's place in its file.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,13 @@ from overens_docs._domain.model import (
     Activity,
     Adoption,
     Agreement,
+    Ceremony,
     Commitment,
     Contact,
     Definition,
+    Invitation,
     Organisation,
+    OrganisationContact,
     Paragraphs,
     Party,
     Period,
@@ -36,6 +40,9 @@ from overens_docs._domain.model import (
 from overens_docs._domain.naming import first_free, slugify, unique_slugs
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
+
+# An e-mail address, as the organisation list's schema takes one.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 def paragraphs(text: str | None) -> Paragraphs:
@@ -101,6 +108,27 @@ class _Reader:
             commitments=self.commitments(party["commitments"], (*path, "commitments")),
             place=self.place(path))
 
+    def signing(self, signing: dict[str, Any]) -> Signing:
+        place = signing.get("place")
+        return Signing(
+            place, _date(signing.get("date")),
+            SignatureLayout(signing.get("layout") or SignatureLayout.PAGES),
+            tuple(Ceremony(datetime.date.fromisoformat(item["date"]), item.get("place") or place,
+                           item.get("venue"), self.place(("signing", "ceremonies", index)))
+                  for index, item in enumerate(signing.get("ceremonies") or [])),
+            self.place(("signing", "date")) if signing.get("date") else None)
+
+    def invitation(self, invitation: dict[str, Any] | None) -> Invitation | None:
+        if not invitation:
+            return None
+        sender = invitation.get("sender")
+        return Invitation(
+            paragraphs(invitation["how"]), paragraphs(invitation["return_to"]),
+            _date(invitation.get("sign_by")), invitation.get("contact"),
+            Signatory(sender["name"], sender.get("title") or "",
+                      self.place(("invitation", "sender"))) if sender else None,
+            _date(invitation.get("date")), self.place(("invitation",)))
+
 
 def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
     """The agreement in validated ``agreement.yaml`` data."""
@@ -136,8 +164,7 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
         parties=tuple(reader.party(party, index) for index, party in enumerate(data["parties"])),
         shared_commitments=reader.commitments(data.get("shared_commitments"),
                                               ("shared_commitments",)),
-        signing=Signing(signing.get("place"), _date(signing.get("date")),
-                        SignatureLayout(signing.get("layout") or SignatureLayout.PAGES)),
+        signing=reader.signing(signing),
         template=TemplateChoice(template.get("document"), template.get("signature_form"),
                                 reader.place(("template", "document")),
                                 reader.place(("template", "signature_form"))),
@@ -145,6 +172,7 @@ def read_agreement(loaded: Loaded, folder: Path) -> Agreement:
         vision=paragraphs(data.get("vision")),
         handlingsplan=reader.activities(data.get("handlingsplan")),
         contacts=reader.contacts(data.get("contacts")),
+        invitation=reader.invitation(data.get("invitation")),
     )
 
 
@@ -184,5 +212,19 @@ def read_organisations(loaded: Loaded) -> tuple[Organisation, ...]:
             signed_on=_date(row.get("signed_on")), left_on=_date(row.get("left_on")),
             signed_version="".join(row["signed_version"].split()).lower()
             if row.get("signed_version") else None,
-            kind=row.get("kind"), decision=row.get("decision"))
+            kind=row.get("kind"), decision=row.get("decision"),
+            ceremony=_date(row.get("ceremony")), invited_on=_date(row.get("invited_on")))
         for index, (row, identifier, stem) in enumerate(zip(rows, ids, stems, strict=True)))
+
+
+def _address(value: str | None) -> str | None:
+    return value.strip() if value and EMAIL.match(value.strip()) else None
+
+
+def read_organisation_contacts(loaded: Loaded) -> dict[str, OrganisationContact]:
+    """Each organisation's contact, by its id (see :class:`OrganisationContact`): read
+    apart from the organisations, so that nothing that prints one can print its contact."""
+    rows: list[dict[str, Any]] = loaded.data["organisations"]
+    return {identifier: OrganisationContact(
+                _address(row.get("email")) or _address(row.get("contact")), row.get("contact"))
+            for row, identifier in zip(rows, default_ids(rows), strict=True)}

@@ -29,7 +29,9 @@ FIRST_ROW_SEARCH = 30  # rows searched for the header row
 
 # The labelled facts above the header, in column B with their value in column C.
 YEAR_LABEL = "År"
-TEXT_LABEL = "Avtalstextens kontrollsumma"
+TEXT_LABEL = "Textens fingeravtryck"
+# How workbooks made before the term was settled label it: still read.
+OLD_TEXT_LABEL = "Avtalstextens kontrollsumma"
 ORGANISATION_LABEL = "Organisation"
 ORGANISATION_ID_LABEL = "Organisationens id"
 

@@ -28,6 +28,7 @@ from overens_docs._followup.items import SCALE, Item, Progress
 from overens_docs._followup.layout import (
     FIRST_ROW_SEARCH,
     LOCKED,
+    OLD_TEXT_LABEL,
     ORGANISATION_ID_LABEL,
     ORGANISATION_LABEL,
     TEXT_LABEL,
@@ -76,7 +77,7 @@ class Read:
 
     @property
     def text_version(self) -> str | None:
-        return self.facts.get(TEXT_LABEL)
+        return self.facts.get(TEXT_LABEL, self.facts.get(OLD_TEXT_LABEL))
 
     def finding(self, row: int | None, column: int | None, rule: str, message: str,
                 severity: Severity = Severity.ERROR) -> None:

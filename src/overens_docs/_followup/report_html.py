@@ -112,6 +112,6 @@ def report_html(context: Context, contacts: tuple[Contact, ...]) -> bytes:
     if contacts:
         lines += ["<h2>Kontakt</h2>", *contact_lines(contacts)]
     lines += ["</main>", "<footer>",
-              f"<p>Kontrollsumma för avtalstexten: {escape(agreement['text_fingerprint'])}</p>",
+              f"<p>Textens fingeravtryck: {escape(agreement['text_fingerprint'])}</p>",
               "</footer>", "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")

@@ -231,15 +231,23 @@ class Assembler:
 
     def signature_pages_pdf(self, earlier: Path | None = None, *, replacing: int = -1,
                             inserting: int = -1, title: str | None = None,
-                            ) -> tuple[bytes, int]:
-        """The ceremony file: every signature page, in order. With ``earlier`` (an earlier
-        ceremony file), its pages with this assembly's one page in place of page index
-        ``replacing``, or inserted before page index ``inserting`` (--only)."""
+                            selection: Sequence[int] | None = None,
+                            identity: str = "signature-pages") -> tuple[bytes, int]:
+        """The ceremony file: every signature page, in order, or those of ``selection``
+        (their indexes among all, in that order). With ``earlier`` (an earlier ceremony
+        file), its pages with this assembly's one page in place of page index
+        ``replacing``, or inserted before page index ``inserting`` (--only). ``identity``
+        makes the file identifier (another for each file made from the same pages)."""
+        if earlier is None and selection is not None:
+            every = [(tagged, number) for tagged in self._tagged
+                     for number in range(len(tagged.pdf.pages))]
+            return self._ceremony([every[index] for index in selection], title, identity)
         if earlier is None:
             if all(tagged.whole() is not None for tagged in self._tagged):
-                return self._ceremony([(tagged, None) for tagged in self._tagged], title)
+                return self._ceremony([(tagged, None) for tagged in self._tagged], title,
+                                      identity)
             return self._ceremony([(tagged, number) for tagged in self._tagged
-                                   for number in range(len(tagged.pdf.pages))], title)
+                                   for number in range(len(tagged.pdf.pages))], title, identity)
         with _open(earlier) as previous:
             before = TaggedPages(previous)
             pages = [(before, number) for number in range(len(previous.pages))]
@@ -248,7 +256,7 @@ class Assembler:
                 pages[replacing] = new
             else:
                 pages.insert(inserting if inserting >= 0 else len(pages), new)
-            return self._ceremony(pages, title)
+            return self._ceremony(pages, title, identity)
 
     def whole_pdf(self, title: str) -> tuple[bytes, int]:
         """The one signature PDF (the ceremony list) as a whole, with its structure tree as
@@ -266,7 +274,7 @@ class Assembler:
         return self._save(pdf, "signature-pages"), len(pdf.pages)
 
     def _ceremony(self, parts: Sequence[tuple[TaggedPages, int | None]], title: str | None,
-                  ) -> tuple[bytes, int]:
+                  identity: str = "signature-pages") -> tuple[bytes, int]:
         """The ceremony file of ``parts``, in order: each a page of a source (its number),
         or all of a source's pages with its whole structure tree (None)."""
         pdf = pikepdf.new()
@@ -297,7 +305,7 @@ class Assembler:
         self._archival(pdf)
         if title is not None:
             self._title(pdf, title)
-        data = self._save(pdf, "signature-pages")
+        data = self._save(pdf, identity)
         pdf.close()
         del pdf, tree
         _give_back_memory()

@@ -121,7 +121,7 @@ def agreement_html(agreement: Agreement) -> bytes:
         lines += _activities(agreement)
     lines += _section("Uppföljning", agreement.follow_up)
     lines += ["</main>", "<footer>",
-              f"<p>Kontrollsumma för avtalstexten: "
+              f"<p>Textens fingeravtryck: "
               f"{short_form(text_fingerprint(agreement))}</p>"]
     if agreement.contacts:  # not part of the signed text: after it, in the footer
         lines += ['<h2 class="contacts">Kontakt</h2>', *contact_lines(agreement.contacts)]

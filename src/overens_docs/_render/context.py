@@ -13,7 +13,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from overens_docs._domain import Activity, Agreement, Commitment, Organisation, Period, Signatory
+from overens_docs._domain import (
+    Activity,
+    Agreement,
+    Commitment,
+    Invitation,
+    Organisation,
+    Period,
+    Signatory,
+)
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 
 # A render context: plain data for Jinja (dicts, lists, strings, numbers, None).
@@ -168,17 +176,35 @@ def agreement_context(agreement: Agreement) -> Context:
         "handlingsplan": [activity_context(item, party_names, short_names)
                           for item in agreement.handlingsplan],
         "signing": {"place": signing.place, "date": _iso(signing.date),
-                    "date_text": swedish_date(signing.date), "layout": signing.layout.value},
+                    "date_text": swedish_date(signing.date), "layout": signing.layout.value,
+                    "ceremonies": [{"date": _iso(c.date), "date_text": swedish_date(c.date),
+                                    "place": c.place, "venue": c.venue}
+                                   for c in signing.ceremonies]},
+        "invitation": _invitation(agreement.invitation),
         "text_fingerprint": short_form(text_fingerprint(agreement)),
     }
+
+
+def _invitation(invitation: Invitation | None) -> Context | None:
+    if invitation is None:
+        return None
+    return {"how": list(invitation.how), "return_to": list(invitation.return_to),
+            "sign_by": _iso(invitation.sign_by), "sign_by_text": swedish_date(invitation.sign_by),
+            "contact": invitation.contact, "sender": _signatory(invitation.sender),
+            "date": _iso(invitation.date), "date_text": swedish_date(invitation.date)}
 
 
 def organisation_context(organisation: Organisation) -> Context:
     """One organisation as templates see it (the fields :data:`ORGANISATION_FIELDS` name).
 
-    ``signed_on_text`` ("13 juni 2018") is the date an organisation that joins later signed
-    on, for its signature page; None when the register gives none.
+    Its signature page prints ``signing_place`` and ``signs_on_text`` ("20 maj 2025"): the
+    date only when it signs on that date (its own recorded date, or its ceremony's; see
+    :mod:`overens_docs._domain.signing`), else None, and the line is filled in by hand.
+    ``ceremony_text`` is its ceremony's date, when it signs at one (the public body signs
+    there too). ``signed_on_text`` is the date the register says it signed (for one that
+    is to sign again: the older text); ``invited_on_text`` when it was last sent a letter.
     """
+    signs = organisation.signs
     return {
         "id": organisation.id,
         "name": organisation.name,
@@ -187,18 +213,45 @@ def organisation_context(organisation: Organisation) -> Context:
         "representative_title": organisation.representative_title,
         "signed_on": _iso(organisation.signed_on),
         "signed_on_text": swedish_date(organisation.signed_on),
+        "signing_place": signs.place,
+        "signs_on": _iso(signs.date),
+        "signs_on_text": swedish_date(signs.date),
+        "ceremony": _iso(signs.ceremony),
+        "ceremony_text": swedish_date(signs.ceremony),
+        "ceremony_venue": signs.venue,
+        "invited_on": _iso(organisation.invited_on),
+        "invited_on_text": swedish_date(organisation.invited_on),
+        "document_file": f"organisations/{organisation.file_stem}.pdf",
     }
 
 
 ORGANISATION_FIELDS = ("id", "name", "org_number", "representative", "representative_title",
-                       "signed_on", "signed_on_text")
+                       "signed_on", "signed_on_text", "signing_place", "signs_on",
+                       "signs_on_text", "ceremony", "ceremony_text", "ceremony_venue",
+                       "invited_on", "invited_on_text", "document_file")
+# The fields that may be None, each with the fields that are None with it: what a template
+# may test an organisation for ({% if organisation.signs_on_text %}), its "shape".
+OPTIONAL_FIELDS = {"org_number": ("org_number",),
+                   "signed_on": ("signed_on", "signed_on_text"),
+                   "signing_place": ("signing_place",),
+                   "signs_on": ("signs_on", "signs_on_text"),
+                   "ceremony": ("ceremony", "ceremony_text"),
+                   "ceremony_venue": ("ceremony_venue",),
+                   "invited_on": ("invited_on", "invited_on_text")}
+
+
+def ceremony_context(date: datetime.date | None, place: str | None) -> Context:
+    """The occasion a ceremony file is for (``ceremony`` in a template): its date (None when
+    the file is not for one ceremony but holds everyone who is to sign) and place."""
+    return {"date": _iso(date), "date_text": swedish_date(date), "place": place}
 
 
 def render_context(agreement: Context, organisations: Sequence[Context], *,
-                   include_text: bool) -> Context:
+                   include_text: bool, ceremony: Context | None = None) -> Context:
     """Everything a document template may use (see templates/default/README.md).
 
-    ``agreement`` is :func:`agreement_context`'s result, made once per build.
+    ``agreement`` is :func:`agreement_context`'s result, made once per build; ``ceremony``
+    is :func:`ceremony_context`'s, for the ceremony list (else an undated one).
     """
     public_party = next(p for p in agreement["parties"] if p["role"] == "public_body")
     return {
@@ -207,4 +260,5 @@ def render_context(agreement: Context, organisations: Sequence[Context], *,
         "public_signatory": public_party["signatory"],
         "organisations": list(organisations),
         "include_text": include_text,
+        "ceremony": ceremony or ceremony_context(None, agreement["signing"]["place"]),
     }

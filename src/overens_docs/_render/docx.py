@@ -229,8 +229,10 @@ class DocumentTemplate:
     core: CoreProperties
     when: datetime.datetime = FALLBACK  # the build date: every ZIP entry carries it
 
-    def render(self, organisations: Sequence[Context], *, include_text: bool) -> bytes:
-        context = render_context(self.agreement, organisations, include_text=include_text)
+    def render(self, organisations: Sequence[Context], *, include_text: bool,
+               ceremony: Context | None = None) -> bytes:
+        context = render_context(self.agreement, organisations, include_text=include_text,
+                                 ceremony=ceremony)
         return normalise_docx(render(self.path, context, self.core), self.when)
 
 

@@ -36,8 +36,8 @@ DOCX_NAME = "jamforelsedokument.docx"
 PDF_NAME = "jamforelsedokument.pdf"
 # Swedish, as the documents are, whatever the language of the messages.
 HEADING = "Jämförelsedokument"
-INTRODUCTION = ("Ändringar i {title} från versionen med kontrollsumma {old} till versionen med "
-                "kontrollsumma {new}. Tillagd text är understruken, borttagen text "
+INTRODUCTION = ("Ändringar i {title} från versionen med fingeravtrycket {old} till versionen "
+                "med fingeravtrycket {new}. Tillagd text är understruken, borttagen text "
                 "överstruken.")
 
 

@@ -121,9 +121,9 @@ def _count(count: int, one: str, many: str) -> str:
 def as_text(revision: Revision) -> str:
     """A readable Swedish summary, section by section; ``[-borttaget-]``, ``{+tillagt+}``."""
     comparison = revision.comparison
-    lines = [f"Jämförelse av {revision.old} (kontrollsumma "
+    lines = [f"Jämförelse av {revision.old} (fingeravtryck "
              f"{short_form(comparison.old_fingerprint)}) med {revision.new} "
-             f"(kontrollsumma {short_form(comparison.new_fingerprint)})"]
+             f"(fingeravtryck {short_form(comparison.new_fingerprint)})"]
     if comparison.same_text:
         lines.append("Texterna är desamma: inga ändringar.")
         return "\n".join(lines)

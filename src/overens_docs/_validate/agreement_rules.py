@@ -271,7 +271,9 @@ def _at(data: Any, path: JsonPath) -> Any:
 
 def _date_paths(data: dict[str, Any]) -> Iterator[JsonPath]:
     yield from (("adoption", "date"), ("period", "start"), ("period", "end"),
-                ("signing", "date"))
+                ("signing", "date"), ("invitation", "sign_by"), ("invitation", "date"))
+    for index, _ceremony in items(_at(data, ("signing", "ceremonies"))):
+        yield ("signing", "ceremonies", index, "date")
     for path, _activity in _activities(data):
         yield from ((*path, "date"), (*path, "period", "start"), (*path, "period", "end"))
 
@@ -289,6 +291,26 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
             except ValueError:
                 yield rule_input.error(path, "invalid-date",
                                        _("'{value}' is not a date.").format(value=value))
+
+
+@rule("duplicate-ceremony", AGREEMENT_RULES)
+def duplicate_ceremony(rule_input: RuleInput) -> Iterator[Finding]:
+    """Two ceremonies on one day: the register names a ceremony by its date."""
+    ceremonies = _at(rule_input.data, ("signing", "ceremonies"))
+    first: dict[str, int] = {}
+    for index, ceremony in items(ceremonies):
+        date = text(ceremony, "date")
+        if date is None:
+            continue
+        if date in first:
+            yield rule_input.error(
+                ("signing", "ceremonies", index, "date"), "duplicate-ceremony",
+                _("Two ceremonies on {date} (the other on line {line}): the register names "
+                  "a ceremony by its date, so there can be one a day.").format(
+                    date=date, line=rule_input.line_of(
+                        ("signing", "ceremonies", first[date], "date"))))
+        else:
+            first[date] = index
 
 
 @rule("period-order", AGREEMENT_RULES)
