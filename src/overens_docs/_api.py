@@ -28,6 +28,7 @@ from overens_docs._build import (
     build_all,
     with_organisation,
 )
+from overens_docs._build.manifest import MANIFEST
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Report
 from overens_docs._followup import NewResult, ReportResult, read_year, write_report
@@ -37,7 +38,6 @@ from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
-from overens_docs._build.manifest import MANIFEST
 from overens_docs._verify import Returned, verify_build, verify_returned
 
 __all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
