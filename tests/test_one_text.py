@@ -206,10 +206,10 @@ def test_a_returned_copy_is_recognised(run_cli: Any, two_builds: tuple[Path, Pat
     code, answer = _returned(run_cli, folder, built)
     assert (code, answer["verdict"], answer["organisation"]) == (0, "identical", "arlingsbo-pension")
 
-    signed = tmp_path / "signed.pdf"  # as an e-signing service appends its signature
-    signed.write_bytes(built.read_bytes() + b"\n% signature\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-    code, answer = _returned(run_cli, folder, signed)
-    assert (code, answer["verdict"], answer["updates"]) == (0, "incremental-updates", 1)
+    appended = tmp_path / "appended.pdf"  # bytes after the built file that are no update
+    appended.write_bytes(built.read_bytes() + b"\n% signature\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    code, answer = _returned(run_cli, folder, appended)
+    assert (code, answer["verdict"]) == (1, "changed-after-build")
 
     resaved = tmp_path / "resaved.pdf"
     with pikepdf.open(built) as pdf:

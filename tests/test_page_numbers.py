@@ -11,7 +11,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from overens_docs import _verify
 from overens_docs._pdf import check as _check
 from overens_docs._pdf.assemble import Assembler
 from overens_docs._pdf.page_numbers import (
@@ -24,6 +23,7 @@ from overens_docs._pdf.page_numbers import (
     unstamped,
     without_number,
 )
+from overens_docs._verify import build_folder as _verify
 from test_assemble import XMP
 
 CHARACTERS = " adisv0123456789XYZ"  # the test font's characters, codes 1, 2, ...

@@ -108,10 +108,12 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert set(agreement) == {"id", "text_fingerprint", "summary", "organisations"}
     assert agreement["id"] == "orebro"
     assert agreement["text_fingerprint"] == orebro_fingerprint()
-    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     by_name = {entry["name"]: entry for entry in agreement["organisations"]}
     assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current",
-                                                "standing", "ceremony", "invited_on"}
+                                                "standing", "ceremony", "invited_on",
+                                                "proven", "evidence"}
     assert [name for name, entry in by_name.items() if entry["current"]] == [
         "Aktuell förening", "Kort form"]
     assert by_name["Äldre förening"]["signed_on"] == "2018-04-20"
@@ -120,8 +122,9 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert by_name["Inbjuden förening"] == {
         "id": "inbjuden-forening", "name": "Inbjuden förening", "status": "invited",
         "signed_on": None, "current": False, "standing": "invited", "ceremony": None,
-        "invited_on": None, "contact": {"representative": "Åsa Öberg", "title": "Ordförande",
-                                        "email": None, "contact": None}}
+        "invited_on": None, "proven": None, "evidence": [],
+        "contact": {"representative": "Åsa Öberg", "title": "Ordförande",
+                    "email": None, "contact": None}}
     assert by_name["Äldre förening"]["standing"] == "outdated"
     assert "contact" in by_name["Äldre förening"]
     assert "contact" not in by_name["Aktuell förening"]
@@ -198,7 +201,8 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) 
     assert result.exit_code == 0, result.stdout
     [agreement] = json.loads(result.stdout)["agreements"]
     # If this fails after a change to agreement.yaml: python tests/make_register_sample.py
-    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     assert sum(entry["current"] for entry in agreement["organisations"]) == 4
 
 

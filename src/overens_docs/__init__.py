@@ -1,11 +1,11 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`new_template`,
-:func:`check_template`, :func:`followup_new` and :func:`followup_report`, the findings they
-return (:class:`Report`, :class:`Finding`, :class:`Severity`), the :class:`BuildResult`,
-:class:`StatusResult`, :class:`DiffResult`, :class:`Returned`, :class:`NewResult` and
-:class:`ReportResult`, and the errors.
+:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`receive`,
+:func:`new_template`, :func:`check_template`, :func:`followup_new` and
+:func:`followup_report`, the findings they return (:class:`Report`, :class:`Finding`,
+:class:`Severity`), the :class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`,
+:class:`Returned`, :class:`NewResult` and :class:`ReportResult`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
 ``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
@@ -18,6 +18,7 @@ from overens_docs._api import (
     followup_new,
     followup_report,
     new_template,
+    receive,
     status,
     validate,
     verify,
@@ -50,6 +51,7 @@ __all__ = [
     "followup_new",
     "followup_report",
     "new_template",
+    "receive",
     "status",
     "validate",
     "verify",

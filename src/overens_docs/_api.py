@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from overens_docs import _templates
 from overens_docs._build import (
@@ -39,10 +40,15 @@ from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
 from overens_docs._verify import Returned, verify_build, verify_returned
+from overens_docs._verify.trust import TrustRoot, load_roots
+
+if TYPE_CHECKING:
+    from overens_docs._receive import ReceiveResult
 
 __all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
            "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
-           "followup_report", "new_template", "status", "validate", "verify", "verify_file"]
+           "followup_report", "new_template", "receive", "status", "validate", "verify",
+           "verify_file"]
 
 
 def validate(paths: Iterable[Path | str] = ()) -> Report:
@@ -171,12 +177,45 @@ def verify(folder: Path | str) -> Report:
     return report
 
 
-def verify_file(folder: Path | str, returned: Path | str) -> Returned:
-    """Whose copy ``returned`` (a PDF that came back) is, and whether it carries the text
-    built in ``folder``."""
+def verify_file(folder: Path | str, returned: Path | str,
+                trust: Iterable[Path | str] = ()) -> Returned:
+    """Whose copy ``returned`` (a PDF that came back) is, whether it carries a text built
+    in ``folder`` (or kept beside it), and what its e-signatures say; they are trusted when
+    they chain to one of the certificates in the files ``trust`` names."""
     if not Path(returned).is_file():
         raise UsageError(_("{file}: no such file.").format(file=returned))
-    return verify_returned(_build_folder(Path(folder)), Path(returned))
+    return verify_returned(_build_folder(Path(folder)), Path(returned),
+                           _roots(Path(path) for path in trust))
+
+
+def _roots(paths: Iterable[Path]) -> list[TrustRoot]:
+    roots = []
+    for path in paths:
+        try:
+            roots += load_roots(path.read_bytes(), str(path))
+        except (OSError, ValueError, TypeError) as error:
+            raise UsageError(_("{file} is not a certificate that can be trusted ({reason})."
+                               ).format(file=path, reason=getattr(error, "strerror", None)
+                                        or str(error)[:200])) from error
+    return roots
+
+
+def receive(folder: Path | str, copies: Iterable[Path | str], *,
+            build: Path | str | None = None, trust: Iterable[Path | str] = (),
+            scanned: str | None = None) -> ReceiveResult:
+    """Verify each signed copy of the agreement in ``folder`` against its build (default:
+    ``build/<agreement id>``, and the texts kept beside it), and file each that holds in
+    ``folder/signed/`` with a receipt in ``signed/receipts.json``. ``scanned``: the copies
+    are scans of a copy that organisation signed on paper. Raises
+    :class:`~overens_docs.UsageError` for a copy or certificate that cannot be read."""
+    from overens_docs._receive import receive as _receive  # noqa: PLC0415 -- pyHanko is slow to import
+
+    paths = [Path(copy) for copy in copies]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(_("{file}: no such file.").format(file=path))
+    return _receive(Path(folder), paths, build=None if build is None else Path(build),
+                    trust=[Path(path) for path in trust], scanned=scanned)
 
 
 def _build_folder(folder: Path) -> Path:

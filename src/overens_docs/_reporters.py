@@ -61,17 +61,19 @@ def _template_place(finding: Finding) -> str:
         words=finding.words or "")
 
 
-def as_text(report: Report, *, strict: bool = False) -> str:
-    """``file:line:column: severity [rule] message``, one per line, then a summary.
+def finding_line(f: Finding) -> str:
+    """``file:line:column: severity [rule] message``. The place is the one a person finds
+    in an editor (line and column, the cell, the page, the template's paragraph); the JSON
+    path, for programs, is in the JSON only, but for a finding without a line to show
+    (``(path)`` after the message)."""
+    return (f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
+            + (f" ({f.path})" if f.line is None and f.part is None and f.path != "$" else ""))
 
-    The place is the one a person finds in an editor (line and column, the cell, the page,
-    the template's paragraph); the JSON path, for programs, is in the JSON only, but for
-    a finding without a line to show (``(path)`` after the message)."""
-    lines = [
-        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
-        + (f" ({f.path})" if f.line is None and f.part is None and f.path != "$" else "")
-        for f in report.sorted_findings()
-    ]
+
+def as_text(report: Report, *, strict: bool = False) -> str:
+    """``file:line:column: severity [rule] message``, one per line (:func:`finding_line`),
+    then a summary."""
+    lines = [finding_line(f) for f in report.sorted_findings()]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
     files = len(report.files)
     summary = _("{verdict}: {files} checked, {errors}, {warnings}").format(

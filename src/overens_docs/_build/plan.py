@@ -21,8 +21,8 @@ from overens_docs._domain import Agreement, OrganisationContact, Organisation, S
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE, document_template
 from overens_docs._errors import OverensError, UsageError
-from overens_docs._findings import Finding
-from overens_docs._i18n import _
+from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _, ngettext
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
 from overens_docs._targets import display, unknown_id
@@ -115,6 +115,7 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     form = agreement.template.signature_form
     destination = out / agreement.id
     check_destination(destination, inputs=(agreement.folder, templates))
+    refuse_unlisted(destination)
     fingerprint = text_fingerprint(agreement)
     listed = tuple(organisation.id for organisation in everyone)
     previous = None
@@ -227,6 +228,39 @@ def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
             _("{folder} exists and was not written by 'overens build' (it has no {manifest} of "
               "ours), so a build will not replace it. Move it away or choose another --out "
               "folder.").format(folder=display(destination), manifest=MANIFEST))
+
+
+# What file managers leave in any folder they show; a build replaces them with the folder.
+LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_NAMED = 20  # unlisted files named one by one, at most
+
+
+def refuse_unlisted(destination: Path) -> None:
+    """Stop (:class:`BuildRefused`) when the build folder ``destination`` holds files that
+    its manifest does not list: a signed copy saved there, notes. A build replaces the
+    folder whole, so it would delete them; it names them instead, and deletes nothing."""
+    manifest = read_manifest(destination) if destination.is_dir() else None
+    if not isinstance(manifest, Manifest):
+        return  # none, or not ours: check_destination says so
+    listed = set(manifest.files) | {MANIFEST}
+    unlisted = sorted(path for path in destination.rglob("*")
+                      if (path.is_file() or path.is_symlink()) and path.name not in LITTER
+                      and path.relative_to(destination).as_posix() not in listed)
+    if not unlisted:
+        return
+    findings = [Finding(display(path), None, None, "$", "build-unlisted-file", Severity.ERROR,
+                        _("A build did not write this file, and a new build would replace "
+                          "{folder} with it inside. Move it out of the build folder first "
+                          "(a signed copy: `overens receive` files it in the agreement's "
+                          "folder, under signed/).").format(folder=display(destination)))
+                for path in unlisted[:_NAMED]]
+    if len(unlisted) > _NAMED:
+        findings.append(Finding(
+            display(destination), None, None, "$", "build-unlisted-file", Severity.ERROR,
+            ngettext("... and {count} more file that no build wrote.",
+                     "... and {count} more files that no build wrote.",
+                     len(unlisted) - _NAMED).format(count=len(unlisted) - _NAMED)))
+    raise BuildRefused(findings)
 
 
 def written_by_a_build(folder: Path) -> bool:

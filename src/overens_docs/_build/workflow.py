@@ -30,6 +30,8 @@ first and the last):
 7. **move into place** (:func:`_move_into_place`): the staging folder replaces the
    destination in two renames (with ``--only``, that organisation's files are moved in and
    the manifest updated).
+8. **keep** (:func:`_keep`, with :mod:`versions`): what a copy of this text must be
+   compared with is kept beside the build folder, where no later build deletes it.
 
 **What overlaps.** Stage 3 starts work in other processes and returns at once: LibreOffice
 converts, and a worker writes the .docx copies, while this process checks the text and
@@ -50,8 +52,8 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from overens_docs._build import ceremony, freshness, letters, processes, stages
-from overens_docs._build.manifest import Manifest
+from overens_docs._build import ceremony, freshness, letters, processes, stages, versions
+from overens_docs._build.manifest import Manifest, read_manifest
 from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary, UpToDate
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
 from overens_docs._build.plan import Plan, plan
@@ -91,6 +93,9 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         return Failed(destination, tuple(missing))
     inputs = freshness.inputs_key(the_plan) if the_plan.complete else None
     if not force and freshness.up_to_date(destination, inputs):
+        kept = read_manifest(destination)
+        if isinstance(kept, Manifest):  # built before texts were kept: kept now
+            _keep(the_plan, kept)
         return UpToDate(destination)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +110,7 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
                 manifest = make(the_plan, Path(work), staging, progress=progress)
             manifest.inputs = inputs
             written = _move_into_place(the_plan, manifest, staging)
+        _keep(the_plan, written)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
@@ -180,6 +186,18 @@ def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> Manifest:
     for relative in stale:  # its files under an earlier name
         (plan.destination / relative).unlink(missing_ok=True)
     return updated
+
+
+def _keep(plan: Plan, manifest: Manifest) -> None:
+    """Stage 8: keep the text just built beside the build folder (:mod:`versions`), so that
+    a copy of it can be checked after a later build has replaced the folder."""
+    names = {o.id: (o.name, o.org_number) for o in plan.everyone}
+    try:
+        versions.keep(plan.destination, manifest, names)
+    except OSError as error:
+        raise UsageError(_("{folder}: the text just built could not be kept there ({reason})."
+                           ).format(folder=display(versions.versions_folder(plan.destination)),
+                                    reason=error.strerror or error)) from error
 
 
 def _notify(line: str) -> None:

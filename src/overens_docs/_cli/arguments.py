@@ -26,8 +26,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"overens-docs {_version()}",
                      help=_("print the version of overens-docs and exit"))
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    made = [_validate(commands), _build(commands), _verify(commands), _status(commands),
-            _diff(commands), *_template(commands), *_followup(commands)]
+    made = [_validate(commands), _build(commands), _verify(commands), _receive(commands),
+            _status(commands), _diff(commands), *_template(commands), *_followup(commands)]
     # --lang also after the command, where users put it.
     for command in made:
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
@@ -106,8 +106,34 @@ def _verify(commands: Commands) -> argparse.ArgumentParser:
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
                         help=_("a PDF that came back (signed, or re-saved) to compare"))
+    _trust(verify)
     _format(verify)
     return verify
+
+
+def _trust(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT.pem",
+                         help=_("a root certificate whose e-signatures you trust (repeatable)"))
+
+
+def _receive(commands: Commands) -> argparse.ArgumentParser:
+    receive = commands.add_parser(
+        "receive", help=_("check signed copies that came back, and file and record them"),
+        description=_("Verify each COPY.pdf against the agreement's build (and the texts "
+                      "kept from earlier builds), check its e-signatures offline, and file "
+                      "each copy that holds in AGREEMENT_DIR/signed/ with a receipt in "
+                      "signed/receipts.json. A copy that does not hold is refused."))
+    receive.add_argument("folder", type=Path, metavar="AGREEMENT_DIR")
+    receive.add_argument("copies", nargs="+", type=Path, metavar="COPY.pdf")
+    receive.add_argument("--build", type=Path, metavar="BUILD_DIR",
+                         help=_("the build folder to compare with (default: "
+                                "build/<agreement>)"))
+    _trust(receive)
+    receive.add_argument("--scanned", metavar="ORG_ID",
+                         help=_("the copies are scans of a copy this organisation signed on "
+                                "paper"))
+    _format(receive)
+    return receive
 
 
 def _status(commands: Commands) -> argparse.ArgumentParser:

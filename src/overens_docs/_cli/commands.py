@@ -143,14 +143,34 @@ def verify(arguments: argparse.Namespace) -> int:
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK
-    returned = api.verify_file(arguments.folder, arguments.file)
+    from overens_docs._verify import report as copy_report  # noqa: PLC0415
+
+    returned = api.verify_file(arguments.folder, arguments.file, arguments.trust)
     if arguments.format == "json":
-        print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
+        print(json.dumps({**returned.as_dict(), "file": str(arguments.file)},
                          ensure_ascii=False, indent=2))
     else:
-        owner = f" ({returned.organisation})" if returned.organisation else ""
-        print(f"{arguments.file}{owner}: {returned.message}")
+        print(copy_report.as_text(returned))
     return EXIT_OK if returned.holds else EXIT_FINDINGS
+
+
+def receive(arguments: argparse.Namespace) -> int:
+    from overens_docs import _receive  # noqa: PLC0415 -- its text
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import receive  # noqa: PLC0415
+
+    result = receive(arguments.folder, arguments.copies, build=arguments.build,
+                     trust=arguments.trust, scanned=arguments.scanned)
+    if arguments.format == "json":
+        print(json.dumps({"findings": [f.as_dict() for f in result.report.sorted_findings()],
+                          "copies": [received.as_dict() for received in result.received]},
+                         ensure_ascii=False, indent=2))
+    else:
+        if result.report.findings:
+            print(reporters.as_text(result.report), file=sys.stderr)
+        if result.received:
+            print(_receive.as_text(result))
+    return EXIT_FINDINGS if result.refused else EXIT_OK
 
 
 def status(arguments: argparse.Namespace) -> int:
@@ -227,5 +247,5 @@ def followup(arguments: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.fails() else EXIT_OK
 
 
-HANDLERS = {"validate": validate, "build": build, "verify": verify, "status": status,
-            "diff": diff, "template": template, "followup": followup}
+HANDLERS = {"validate": validate, "build": build, "verify": verify, "receive": receive,
+            "status": status, "diff": diff, "template": template, "followup": followup}

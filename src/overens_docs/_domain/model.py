@@ -147,6 +147,7 @@ class Signing:
     date: datetime.date | None  # one date for all, as agreements were written before ceremonies
     layout: SignatureLayout = SignatureLayout.PAGES
     ceremonies: tuple[Ceremony, ...] = ()
+    trust: tuple[tuple[str, Place], ...] = ()  # trust roots' files as written, with places
     date_written: Place | None = None  # where signing.date is written
 
     def ceremony(self, date: datetime.date) -> Ceremony | None:

@@ -113,10 +113,13 @@ class _Reader:
         return Signing(
             place, _date(signing.get("date")),
             SignatureLayout(signing.get("layout") or SignatureLayout.PAGES),
-            tuple(Ceremony(datetime.date.fromisoformat(item["date"]), item.get("place") or place,
-                           item.get("venue"), self.place(("signing", "ceremonies", index)))
-                  for index, item in enumerate(signing.get("ceremonies") or [])),
-            self.place(("signing", "date")) if signing.get("date") else None)
+            ceremonies=tuple(
+                Ceremony(datetime.date.fromisoformat(item["date"]), item.get("place") or place,
+                         item.get("venue"), self.place(("signing", "ceremonies", index)))
+                for index, item in enumerate(signing.get("ceremonies") or [])),
+            trust=tuple((name, self.place(("signing", "trust", index)))
+                        for index, name in enumerate(signing.get("trust") or [])),
+            date_written=self.place(("signing", "date")) if signing.get("date") else None)
 
     def invitation(self, invitation: dict[str, Any] | None) -> Invitation | None:
         if not invitation:

@@ -37,9 +37,13 @@ def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, 
             yield ("organisations", index), organisation
 
 
-def _status(organisation: dict[str, Any]) -> str:
+def status_of(organisation: dict[str, Any]) -> str:
+    """A row's status as written (the default: invited)."""
     written = text(organisation, "status")
     return "invited" if written is None else status_value(written)
+
+
+_status = status_of
 
 
 def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
