@@ -203,8 +203,8 @@ def test_diff_out_writes_the_comparison_documents(run_cli: RunCli, tmp_path: Pat
     # changes accepted give the new text and rejected the old.
     heading, introduction, *accepted = accept_all(xml_parts(docx)[DOCUMENT])
     assert heading == "Jämförelsedokument"
-    assert introduction.startswith(f"Ändringar i {new.title} från versionen med kontrollsumma "
-                                   "D8F8 C076 E0EB till versionen med kontrollsumma E6D6 340E 2266.")
+    assert introduction.startswith(f"Ändringar i {new.title} från versionen med fingeravtrycket "
+                                   "D8F8 C076 E0EB till versionen med fingeravtrycket E6D6 340E 2266.")
     assert accepted == _texts(_rendered(new))
     assert reject_all(xml_parts(docx)[DOCUMENT])[2:] == _texts(_rendered(old))
     text = subprocess.run(["pdftotext", str(tmp_path / revise.PDF_NAME), "-"], check=True,
@@ -213,9 +213,9 @@ def test_diff_out_writes_the_comparison_documents(run_cli: RunCli, tmp_path: Pat
     assert "Principen om tillgänglighet" in text
     assert text.split("\n\n", 1)[1].startswith("Jämförelsedokument\n")  # under the header
     # The old and the new fingerprint apart, each on its own line (not "E0EBE6D6").
-    lines = [line for line in text.splitlines() if line.startswith("Kontrollsumma för")]
-    assert lines == ["Kontrollsumma för avtalstexten: D8F8 C076 E0EB",
-                     "Kontrollsumma för avtalstexten: E6D6 340E 2266"]
+    lines = [line for line in text.splitlines() if line.startswith("Textens fingeravtryck")]
+    assert lines == ["Textens fingeravtryck: D8F8 C076 E0EB",
+                     "Textens fingeravtryck: E6D6 340E 2266"]
     info = subprocess.run(["pdfinfo", str(tmp_path / revise.PDF_NAME)], check=True,
                           capture_output=True, text=True).stdout
     assert f"Title:           {new.title} – jämförelsedokument\n" in info
