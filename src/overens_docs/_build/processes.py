@@ -25,7 +25,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Generic, Protocol, TypeVar
 
 from overens_docs import _i18n
@@ -164,3 +164,54 @@ class Workers(Generic[S, T, R]):
         so that no thread of theirs is alive when other processes are forked."""
         yield from self._results
         self.close()
+
+
+class Pool(Generic[S]):
+    """Worker processes that share one ``state`` and take jobs as they come:
+    ``submit(function, item)`` runs ``function(state, item)`` in one of them and returns
+    a getter for its result. The workers start (forked, where :func:`start_method` says so)
+    at the first job, so the first job should come while this process is small and no
+    other thread is alive. ``processes`` 0 runs every job here, when its result is asked
+    for (in the order asked). ``lower_priority``: the workers run at nice 10."""
+
+    def __init__(self, state: S, *, processes: int, lower_priority: bool = False) -> None:
+        self._state = state
+        self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False
+        self._started = False
+        if processes <= 0:
+            return
+        method = start_method()
+        if method == "fork":
+            _freeze_for_fork()
+            self._frozen = True
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes, mp_context=multiprocessing.get_context(method),
+            initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
+
+    def __enter__(self) -> Pool[S]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def submit(self, function: Callable[[S, T], R], item: T) -> Callable[[], R]:
+        if self._pool is None:
+            return functools.cache(functools.partial(self._here, function, item))
+        future: Future[R] = self._pool.submit(_call, function, item)  # type: ignore[arg-type]
+        return future.result
+
+    def _here(self, function: Callable[[S, T], R], item: T) -> R:
+        if not self._started:
+            self._state.start()
+            self._started = True
+        return function(self._state, item)
+
+    def close(self) -> None:
+        """Stop the worker processes (and the pool's thread), dropping jobs not yet done."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        if self._frozen:
+            _thaw_after_fork()
+            self._frozen = False

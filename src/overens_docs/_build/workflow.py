@@ -50,7 +50,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from overens_docs._build import ceremony, freshness, stages
+from overens_docs._build import assembly, ceremony, freshness, stages
 from overens_docs._build.manifest import Manifest
 from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary, UpToDate
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
@@ -127,15 +127,17 @@ def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
                         signature_list=ceremony.listed(plan))
     rendered = stages.render(plan, work)
     with contextlib.ExitStack() as stack:
-        copies = stages.start_copies(stack, plan, staging, rendered)  # overlaps: see above
-        conversions = stages.start_conversions(stack, plan, rendered, work, notify)
-        text = stages.checked_text(plan, conversions)
+        copies = stages.start_copies(stack, plan, staging, rendered, work)  # see above
+        pipeline = stages.start_conversions(stack, plan, rendered, work, notify)
+        text = stages.checked_text(plan, pipeline)
         stages.stage_published(plan, staging, manifest, rendered, text)
-        signed = stages.signatures(plan, conversions, text, rendered, work, notify)
-        docx_made = list(copies.results())  # long done: written during the conversions
-        assembled = stages.assemble(plan, staging, text, signed, progress=progress)
+        assembled = assembly.assemble(plan, staging, text, copies, pipeline,
+                                      numbered=rendered.numbered, work=work,
+                                      progress=progress, notify=notify)
+        docx_made = [item for result in copies.docx for item in result()]
     stages.record_copies(staging, manifest, docx_made + assembled.made)
-    stages.stage_lists(plan, staging, manifest, assembled)
+    manifest.record(assembled.ceremony)
+    stages.stage_lists(plan, staging, manifest)
     return manifest
 
 

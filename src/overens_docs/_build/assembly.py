@@ -1,0 +1,233 @@
+"""Stage: assembly, batch by batch, as LibreOffice delivers them.
+
+For each batch of signature pages, in order, once it is converted: it is checked (one page
+per organisation), its pages are written into the ceremony file
+(:class:`~overens_docs._pdf.ceremony.CeremonyFile`, which checks each as it is delivered),
+and the worker processes are given its organisations' PDFs to make, in runs of
+:data:`~overens_docs._pdf.assemble.COPIES_PER_BASE`, with what the ceremony file found in
+those pages' content (parsed once). This process holds one batch at a time, and each
+worker opens the batch of the run it is given; so memory depends on the size of a batch,
+not on the number of organisations, and the workers make copies of one batch while
+LibreOffice converts the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from overens_docs._build import ceremony, signature_pages
+from overens_docs._build.manifest import FileRecord
+from overens_docs._build.organisation_files import Copy, Made, PdfJob, write_pdf
+from overens_docs._build.plan import Plan
+from overens_docs._build.problems import StageFailed, in_template
+from overens_docs._build.stages import Copies, Text, check_delivered
+from overens_docs._domain import Organisation
+from overens_docs._i18n import _
+from overens_docs._pdf.assemble import COPIES_PER_BASE, AssemblyError, Batch, whole_pdf
+from overens_docs._pdf.ceremony import CeremonyFile
+from overens_docs._pdf.check import (
+    DeliveredFile,
+    KnownContent,
+    archival_problems,
+    catalog_problems,
+)
+from overens_docs._pdf.master import Master
+
+Notify = Callable[[str], None]
+_EARLIER_PAGES = 2000  # pages of an earlier ceremony file read at a time (--only)
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """Every organisation's PDF (written into staging, or why not) and the ceremony file
+    (written into staging)."""
+
+    made: list[Made]
+    ceremony: FileRecord
+
+
+class _Jobs:
+    """The copies given to the workers, in runs of :data:`COPIES_PER_BASE` that start at
+    its multiples (so that each copy's bytes depend on its place only)."""
+
+    def __init__(self, copies: Copies, text_pages: int) -> None:
+        self._pool, self._text_pages = copies.pool, text_pages
+        self._waiting: list[Copy] = []
+        self._count = 0
+        self.results: list[Callable[[], list[Made]]] = []
+
+    def add(self, batch: Batch, organisations: Sequence[Organisation],
+            known: Sequence[KnownContent]) -> None:
+        for page, organisation in enumerate(organisations):
+            self._waiting.append(Copy(organisation, batch, page, self._count,
+                                      known[page] if page < len(known) else {}))
+            self._count += 1
+        while len(self._waiting) >= COPIES_PER_BASE:
+            self._submit()
+
+    def finish(self) -> None:
+        while self._waiting:
+            self._submit()
+
+    def _submit(self) -> None:
+        run, self._waiting = (self._waiting[:COPIES_PER_BASE],
+                              self._waiting[COPIES_PER_BASE:])
+        self.results.append(self._pool.submit(write_pdf, PdfJob(tuple(run),
+                                                                self._text_pages)))
+
+
+def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,  # noqa: PLR0913
+             pipeline: signature_pages.SignaturePipeline, *, numbered: bool, work: Path,
+             progress: bool, notify: Notify | None) -> Assembled:
+    """Every organisation's PDF, made by the workers, and the ceremony file, made here
+    meanwhile (see the module's docstring)."""
+    master = _master(plan, text, numbered, notify)
+    jobs = _Jobs(copies, text.pages)
+    path = staging / ceremony.FILE
+    try:
+        if plan.signature_list is None:
+            pages = _ceremony_file(plan, master, pipeline, jobs, path, work)
+        else:
+            for batch, organisations in _batches(plan, pipeline, work):
+                jobs.add(batch, organisations, [])
+            pages = _list_file(plan, master, pipeline, path)
+        jobs.finish()
+        _check_written(plan, path, pages)
+    finally:
+        master.close()
+    made = list(_made(jobs.results, len(plan.organisations), progress))
+    return Assembled(made, _record(path, pages))
+
+
+def _master(plan: Plan, text: Text, numbered: bool, notify: Notify | None) -> Master:
+    try:
+        master = Master(text.master, text.pages, page_numbers=numbered)
+    except AssemblyError as error:
+        raise StageFailed([in_template(plan.template, "pdf-archival", _(
+            "LibreOffice's signature pages cannot be used: {error}.").format(
+                error=error))]) from error
+    if master.unnumbered is not None and notify is not None:
+        notify(_("The signature pages carry no page number: {reason}.").format(
+            reason=master.unnumbered))
+    return master
+
+
+def _batches(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Path,
+             ) -> Iterator[tuple[Batch, tuple[Organisation, ...]]]:
+    """Each batch of signature pages as it comes, checked, and its organisations."""
+    salt = "" if plan.complete else f"{plan.organisations[0].id}:"
+    if plan.form is not None:
+        forms = signature_pages.fill_forms(plan.form, plan.agreement, plan.organisations, work)
+        for index, (path, organisation) in enumerate(zip(forms, plan.organisations,
+                                                         strict=True)):
+            yield Batch(path, f"{salt}{index}"), (organisation,)
+        return
+    for converted in pipeline.batches():
+        signature_pages.check_batch(converted, plan)
+        yield Batch(converted.pdf, f"{salt}{converted.index}"), converted.organisations
+
+
+def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
+                   jobs: _Jobs, path: Path, work: Path) -> int:
+    """signature-pages.pdf as every organisation's page in list order, written as the
+    batches come; with --only, the earlier one with this organisation's page replaced, or
+    inserted where it is listed. Returns its number of pages."""
+    earlier, before, after = _earlier(plan)
+    with path.open("wb") as out:
+        writer = CeremonyFile(out, master, len(plan.listed),
+                              title=f"{plan.agreement.title} – underskriftssidor")
+        _add_earlier(plan, writer, earlier, before)
+        for batch, organisations in _batches(plan, pipeline, work):
+            found = (writer.add_batch(batch) if plan.complete
+                     else writer.add_pages(batch, range(len(organisations))))
+            check_delivered(plan, ceremony.FILE, found)
+            jobs.add(batch, organisations, writer.page_known)
+        _add_earlier(plan, writer, earlier, after)
+        return writer.finish()
+
+
+def _earlier(plan: Plan) -> tuple[Batch | None, range, range]:
+    """With --only: the earlier ceremony file, and its pages before and after the one
+    organisation's (replaced, or inserted where it is listed)."""
+    if plan.previous is None:
+        return None, range(0), range(0)
+    earlier = Batch(plan.destination / ceremony.FILE, None)  # its subsets named already
+    listed = plan.previous.organisations
+    only = plan.organisations[0].id
+    if only in listed:
+        position = listed.index(only)
+        return earlier, range(position), range(position + 1, len(listed))
+    position = plan.listed.index(only)
+    return earlier, range(position), range(position, len(listed))
+
+
+def _add_earlier(plan: Plan, writer: CeremonyFile, earlier: Batch | None,
+                 pages: range) -> None:
+    """Pages of the earlier ceremony file, a part at a time (its objects stay in memory
+    while it is open)."""
+    if earlier is None:
+        return
+    for start in range(pages.start, pages.stop, _EARLIER_PAGES):
+        part = range(start, min(start + _EARLIER_PAGES, pages.stop))
+        check_delivered(plan, ceremony.FILE, writer.add_pages(earlier, part))
+
+
+def _list_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
+               path: Path) -> int:
+    """signature-pages.pdf as the ceremony list, made archival as the ceremony file is."""
+    list_pdf = pipeline.list_pdf()
+    assert list_pdf is not None  # noqa: S101 -- converted with the first batch
+    try:
+        data, pages = whole_pdf(master, list_pdf,
+                                title=f"{plan.agreement.title} – underskriftslista")
+    except AssemblyError as error:
+        raise StageFailed([in_template(
+            plan.signature_list or plan.template, "pdf-archival",
+            _("LibreOffice's ceremony list cannot be used: {error}.").format(error=error))],
+        ) from error
+    with DeliveredFile(data) as delivered:
+        check_delivered(plan, ceremony.FILE,
+                        delivered.problems(pages=None) + delivered.tagging_problems({}))
+    path.write_bytes(data)
+    return pages
+
+
+def _check_written(plan: Plan, path: Path, pages: int) -> None:
+    """The ceremony file as written: its catalog, and as many pages as were written."""
+    try:
+        with pikepdf.open(path) as written:
+            found = archival_problems(written) + catalog_problems(written)
+            if int(written.Root.Pages.Count) != pages:
+                found.append(f"its page tree counts {written.Root.Pages.Count} pages, "
+                             f"not {pages}")
+    except pikepdf.PdfError as error:
+        found = [f"it is not a readable PDF ({error})"]
+    check_delivered(plan, ceremony.FILE, found)
+
+
+def _record(path: Path, pages: int) -> FileRecord:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return FileRecord(ceremony.FILE, "signature-pages-pdf", digest.hexdigest(), size, pages,
+                      None)
+
+
+def _made(results: Sequence[Callable[[], list[Made]]], total: int,
+          show: bool) -> Iterable[Made]:
+    items = (item for result in results for item in result())
+    if not show or total < 10:
+        return items
+    from tqdm import tqdm  # noqa: PLC0415 -- only for long builds on a terminal
+
+    bar: Iterable[Made] = tqdm(items, total=total, desc=_("Signature-ready PDFs"),
+                               unit=_("files"), file=sys.stderr)
+    return bar
