@@ -53,8 +53,9 @@ class Assembled:
 
 
 class _Jobs:
-    """The copies given to the workers, in runs of :data:`COPIES_PER_BASE` that start at
-    its multiples (so that each copy's bytes depend on its place only)."""
+    """The copies given to the workers: a batch's at a time (so that a worker opens each
+    batch it makes copies from once), or :data:`COPIES_PER_BASE` of one-page batches (the
+    filled forms). Each copy knows its place among all copies (see COPIES_PER_BASE)."""
 
     def __init__(self, copies: Copies, text_pages: int) -> None:
         self._pool, self._text_pages = copies.pool, text_pages
@@ -68,18 +69,16 @@ class _Jobs:
             self._waiting.append(Copy(organisation, batch, page, self._count,
                                       known[page] if page < len(known) else {}))
             self._count += 1
-        while len(self._waiting) >= COPIES_PER_BASE:
+        if len(organisations) > 1 or len(self._waiting) >= COPIES_PER_BASE:
             self._submit()
 
     def finish(self) -> None:
-        while self._waiting:
+        if self._waiting:
             self._submit()
 
     def _submit(self) -> None:
-        run, self._waiting = (self._waiting[:COPIES_PER_BASE],
-                              self._waiting[COPIES_PER_BASE:])
-        self.results.append(self._pool.submit(write_pdf, PdfJob(tuple(run),
-                                                                self._text_pages)))
+        run, self._waiting = tuple(self._waiting), []
+        self.results.append(self._pool.submit(write_pdf, PdfJob(run, self._text_pages)))
 
 
 def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,  # noqa: PLR0913

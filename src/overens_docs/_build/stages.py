@@ -80,13 +80,12 @@ def start_copies(stack: ExitStack, plan: Plan, staging: Path, rendered: Rendered
     """The worker processes that make the copies, started now, while this process is small
     (one per core for a large agreement; none, this process, for a small one), and every
     organisation's .docx given to them at once: they write those while LibreOffice
-    converts. They run at low priority, so that LibreOffice, which the PDFs wait for, goes
-    first."""
+    converts."""
     count = len(plan.organisations)
     pool = stack.enter_context(processes.Pool(
         CopyState(staging, rendered.personaliser, work / "master.pdf", plan.agreement.title,
                   page_numbers=rendered.numbered),
-        processes=processes.processes_for(count), lower_priority=True))
+        processes=processes.processes_for(count)))
     docx = [pool.submit(write_docx, plan.organisations[start:start + DOCX_PER_JOB])
             for start in range(0, count, DOCX_PER_JOB)]
     return Copies(pool, docx)

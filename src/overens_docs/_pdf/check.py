@@ -116,14 +116,22 @@ def page_delivery_problems(document: pikepdf.Pdf, index: int, number: int, *,
                            entry: pikepdf.Object | None, known: KnownContent,
                            fonts_seen: set[tuple[int, int]]) -> list[str]:
     """What keeps page ``index`` of ``document``, page ``number`` of the file it goes into,
-    from being delivered: fonts not embedded or without a ToUnicode map (each font checked
-    once in all calls that share ``fonts_seen``), links out or JavaScript, and its tagging
+    from being delivered: fonts not embedded or without a ToUnicode map (each font, and the
+    fonts of each shared resource dictionary, checked once in all calls that share
+    ``fonts_seen``), links out or JavaScript, and its tagging
     against its ParentTree ``entry`` (:func:`page_structure_problems`; what its content
     holds is added to ``known``)."""
     page = document.pages[index]
-    new_fonts = [font for font in fonts(document, index + 1, first=index)
-                 if not font.is_indirect or font.objgen not in fonts_seen]
-    fonts_seen.update(font.objgen for font in new_fonts if font.is_indirect)
+    resources = page.obj.get("/Resources")
+    shared = resources is not None and resources.is_indirect
+    if shared and resources.objgen in fonts_seen:  # another page's: its fonts are checked
+        new_fonts = []
+    else:
+        new_fonts = [font for font in fonts(document, index + 1, first=index)
+                     if not font.is_indirect or font.objgen not in fonts_seen]
+        fonts_seen.update(font.objgen for font in new_fonts if font.is_indirect)
+        if shared:
+            fonts_seen.add(resources.objgen)
     found = [f"page {number} {problem}" for problem in _annotation_problems(page)]
     not_embedded, unmapped = _not_embedded(new_fonts), _unmapped(new_fonts)
     if not_embedded:

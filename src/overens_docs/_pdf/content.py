@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from overens_docs._pdf.page_numbers import is_stamp
+
 # Operators that open and close marked content. Text is found by where its text objects
 # begin (BT): the operators that show text carry arrays that are slow to read into Python,
 # and the text objects LibreOffice writes are each inside one marked-content sequence.
@@ -38,8 +40,15 @@ KnownContent = dict[bytes, PageContent]
 def content_key(stream: pikepdf.Object) -> bytes:
     """A digest of what a content ``stream`` says (decoded: the same content is compressed
     in one file and not yet in another)."""
-    data = stream.read_bytes()
+    return _key(stream.read_bytes())
+
+
+def _key(data: bytes) -> bytes:
     return hashlib.sha256(len(data).to_bytes(8, "big") + data).digest()
+
+
+# A page number stamp (see page_numbers.py): an artifact, with no tagged content.
+_STAMP = PageContent(frozenset(), untagged_text=False)
 
 
 def _parsed_content(content: pikepdf.Page | pikepdf.Object) -> PageContent:
@@ -80,9 +89,10 @@ def page_content(page: pikepdf.Page, known: KnownContent | None = None) -> PageC
         return _parsed_content(page)
     parts = []
     for stream in streams:
-        key = content_key(stream)
+        data = stream.read_bytes()
+        key = _key(data)
         if key not in known:
-            known[key] = _parsed_content(stream)
+            known[key] = _STAMP if is_stamp(data) else _parsed_content(stream)
         parts.append(known[key])
     if not all(part.balanced for part in parts):
         return _parsed_content(page)

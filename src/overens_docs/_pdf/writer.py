@@ -93,6 +93,7 @@ class PdfWriter:
         self._indexes = array.array("I", [0])
         self._pending: list[tuple[int, bytes]] = []  # small objects for an object stream
         self._numbers: dict[int, dict[tuple[int, int], int]] = {}  # per source: objgen ->
+        self._references: dict[int, dict[bytes, bytes]] = {}  # per source: its "n g R" ->
         self._emit(b"%PDF-" + version.encode() + b"\n" + _BINARY_MARK)
 
     def _emit(self, data: bytes) -> None:
@@ -119,6 +120,7 @@ class PdfWriter:
     def forget(self, source: pikepdf.Pdf) -> None:
         """Drop what is known of ``source``'s objects (before it is closed)."""
         self._numbers.pop(id(source), None)
+        self._references.pop(id(source), None)
 
     def add(self, source: pikepdf.Pdf, obj: pikepdf.Object,
             replacing: Mapping[str, pikepdf.Object | int] | None = None) -> int:
@@ -140,8 +142,12 @@ class PdfWriter:
                 copy[key] = value
             obj = copy
         to_write: list[tuple[int, object]] = [(first, obj)]
+        written = self._references.setdefault(id(source), {})
 
         def renumber(match: re.Match[bytes]) -> bytes:
+            found = written.get(match.group(0))
+            if found is not None:
+                return found
             if match.group(1) is None:
                 return match.group(0)  # a literal string
             objgen = (int(match.group(1)), int(match.group(2)))
@@ -149,7 +155,8 @@ class PdfWriter:
             if number is None:
                 number = numbers[objgen] = self.reserve()
                 to_write.append((number, source.get_object(objgen)))
-            return b"%d 0 R" % number
+            reference = written[match.group(0)] = b"%d 0 R" % number
+            return reference
 
         while to_write:
             number, current = to_write.pop()
