@@ -83,6 +83,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/validate_bench.py", "10000", "bench/validate.json")
     session.run("python", "benchmarks/build_bench.py", count, "bench/build.json")
     session.run("python", "benchmarks/diff_bench.py", "300", "bench/diff.json")
+    session.run("python", "benchmarks/followup_bench.py", "1000", "bench/followup.json")
 
 
 @nox.session

@@ -31,10 +31,12 @@ from overens_docs._load import load_yaml
 
 FOLDER = Path(__file__).resolve().parents[1] / "agreements" / "exempelkommun"
 HEADER = ["Namn", "Organisationsnummer", "Typ", "Företrädare", "Titel", "Status",
-          "Undertecknad", "Version", "Utträdd", "Beslut", "Kontakt"]
+          "Undertecknad", "Version", "Utträdd", "Ceremoni", "Inbjuden", "Beslut", "Kontakt"]
 OLDER_VERSION = "5D1E 0A7C 93F2"  # the 2018 text, which overens-docs did not yet keep
 CEREMONY_2018 = datetime.date(2018, 4, 20)
 CEREMONY_2022 = datetime.date(2022, 4, 20)
+CEREMONY_NEXT = datetime.date(2026, 12, 10)  # agreement.yaml's signing.ceremonies
+LETTERS = datetime.date(2026, 9, 1)  # the invitations sent in the autumn
 
 
 def number(first_nine: str) -> str:
@@ -46,30 +48,38 @@ def rows(current: str) -> list[list[object]]:
     short = short_form(current)
     as_number = int(number("802461357").replace("-", ""))  # typed as a number in Excel
     return [
+        # Signed the current text at the ceremony of 2022.
         ["Exempelstads Idrottsallians", number("802460011"), "paraplyorganisation",
          "Maria Lind", "Ordförande", "undertecknat", CEREMONY_2022, short, None,
-         "Styrelsen 2022-03-30, § 5", "kansli@idrottsalliansen.example.org"],
+         CEREMONY_2022, None, "Styrelsen 2022-03-30, § 5",
+         "kansli@idrottsalliansen.example.org"],
         ['Föreningen "Grannar & Vänner" i Norrby', as_number, "förening", "Ahmed Yusuf",
-         "Ordförande", "Undertecknat", CEREMONY_2022, short, None,
+         "Ordförande", "Undertecknat", CEREMONY_2022, short, None, CEREMONY_2022, None,
          "Årsmötet 2022-02-27, § 12", "070-123 45 67"],
+        # Joined later, each on its own.
         ["Kulturföreningen Ängen", number("802470022"), "förening", "Eva Åkesson",
-         "Ordförande", "undertecknat", datetime.date(2022, 9, 14), short, None,
+         "Ordförande", "undertecknat", datetime.date(2022, 9, 14), short, None, None, None,
          "Styrelsen 2022-08-22, § 3", "angen@example.org"],
         ["Stiftelsen Öppna Händer", number("802480033"), "stiftelse", "Johan Berg",
-         "Verksamhetschef", "undertecknat", datetime.date(2023, 2, 1), current, None,
-         "Styrelsen 2023-01-18, § 2", "info@oppnahander.example.org"],
+         "Verksamhetschef", "undertecknat", datetime.date(2023, 2, 1), current, None, None,
+         None, "Styrelsen 2023-01-18, § 2", "info@oppnahander.example.org"],
+        # Signed the 2018 text: to sign the revised one again, at the next ceremony.
         ["Exempelstads Pingstförsamling", number("252001122"), "trossamfund", "Samuel Ek",
-         "Pastor", "undertecknat", CEREMONY_2018, OLDER_VERSION, None,
+         "Pastor", "undertecknat", CEREMONY_2018, OLDER_VERSION, None, CEREMONY_NEXT, None,
          "Församlingsmötet 2018-03-11, § 7", "pastor@pingst.example.org"],
         ["Syjuntan Östra Gärdet", number("802490044"), "förening", "Britt Holm", "Kassör",
-         "utträtt", CEREMONY_2018, OLDER_VERSION, datetime.date(2021, 6, 30),
+         "utträtt", CEREMONY_2018, OLDER_VERSION, datetime.date(2021, 6, 30), None, None,
          "Årsmötet 2018-02-10, § 9", None],
+        # Invited: to the next ceremony; on its own, written to before (a reminder is
+        # due); on its own, with a phone number only (its letter goes by post).
         ["Nätverket Unga röster", None, "nätverk", "Leo Nilsson", "Kontaktperson",
-         "inbjuden", None, None, None, None, "unga.roster@example.org"],
+         "inbjuden", None, None, None, CEREMONY_NEXT, None, None, "unga.roster@example.org"],
         ["Pensionärsföreningen Solrosen", number("802500055"), "förening", "Gun Persson",
-         "Ordförande", "inbjuden", None, None, None, None, "073-987 65 43"],
+         "Ordförande", "inbjuden", None, None, None, None, LETTERS, None,
+         "solrosen@example.org"],
         ["Kooperativet Åkerbären ek. för.", number("769650066"), "kooperativ", "Omar Haddad",
-         "Styrelseordförande", "inbjuden", None, None, None, None, None],
+         "Styrelseordförande", "inbjuden", None, None, None, None, None, None,
+         "073-987 65 43"],
     ]
 
 
@@ -80,8 +90,12 @@ def instructions(sheet: Worksheet) -> None:
         "Status: inbjuden, undertecknat eller utträtt. Undertecknat kräver datum i "
         "Undertecknad; utträtt kräver datum i Utträdd.",
         "Version: textens fingeravtryck som organisationen skrev under (står på dokumenten).",
+        "Ceremoni: datumet för den ceremoni (i agreement.yaml) som organisationen är "
+        "inbjuden till; tomt om den skriver under på egen hand.",
+        "Inbjuden: när inbjudan (eller senaste påminnelsen) skickades; nästa brev blir då en "
+        "påminnelse.",
         "Kontakt och e-post skrivs aldrig ut och publiceras aldrig.",
-        "Kör 'overens status' för att se vilka som ska skriva under på nytt.",
+        "Kör 'overens status' för att se vilka som inte har skrivit under, med kontaktuppgifter.",
     ]
     for line in lines:
         sheet.append([line])
@@ -117,8 +131,8 @@ def workbook(current: str) -> openpyxl.Workbook:
     sheet.add_data_validation(status)
     status.add("F4:F500")
     sheet.freeze_panes = "B4"
-    for letter, width in zip("ABCDEFGHIJK", (42, 20, 20, 18, 18, 14, 13, 72, 12, 32, 34),
-                             strict=True):
+    for letter, width in zip("ABCDEFGHIJKLM",
+                             (42, 20, 20, 18, 18, 14, 13, 72, 12, 12, 12, 32, 34), strict=True):
         sheet.column_dimensions[letter].width = width
     return book
 

@@ -57,7 +57,7 @@ def test_unrelated_files_beside_the_build_are_left_alone(
     (out / "notes.txt").write_text("unrelated", encoding="utf-8")
     assert run_cli("build", orebro_copy, "--out", out).exit_code == 0
     assert run_cli("build", orebro_copy, "--out", out, "--force").exit_code == 0  # replaces its own
-    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "orebro"]
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "orebro", "orebro.versions"]
     assert (out / "notes.txt").read_text(encoding="utf-8") == "unrelated"
 
 

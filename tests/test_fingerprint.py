@@ -84,3 +84,47 @@ def test_short_form_and_matching() -> None:
     assert matches(fingerprint, fingerprint.upper())
     assert not matches(fingerprint, "3F9A 21C0")  # fewer than 12 digits
     assert not matches(fingerprint, "3F9A 21C0 77D3")
+
+
+# The fingerprints the samples had before the vision and the handlingsplan could be written
+# (overens-text-1 as first published): an agreement without them must keep its fingerprint.
+OREBRO_FINGERPRINT = "ba92c2d9a1b242ffcc53e264be877a9f42b1ba3c84a4437c904c52ccb31f4233"
+
+
+def test_an_agreement_without_the_new_keys_keeps_its_fingerprint() -> None:
+    agreement = _agreement(OREBRO)
+    assert not agreement.vision and not agreement.handlingsplan
+    assert text_fingerprint(agreement) == OREBRO_FINGERPRINT
+    form = json.loads(canonical_bytes(agreement))
+    assert "vision" not in form and "handlingsplan" not in form and "contacts" not in form
+
+
+def _with(folder: Path, yaml: str) -> Agreement:
+    path = folder / "agreement.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + yaml, encoding="utf-8")
+    return _agreement(folder)
+
+
+def test_the_contacts_do_not_change_it(tmp_path: Path) -> None:
+    """Contacts are not printed in the signed documents: a new contact person must not make
+    every organisation sign again."""
+    agreement = _with(_copy(tmp_path), "contacts:\n  - {name: Alex Ek, email: a@example.org}\n")
+    assert agreement.contacts
+    assert text_fingerprint(agreement) == OREBRO_FINGERPRINT
+
+
+def test_the_vision_and_the_handlingsplan_are_in_it_as_documented(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    vision = _with(folder, "vision: >\n  Ett Örebro där alla kan engagera sig.\n")
+    assert text_fingerprint(vision) != OREBRO_FINGERPRINT
+    assert json.loads(canonical_bytes(vision))["vision"] == [
+        "Ett Örebro där alla kan engagera sig."]
+    plan = _with(folder, (
+        "handlingsplan:\n"
+        "  - id: h1\n    text: En dialogträff hålls.\n    parties: [kommunen]\n"
+        "    principles: [dialog]\n    period: {start: \"2025-01-01\", end: \"2025-12-31\"}\n"))
+    assert text_fingerprint(plan) not in (OREBRO_FINGERPRINT, text_fingerprint(vision))
+    assert json.loads(canonical_bytes(plan))["handlingsplan"] == [
+        {"id": "h1", "text": "En dialogträff hålls.", "parties": ["kommunen"],
+         "principles": ["dialog"], "date": None,
+         "period": {"start": "2025-01-01", "end": "2025-12-31"}}]

@@ -135,12 +135,16 @@ def default_scripts(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = ROOT / "templates" / "default"
     monkeypatch.syspath_prepend(str(folder))
     yield folder
-    for name in ("make", "make_template", "make_list_template", "ooxml", "styles"):
+    for name in ("make", "make_template", "make_list_template", "make_letter_template",
+                 "make_report_template", "ooxml", "styles"):
         sys.modules.pop(name, None)
 
 
 @pytest.mark.parametrize(("script", "output"), [("make_template", "agreement.docx"),
-                                                ("make_list_template", "signature-list.docx")])
+                                                ("make_list_template", "signature-list.docx"),
+                                                ("make_letter_template", "letter.docx"),
+                                                ("make_report_template",
+                                                 "followup-report.docx")])
 def test_the_default_template_is_what_its_script_writes(
         default_scripts: Path, tmp_path: Path, script: str, output: str) -> None:
     """Fails when a script changed and was not run again (python templates/default/make.py),

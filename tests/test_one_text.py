@@ -99,7 +99,7 @@ def test_the_fingerprint_is_in_the_manifest_and_on_every_signature_page(
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     fingerprint = manifest["text_fingerprint"]
     assert len(fingerprint) == 64 and int(fingerprint, 16) >= 0
-    printed = f"Kontrollsumma för avtalstexten: {short_form(fingerprint)}"
+    printed = f"Textens fingeravtryck: {short_form(fingerprint)}"
     assert printed in " ".join(_text(built / "agreement.pdf").split())
     for page in _text(built / "signature-pages.pdf").split("\f")[:-1]:
         assert printed in " ".join(page.split())
@@ -187,10 +187,10 @@ def test_a_returned_copy_is_recognised(run_cli: Any, two_builds: tuple[Path, Pat
     code, answer = _returned(run_cli, folder, built)
     assert (code, answer["verdict"], answer["organisation"]) == (0, "identical", "arlingsbo-pension")
 
-    signed = tmp_path / "signed.pdf"  # as an e-signing service appends its signature
-    signed.write_bytes(built.read_bytes() + b"\n% signature\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-    code, answer = _returned(run_cli, folder, signed)
-    assert (code, answer["verdict"], answer["updates"]) == (0, "incremental-updates", 1)
+    appended = tmp_path / "appended.pdf"  # bytes after the built file that are no update
+    appended.write_bytes(built.read_bytes() + b"\n% signature\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    code, answer = _returned(run_cli, folder, appended)
+    assert (code, answer["verdict"]) == (1, "changed-after-build")
 
     resaved = tmp_path / "resaved.pdf"
     with pikepdf.open(built) as pdf:

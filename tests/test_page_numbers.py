@@ -12,7 +12,6 @@ import pikepdf
 import pytest
 
 from assembly import Assembly
-from overens_docs import _verify
 from overens_docs._pdf import check as _check
 from overens_docs._pdf.page_numbers import (
     FONT,
@@ -24,6 +23,7 @@ from overens_docs._pdf.page_numbers import (
     unstamped,
     without_number,
 )
+from overens_docs._verify import build_folder as _verify
 from test_assemble import XMP
 
 CHARACTERS = " adisv0123456789XYZ"  # the test font's characters, codes 1, 2, ...
@@ -313,8 +313,8 @@ def test_a_stamp_is_recognised_only_at_the_end_of_a_page(tmp_path: Path) -> None
     _page(pdf, b"Text", pikepdf.Dictionary())
     page = pdf.pages[0]
     assert unstamped(page) == [page.obj.Contents]  # a page of one stream keeps it
-    assert without_number("Kontrollsumma för avtalstexten: BA92 sida 4 av 15") == (
-        "Kontrollsumma för avtalstexten: BA92")
+    assert without_number("Textens fingeravtryck: BA92 sida 4 av 15") == (
+        "Textens fingeravtryck: BA92")
 
 
 # The master .docx: every glyph of a page number, in the footer's font.

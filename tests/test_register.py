@@ -108,16 +108,27 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert set(agreement) == {"id", "text_fingerprint", "summary", "organisations"}
     assert agreement["id"] == "orebro"
     assert agreement["text_fingerprint"] == orebro_fingerprint()
-    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 4, "invited": 2, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     by_name = {entry["name"]: entry for entry in agreement["organisations"]}
-    assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current"}
+    assert set(by_name["Aktuell förening"]) == {"id", "name", "status", "signed_on", "current",
+                                                "standing", "ceremony", "invited_on",
+                                                "proven", "evidence"}
     assert [name for name, entry in by_name.items() if entry["current"]] == [
         "Aktuell förening", "Kort form"]
     assert by_name["Äldre förening"]["signed_on"] == "2018-04-20"
     assert by_name["Utträdd förening"]["status"] == "withdrawn"
+    # Who is to sign comes with how to reach it: the officer's own view, never published.
     assert by_name["Inbjuden förening"] == {
         "id": "inbjuden-forening", "name": "Inbjuden förening", "status": "invited",
-        "signed_on": None, "current": False}
+        "signed_on": None, "current": False, "standing": "invited", "ceremony": None,
+        "invited_on": None, "proven": None, "evidence": [],
+        "contact": {"representative": "Åsa Öberg", "title": "Ordförande",
+                    "email": None, "contact": None}}
+    assert by_name["Äldre förening"]["standing"] == "outdated"
+    assert "contact" in by_name["Äldre förening"]
+    assert "contact" not in by_name["Aktuell förening"]
+    assert "contact" not in by_name["Utträdd förening"]
     assert "register-unknown-version" in result.stderr  # the warning, beside the status
 
 
@@ -129,11 +140,15 @@ def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: 
     assert f"text fingerprint {short_form(orebro_fingerprint())}" in text
     assert "4 signed (1 an older version, 1 without a recorded version), 2 invited, " \
            "1 withdrawn" in text
-    again = text.split("must sign again:\n")[1].splitlines()[0]
-    assert again == "    Äldre förening (aldre-forening), signed 2018-04-20, version 0000 1111 2222"
+    again = text.split("must sign again:\n")[1].splitlines()[:2]
+    assert again == [
+        "    Äldre förening (aldre-forening), signed 2018-04-20, version 0000 1111 2222",
+        "      contact: Åsa Öberg (Ordförande)"]
     invited = text.split("Invited, not yet signed:\n")[1].splitlines()
     assert invited == ["    Inbjuden förening (inbjuden-forening)",
-                       "    Också inbjuden (ocksa-inbjuden)"]
+                       "      contact: Åsa Öberg (Ordförande)",
+                       "    Också inbjuden (ocksa-inbjuden)",
+                       "      contact: Åsa Öberg (Ordförande)"]
 
 
 def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_cli: RunCli) -> None:
@@ -166,21 +181,28 @@ def test_the_excel_sample_saved_by_calc_gives_the_right_status(run_cli: RunCli) 
     assert result.exit_code == 0, result.stdout
     [agreement] = json.loads(result.stdout)["agreements"]
     # If this fails after a change to agreement.yaml: python tests/make_register_sample.py
-    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1}
+    assert agreement["summary"] == {"signed": 5, "invited": 3, "withdrawn": 1, "outdated": 1,
+                                    "proven": 0}
     assert sum(entry["current"] for entry in agreement["organisations"]) == 4
 
 
 def test_the_excel_samples_public_list(tmp_path: Path) -> None:
     agreement, organisations = read_target(Target(EXEMPELKOMMUN)).whole("test")
     assert organisations[1].org_number == "802461-3575"  # typed as a number in Excel
-    listed = signatories_csv(organisations).decode("utf-8-sig").splitlines()
+    listed = signatories_csv(agreement, organisations).decode("utf-8-sig").splitlines()
+    # Counted: who signed the current text; apart: the one that signed the 2018 text; not
+    # at all: the withdrawn one, and those who have not signed.
+    current = short_form(text_fingerprint(agreement))
     assert listed == [
-        "Namn;Organisationsnummer;Typ;Undertecknad",
-        "Exempelstads Idrottsallians;802460-0119;paraplyorganisation;2022-04-20",
-        "Exempelstads Pingstförsamling;252001-1228;trossamfund;2018-04-20",
-        '"Föreningen ""Grannar & Vänner"" i Norrby";802461-3575;förening;2022-04-20',
-        "Kulturföreningen Ängen;802470-0224;förening;2022-09-14",
-        "Stiftelsen Öppna Händer;802480-0339;stiftelse;2023-02-01",
+        "Namn;Organisationsnummer;Typ;Undertecknad;Text;Fingeravtryck",
+        f"Exempelstads Idrottsallians;802460-0119;paraplyorganisation;2022-04-20;gällande;"
+        f"{current}",
+        f'"Föreningen ""Grannar & Vänner"" i Norrby";802461-3575;förening;2022-04-20;'
+        f"gällande;{current}",
+        f"Kulturföreningen Ängen;802470-0224;förening;2022-09-14;gällande;{current}",
+        f"Stiftelsen Öppna Händer;802480-0339;stiftelse;2023-02-01;gällande;{current}",
+        "Exempelstads Pingstförsamling;252001-1228;trossamfund;2018-04-20;tidigare;"
+        "5D1E 0A7C 93F2",
     ]
     page = signatories_html(agreement, organisations).decode()
     for personal in ("Maria Lind", "Ordförande", "070-123", "example.org", "Syjuntan", "Solrosen"):

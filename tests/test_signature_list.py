@@ -69,7 +69,7 @@ def test_the_ceremony_list_has_several_organisations_per_page_and_the_public_bod
     assert sum(page.count("Underskrifter") for page in pages) == 1
     for number, page in enumerate(pages, 1):
         assert f"sida {number} av {len(pages)}" in page  # the list counts its own pages
-        assert "Kontrollsumma för avtalstexten" in page
+        assert "Textens fingeravtryck" in page
         assert page.count("Namnförtydligande") >= 1  # the repeated header row
     bare = "".join("".join(pages).split())
     for entry in manifest.signature_list:

@@ -71,8 +71,12 @@ def test_a_changed_input_or_a_damaged_build_is_built_again(
     result = run_cli("build", orebro_copy, "--out", out)
     assert "Built" in result.stdout and "up to date" not in result.stdout
     assert pdf.read_bytes() == whole
-    (out / "orebro" / "notes.txt").write_text("mine", encoding="utf-8")
-    assert "Built" in run_cli("build", orebro_copy, "--out", out).stdout
+    notes = out / "orebro" / "notes.txt"  # a file no build wrote: the build stops
+    notes.write_text("mine", encoding="utf-8")
+    result = run_cli("build", orebro_copy, "--out", out)
+    assert result.exit_code == 1 and "[build-unlisted-file]" in result.stderr
+    assert notes.read_text(encoding="utf-8") == "mine"
+    notes.unlink()
     organisations = orebro_copy / "organisations.yaml"
     organisations.write_text(organisations.read_text(encoding="utf-8").replace(
         "Ett & Två", "Ett och Två"), encoding="utf-8")

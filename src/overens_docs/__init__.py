@@ -1,10 +1,11 @@
 """overens-docs: validate överenskommelser and build signature-ready documents.
 
 The public API is what this module exports: :func:`validate`, :func:`build`,
-:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`new_template` and
-:func:`check_template`, the findings they return (:class:`Report`, :class:`Finding`,
-:class:`Severity`), the :class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`
-and :class:`Returned`, and the errors.
+:func:`status`, :func:`diff`, :func:`verify`, :func:`verify_file`, :func:`receive`,
+:func:`new_template`, :func:`check_template`, :func:`followup_new` and
+:func:`followup_report`, the findings they return (:class:`Report`, :class:`Finding`,
+:class:`Severity`), the :class:`BuildResult`, :class:`StatusResult`, :class:`DiffResult`,
+:class:`Returned`, :class:`NewResult` and :class:`ReportResult`, and the errors.
 Everything else is private by name (``_load``, ``_validate``, ``_domain``, ``_render``,
 ``_pdf``, ``_build``: the stages of the pipeline, in order; see ARCHITECTURE.md).
 """
@@ -14,7 +15,10 @@ from overens_docs._api import (
     build,
     check_template,
     diff,
+    followup_new,
+    followup_report,
     new_template,
+    receive,
     status,
     validate,
     verify,
@@ -22,6 +26,7 @@ from overens_docs._api import (
 )
 from overens_docs._errors import ConversionError, OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Finding, Report, Severity
+from overens_docs._followup import NewResult, ReportResult
 from overens_docs._register import StatusResult
 from overens_docs._revise.diff import DiffResult
 from overens_docs._verify import Returned
@@ -31,8 +36,10 @@ __all__ = [
     "ConversionError",
     "DiffResult",
     "Finding",
+    "NewResult",
     "OverensError",
     "Report",
+    "ReportResult",
     "Returned",
     "Severity",
     "StatusResult",
@@ -41,7 +48,10 @@ __all__ = [
     "build",
     "check_template",
     "diff",
+    "followup_new",
+    "followup_report",
     "new_template",
+    "receive",
     "status",
     "validate",
     "verify",

@@ -1,6 +1,7 @@
 """What a Python user (and the ``overens`` command) calls: validate agreements, build their
 documents, say where their registers of signatories stand, compare two versions of an
-agreement, verify a build or a copy that came back, and start or check a Word template.
+agreement, verify a build or a copy that came back, start or check a Word template, and
+follow an agreement up year by year.
 
 Each takes the paths a user gives (for most, agreement folders, a folder of them, or single
 files; none means every folder under ``agreements/``) and returns findings and results as
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from overens_docs import _templates
 from overens_docs._build import (
@@ -28,15 +30,22 @@ from overens_docs._build import (
 )
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
+from overens_docs._followup import NewResult, ReportResult, read_year, write_report
+from overens_docs._followup import followup_new as _followup_new
 from overens_docs._i18n import _
 from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
 from overens_docs._revise.diff import diff as _diff
 from overens_docs._verify import Returned, verify_build, verify_returned
+from overens_docs._verify.trust import TrustRoot, load_roots
 
-__all__ = ["BuildResult", "Built", "DiffResult", "Returned", "StatusResult", "Summary", "build",
-           "check_template", "diff", "new_template", "status", "validate", "verify",
+if TYPE_CHECKING:
+    from overens_docs._receive import ReceiveResult
+
+__all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
+           "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
+           "followup_report", "new_template", "receive", "status", "validate", "verify",
            "verify_file"]
 
 
@@ -81,11 +90,14 @@ class BuildResult:
 
 def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           only: str | None = None, progress: bool | None = None,
-          timeout: float | None = None, force: bool = False) -> BuildResult:
+          timeout: float | None = None, force: bool = False,
+          every: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
-    Invalid input builds nothing: the result holds the findings. ``only`` builds one
-    organisation's documents (by its id) into an existing build. ``progress`` shows a
+    Invalid input builds nothing: the result holds the findings. Documents are made for
+    the organisations that are to sign (invited, or signed an older text); ``every``
+    (``--all``) makes them for every organisation that has not withdrawn. ``only`` builds
+    one organisation's documents (by its id) into an existing build. ``progress`` shows a
     progress bar on standard error (default: when it is a terminal). ``timeout``: the
     seconds each LibreOffice run may take before it is taken to hang (default: a minute
     plus 0.1 s per page). An agreement whose build folder was built from the same inputs
@@ -102,8 +114,8 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if inputs.report.fails():
         return result
     show_progress = sys.stderr.isatty() if progress is None else progress
-    requests = [Request(*whole) for whole in inputs.whole("build")]
-    options = Options(Path(out), only, show_progress, timeout, force)
+    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements]
+    options = Options(Path(out), only, show_progress, timeout, force, every)
     for outcome in build_all(requests, options):
         match outcome:
             case Errored(error):
@@ -141,12 +153,45 @@ def verify(folder: Path | str) -> Report:
     return verify_build(_build_folder(Path(folder)))
 
 
-def verify_file(folder: Path | str, returned: Path | str) -> Returned:
-    """Whose copy ``returned`` (a PDF that came back) is, and whether it carries the text
-    built in ``folder``."""
+def verify_file(folder: Path | str, returned: Path | str,
+                trust: Iterable[Path | str] = ()) -> Returned:
+    """Whose copy ``returned`` (a PDF that came back) is, whether it carries a text built
+    in ``folder`` (or kept beside it), and what its e-signatures say; they are trusted when
+    they chain to one of the certificates in the files ``trust`` names."""
     if not Path(returned).is_file():
         raise UsageError(_("{file}: no such file.").format(file=returned))
-    return verify_returned(_build_folder(Path(folder)), Path(returned))
+    return verify_returned(_build_folder(Path(folder)), Path(returned),
+                           _roots(Path(path) for path in trust))
+
+
+def _roots(paths: Iterable[Path]) -> list[TrustRoot]:
+    roots = []
+    for path in paths:
+        try:
+            roots += load_roots(path.read_bytes(), str(path))
+        except (OSError, ValueError, TypeError) as error:
+            raise UsageError(_("{file} is not a certificate that can be trusted ({reason})."
+                               ).format(file=path, reason=getattr(error, "strerror", None)
+                                        or str(error)[:200])) from error
+    return roots
+
+
+def receive(folder: Path | str, copies: Iterable[Path | str], *,
+            build: Path | str | None = None, trust: Iterable[Path | str] = (),
+            scanned: str | None = None) -> ReceiveResult:
+    """Verify each signed copy of the agreement in ``folder`` against its build (default:
+    ``build/<agreement id>``, and the texts kept beside it), and file each that holds in
+    ``folder/signed/`` with a receipt in ``signed/receipts.json``. ``scanned``: the copies
+    are scans of a copy that organisation signed on paper. Raises
+    :class:`~overens_docs.UsageError` for a copy or certificate that cannot be read."""
+    from overens_docs._receive import receive as _receive  # noqa: PLC0415 -- pyHanko is slow to import
+
+    paths = [Path(copy) for copy in copies]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(_("{file}: no such file.").format(file=path))
+    return _receive(Path(folder), paths, build=None if build is None else Path(build),
+                    trust=[Path(path) for path in trust], scanned=scanned)
 
 
 def _build_folder(folder: Path) -> Path:
@@ -165,3 +210,28 @@ def check_template(template: Path | str, agreement: Path | str | None = None) ->
     ``agreement`` (an agreement folder; default: a sample that sets every value) gives it."""
     return _templates.check_template_file(Path(template),
                                           None if agreement is None else Path(agreement))
+
+
+def followup_new(folder: Path | str, year: int) -> NewResult:
+    """Validate the agreement folder ``folder``, then write ``year``'s follow-up workbook
+    (last year's entries carried over) and a questionnaire for every organisation that has
+    signed, into ``folder/uppfoljning/<year>/``, replacing nothing that exists. Invalid
+    input writes nothing: ``result.report`` holds the findings. Raises
+    :class:`~overens_docs.UsageError` for a path that is not an agreement folder."""
+    return _followup_new(Path(folder), year)
+
+
+def followup_report(folder: Path | str, year: int, *, out: Path | str | None = None,
+                    timeout: float | None = None) -> ReportResult:
+    """Read and check ``year``'s follow-up of the agreement in ``folder`` (the workbook,
+    earlier years' workbooks, the questionnaires in ``svar/``); when nothing fails, write
+    the report (Word, PDF/A, HTML and the charts) into ``out`` (default:
+    ``build/<agreement>-uppfoljning-<year>``). ``result.figures`` holds the numbers and
+    ``result.written`` the files. Raises :class:`~overens_docs.UsageError` when there is no
+    workbook for the year, and :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    result = read_year(Path(folder), year)
+    if result.figures is not None:
+        destination = Path(out) if out is not None else (
+            Path("build") / f"{result.figures.agreement.id}-uppfoljning-{year}")
+        result.written = write_report(result.figures, destination, timeout=timeout)
+    return result

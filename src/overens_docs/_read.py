@@ -16,7 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overens_docs._domain import Agreement, Organisation, read_agreement, read_organisations
+from overens_docs._domain import (
+    Agreement,
+    Organisation,
+    OrganisationContact,
+    read_agreement,
+    read_organisation_contacts,
+    read_organisations,
+)
+from overens_docs._domain.signing import resolve
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _
@@ -63,9 +71,19 @@ class AgreementInput:
             return None
         return read_organisations(loaded)
 
+    @functools.cached_property
+    def contacts(self) -> dict[str, OrganisationContact]:
+        """Each organisation's contact by its id (none when the list does not hold)."""
+        loaded = self._organisations
+        if loaded is None or not loaded.usable or _fails(loaded.findings):
+            return {}
+        return read_organisation_contacts(loaded)
+
     def whole(self, command: str) -> tuple[Agreement, tuple[Organisation, ...]]:
-        """The agreement and its organisations, of a valid folder; :class:`UsageError`
-        when the user named a single file, which ``command`` cannot take."""
+        """The agreement and its organisations, of a valid folder, each organisation with
+        where it stands and when it signs (:func:`~overens_docs._domain.signing.resolve`);
+        :class:`UsageError` when the user named a single file, which ``command`` cannot
+        take."""
         if self.target.only is not None:
             raise UsageError(_("{file}: {command} takes agreement folders, not files; give "
                                "the folder that holds it.").format(file=self.target.only,
@@ -74,7 +92,7 @@ class AgreementInput:
         if self.agreement is None or organisations is None or not self.valid:
             raise UsageError(_("{folder} is not valid.").format(
                 folder=display(self.target.folder)))
-        return self.agreement, organisations
+        return self.agreement, resolve(self.agreement, organisations)
 
 
 def _load(path: Path) -> Loaded:

@@ -61,13 +61,15 @@ def _template_place(finding: Finding) -> str:
         words=finding.words or "")
 
 
+def finding_line(f: Finding) -> str:
+    """``file:line:column: severity [rule] message (path)``."""
+    return (f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
+            + (f" ({f.path})" if f.part is None else ""))  # a template's place says it all
+
+
 def as_text(report: Report, *, strict: bool = False) -> str:
     """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
-    lines = [
-        f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
-        + (f" ({f.path})" if f.part is None else "")  # a template's place says it all
-        for f in report.sorted_findings()
-    ]
+    lines = [finding_line(f) for f in report.sorted_findings()]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
     files = len(report.files)
     summary = _("{verdict}: {files} checked, {errors}, {warnings}").format(
@@ -89,9 +91,10 @@ def _severity(severity: Severity) -> str:
 
 
 def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
-            up_to_date: list[str] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote) and ``up_to_date`` (those it
-    left as they were) go into the summary."""
+            up_to_date: list[str] | None = None,
+            builds: dict[str, object] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote), ``up_to_date`` (those it
+    left as they were) and ``builds`` (what each built folder holds) go into the summary."""
     document: dict[str, object] = {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
@@ -106,4 +109,6 @@ def as_json(report: Report, *, strict: bool = False, built: list[str] | None = N
         document["summary"]["built"] = built  # type: ignore[index]
     if up_to_date is not None:
         document["summary"]["up_to_date"] = up_to_date  # type: ignore[index]
+    if builds is not None:
+        document["summary"]["builds"] = builds  # type: ignore[index]
     return json.dumps(document, ensure_ascii=False, indent=2)

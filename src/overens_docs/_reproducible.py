@@ -4,8 +4,9 @@ Every date a build writes into a file is the *build date* (:func:`build_date`), 
 clock. LibreOffice ignores ``SOURCE_DATE_EPOCH`` and writes the clock into every PDF (Info
 ``/CreationDate``, XMP ``xmp:CreateDate``, the output intent's ICC profile header), plus a
 ``/DocChecksum`` and a random ``/ID``; :func:`normalise_pdf` replaces them after
-conversion. Word files are ZIP archives whose entries carry a time: :func:`zip_info` gives
-them the build date.
+conversion. Word files and workbooks are ZIP archives whose entries carry a time:
+:func:`zip_info` gives them the build date; a workbook's properties also carry the time it
+was created and saved (:func:`normalise_xlsx`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,24 @@ def normalise_docx(data: bytes, when: datetime.datetime) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
             target.writestr(zip_info(item.filename, when), source.read(item.filename))
+    return buffer.getvalue()
+
+
+_CORE_DATES = re.compile(
+    rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def normalise_xlsx(data: bytes, when: datetime.datetime) -> bytes:
+    """``data`` (a workbook openpyxl saved) with every entry dated ``when``, and ``when`` as
+    the time it was created and last saved (openpyxl writes the clock into the latter)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(zip_info(item.filename, when), content)
     return buffer.getvalue()
 
 

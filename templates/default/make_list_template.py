@@ -74,9 +74,10 @@ def small_run(value: str) -> etree._Element:
 
 def public_body_block() -> list[etree._Element]:
     """The public body signs once: place and date, signature | name in print, title."""
+    # The ceremony's place and date (a list that is not for one ceremony: no date).
     place_date = (
-        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
-        "{% if agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
+        "{% if ceremony.place %}{{ ceremony.place }} den {% endif %}"
+        "{% if ceremony.date_text %}{{ ceremony.date_text }}{% endif %}"
     )
     public_name = "{% if public_signatory.name %}{{ public_signatory.name }}{% endif %}"
     half = TEXT_W // 2

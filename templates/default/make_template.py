@@ -138,6 +138,17 @@ def commitment_list(expression: str, list_id: str) -> list[etree._Element]:
     return [tag(f"for commitment in {expression}"), item, tag("endfor")]
 
 
+def handlingsplan() -> list[etree._Element]:
+    """The handlingsplan as a numbered list like the commitments (its own numbering, the one
+    before the shared commitments'): each activity, and under it who, when and for which
+    principles."""
+    item = para("Commitment", run("{{ activity.text }}"), break_run(),
+                run("{{ activity.details }}", style="Citation"),
+                ppr=[w("numPr", w("ilvl", val="0"), w("numId", val=str(LISTS - 1)))])
+    return [tag("if agreement.handlingsplan"), line("Heading1", "Handlingsplan"),
+            tag("for activity in agreement.handlingsplan"), item, tag("endfor"), tag("endif")]
+
+
 def party_commitments() -> list[etree._Element]:
     return [
         tag("for party in agreement.parties"),
@@ -200,6 +211,7 @@ def section_one() -> list[etree._Element]:
         tag("if include_text"),
         *title_block(),
         *optional_section("Bakgrund", "agreement.background"),
+        *optional_section("Vision", "agreement.vision"),
         *optional_section("Syfte", "agreement.purpose"),
         *optional_section("Vem kan ansluta sig", "agreement.eligibility"),
         *definitions(),
@@ -207,6 +219,7 @@ def section_one() -> list[etree._Element]:
         *principles(),
         *party_commitments(),
         *shared_commitments(),
+        *handlingsplan(),
         *optional_section("Uppföljning", "agreement.follow_up"),
         para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
         tag("if organisations"),
@@ -217,7 +230,7 @@ def section_one() -> list[etree._Element]:
 
 
 # Which text was signed: the first 12 hex digits of the text fingerprint (see README).
-FINGERPRINT = "Kontrollsumma för avtalstexten: {{ agreement.text_fingerprint }}"
+FINGERPRINT = "Textens fingeravtryck: {{ agreement.text_fingerprint }}"
 
 
 def field_pair(value: str, label: str, *, before: int | None = None) -> list[etree._Element]:
@@ -235,17 +248,14 @@ def signature_blocks() -> list[etree._Element]:
     LibreOffice lays out a table more slowly than paragraphs; two rows per page keep a
     batch of a thousand pages within a few seconds (benchmarks/build_bench.py).
     """
-    # "Örebro den ____", "Örebro den 27 april 2010" or just the date, as the YAML allows.
-    place_date = (
-        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
-        "{% if agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
-    )
-    # An organisation that joins later signs on its own date (signed_on in the register).
-    organisation_place_date = (
-        "{% if agreement.signing.place %}{{ agreement.signing.place }} den {% endif %}"
-        "{% if organisation.signed_on_text %}{{ organisation.signed_on_text }}"
-        "{% elif agreement.signing.date_text %}{{ agreement.signing.date_text }}{% endif %}"
-    )
+    # "Örebro den ____" or "Örebro den 20 maj 2025": a date only where this organisation
+    # signs on it (its ceremony's, or the date it signed), else filled in by hand. The
+    # public body signs on the organisation's date only at a ceremony, where both sign.
+    place = "{% if organisation.signing_place %}{{ organisation.signing_place }} den {% endif %}"
+    place_date = place + (
+        "{% if organisation.ceremony_text %}{{ organisation.ceremony_text }}{% endif %}")
+    organisation_place_date = place + (
+        "{% if organisation.signs_on_text %}{{ organisation.signs_on_text }}{% endif %}")
     public_name = "{% if public_signatory.name %}{{ public_signatory.name }}{% endif %}"
     names = row(
         cell(line("SignatureParty", "För {{ agreement.public_body.name }}")),

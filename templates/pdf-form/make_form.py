@@ -254,7 +254,7 @@ def _fields(writer: PdfWriter) -> list[IndirectObject]:
             (LEFT, 30, LEFT + 300, 44),
             8,
             multiline=False,
-            tooltip="Kontrollsumma för avtalstexten, t.ex. 3F9A 21C0 77D2",
+            tooltip="Textens fingeravtryck, t.ex. 3F9A 21C0 77D2",
         )
     )
     fields.append(

@@ -49,7 +49,7 @@ class Assembled:
     (written into staging)."""
 
     made: list[Made]
-    ceremony: FileRecord
+    ceremony: FileRecord | None  # None: this build makes no ceremony file
 
 
 class _Jobs:
@@ -83,25 +83,35 @@ class _Jobs:
 
 def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,  # noqa: PLR0913
              pipeline: signature_pages.SignaturePipeline, *, numbered: bool, work: Path,
-             progress: bool, notify: Notify | None) -> Assembled:
-    """Every organisation's PDF, made by the workers, and the ceremony file, made here
-    meanwhile (see the module's docstring)."""
+             progress: bool, notify: Notify | None,
+             then: Callable[[], None] | None = None) -> Assembled:
+    """Every organisation's PDF, made by the workers, and the ceremony file (when this
+    build makes one: see :func:`ceremony.made`), made here meanwhile (see the module's
+    docstring). ``then`` is called once every batch is converted and given to the workers,
+    before their copies are collected."""
     master = _master(plan, text, numbered, notify)
     jobs = _Jobs(copies, text.pages)
     path = staging / ceremony.FILE
+    record = None
     try:
-        if plan.signature_list is None:
-            pages = _ceremony_file(plan, master, pipeline, jobs, path, work)
+        if not ceremony.made(plan):
+            for batch, organisations in _batches(plan, pipeline, work):
+                jobs.add(batch, organisations, [])
+        elif plan.signature_list is None:
+            record = _record(path, _ceremony_file(plan, master, pipeline, jobs, path, work))
         else:
             for batch, organisations in _batches(plan, pipeline, work):
                 jobs.add(batch, organisations, [])
-            pages = _list_file(plan, master, pipeline, path)
+            record = _record(path, _list_file(plan, master, pipeline, path))
         jobs.finish()
-        _check_written(plan, path, pages)
+        if record is not None:
+            _check_written(plan, path, record.pages or 0)
     finally:
         master.close()
+    if then is not None:
+        then()
     made = list(_made(jobs.results, len(plan.organisations), progress))
-    return Assembled(made, _record(path, pages))
+    return Assembled(made, record)
 
 
 def _master(plan: Plan, text: Text, numbered: bool, notify: Notify | None) -> Master:
@@ -134,36 +144,43 @@ def _batches(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Path
 
 def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
                    jobs: _Jobs, path: Path, work: Path) -> int:
-    """signature-pages.pdf as every organisation's page in list order, written as the
-    batches come; with --only, the earlier one with this organisation's page replaced, or
-    inserted where it is listed. Returns its number of pages."""
+    """signature-pages.pdf as the pages of the organisations it is for (plan.ceremony), in
+    list order, written as the batches come; with --only, the earlier one with this
+    organisation's page replaced, or inserted where it belongs. Returns its pages."""
+    on_file = plan.ceremony
+    assert on_file is not None  # noqa: S101 -- see ceremony.made()
+    wanted = set(on_file.ids)
     earlier, before, after = _earlier(plan)
     with path.open("wb") as out:
-        writer = CeremonyFile(out, master, len(plan.listed),
+        writer = CeremonyFile(out, master, len(on_file.ids),
                               title=f"{plan.agreement.title} – underskriftssidor")
         _add_earlier(plan, writer, earlier, before)
         for batch, organisations in _batches(plan, pipeline, work):
-            found = (writer.add_batch(batch) if plan.complete
-                     else writer.add_pages(batch, range(len(organisations))))
+            pages = [page for page, organisation in enumerate(organisations)
+                     if organisation.id in wanted]
+            found = (writer.add_batch(batch) if plan.complete and len(pages) == len(organisations)
+                     else writer.add_pages(batch, pages) if pages else [])
             check_delivered(plan, ceremony.FILE, found)
-            jobs.add(batch, organisations, writer.page_known)
+            known = dict(zip(pages, writer.page_known if pages else [], strict=True))
+            jobs.add(batch, organisations, [known.get(page, {})
+                                            for page in range(len(organisations))])
         _add_earlier(plan, writer, earlier, after)
         return writer.finish()
 
 
 def _earlier(plan: Plan) -> tuple[Batch | None, range, range]:
     """With --only: the earlier ceremony file, and its pages before and after the one
-    organisation's (replaced, or inserted where it is listed)."""
-    if plan.previous is None:
+    organisation's (replaced, or inserted where it belongs on the ceremony file)."""
+    if plan.previous is None or plan.ceremony is None:
         return None, range(0), range(0)
     earlier = Batch(plan.destination / ceremony.FILE, None)  # its subsets named already
-    listed = plan.previous.organisations
+    before = plan.previous.ceremony_ids
     only = plan.organisations[0].id
-    if only in listed:
-        position = listed.index(only)
-        return earlier, range(position), range(position + 1, len(listed))
-    position = plan.listed.index(only)
-    return earlier, range(position), range(position, len(listed))
+    if only in before:
+        position = before.index(only)
+        return earlier, range(position), range(position + 1, len(before))
+    position = plan.ceremony.ids.index(only)
+    return earlier, range(position), range(position, len(before))
 
 
 def _add_earlier(plan: Plan, writer: CeremonyFile, earlier: Batch | None,
@@ -211,6 +228,7 @@ def _check_written(plan: Plan, path: Path, pages: int) -> None:
 
 
 def _record(path: Path, pages: int) -> FileRecord:
+    """The ceremony file's record for the manifest (read back: it was written as made)."""
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -102,7 +102,8 @@ def inputs_key(plan: Plan) -> str | None:
     inputs = [folder / name for name in (AGREEMENT_FILE, *ORGANISATION_FILES)
               if (folder / name).is_file()]
     templates = data_dir("templates")
-    used = [path for path in (plan.template, plan.form) if path is not None]
+    used = [path for path in (plan.template, plan.form, plan.signature_list, plan.letters)
+            if path is not None]
     document = {
         "format": _FORMAT,
         "agreement": plan.destination.name,
@@ -110,6 +111,7 @@ def inputs_key(plan: Plan) -> str | None:
         "templates": _digest(_files(templates), templates),
         "used": _digest(used),
         "date": plan.date.isoformat(),
+        "all": plan.every,
         "tool": _tool(),
         "libreoffice": libreoffice,
     }

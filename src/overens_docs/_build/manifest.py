@@ -64,6 +64,18 @@ class Listed:
                 "org_number": self.org_number}
 
 
+@dataclass(frozen=True, slots=True)
+class Ceremony:
+    """Whose signature pages ``signature-pages.pdf`` holds, in order (their ids), and the
+    ceremony's date (None: everyone who is to sign, not one ceremony)."""
+
+    date: str | None
+    organisations: list[str]
+
+    def as_json(self) -> dict[str, object]:
+        return {"date": self.date, "organisations": self.organisations}
+
+
 @dataclass
 class Manifest:
     """What a build wrote: see the module's docstring."""
@@ -75,6 +87,14 @@ class Manifest:
     signature_layout: str = "pages"  # what signature-pages.pdf is: "pages" or "list"
     signature_list: list[Listed] | None = None  # with layout "list": who is on it
     inputs: str | None = None  # the key of the inputs it was built from (see freshness.py)
+    ceremony: Ceremony | None = None  # who is in signature-pages.pdf (None: no such file)
+    every: bool = False  # built with --all: documents for everyone who has not withdrawn
+
+    @property
+    def ceremony_ids(self) -> list[str]:
+        """Whose pages signature-pages.pdf holds, in order (a manifest written before
+        ceremonies: every listed organisation)."""
+        return self.organisations if self.ceremony is None else self.ceremony.organisations
 
     def add(self, relative: str, data: bytes, *, kind: str, pages: int | None,
             organisation: str | None = None) -> None:
@@ -99,7 +119,8 @@ class Manifest:
         files = {name: entry for name, entry in self.files.items() if name not in stale}
         files.update(newer.files)
         return Manifest(self.agreement, newer.text_fingerprint, newer.organisations,
-                        files, newer.signature_layout, newer.signature_list), stale
+                        files, newer.signature_layout, newer.signature_list,
+                        ceremony=newer.ceremony, every=self.every), stale
 
     def as_json(self) -> dict[str, object]:
         document: dict[str, object] = {
@@ -107,6 +128,10 @@ class Manifest:
             "organisations": self.organisations, "signature_layout": self.signature_layout}
         if self.signature_list is not None:
             document["signature_list"] = [listed.as_json() for listed in self.signature_list]
+        if self.ceremony is not None:
+            document["ceremony"] = self.ceremony.as_json()
+        if self.every:
+            document["all"] = True
         document["files"] = [self.files[name].as_json() for name in sorted(self.files)]
         if self.inputs is not None:
             document["inputs"] = self.inputs
@@ -152,6 +177,7 @@ def _first_error(document: object) -> str:
 
 def _parsed(document: dict[str, Any]) -> Manifest:
     listing = document.get("signature_list")
+    ceremony = document.get("ceremony")
     return Manifest(
         document["agreement"], document["text_fingerprint"], list(document["organisations"]),
         {entry["path"]: FileRecord(entry["path"], entry["kind"], entry["sha256"],
@@ -160,7 +186,9 @@ def _parsed(document: dict[str, Any]) -> Manifest:
         document.get("signature_layout", "pages"),
         None if listing is None else [Listed(item["organisation"], item["name"],
                                              item["org_number"]) for item in listing],
-        document.get("inputs"))
+        document.get("inputs"),
+        None if ceremony is None else Ceremony(ceremony["date"], list(ceremony["organisations"])),
+        document.get("all", False))
 
 
 def read_manifest(folder: Path) -> Manifest | ManifestProblem:

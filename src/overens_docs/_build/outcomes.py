@@ -4,10 +4,12 @@ process intact (see :mod:`several`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from overens_docs._build.manifest import Manifest
+from overens_docs._build.plan import Plan
 from overens_docs._errors import OverensError
 from overens_docs._findings import Finding
 
@@ -15,18 +17,53 @@ from overens_docs._findings import Finding
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a build wrote, as its manifest lists it: with ``--only``, that organisation's
-    files only."""
+    files only; and, of a full build, who got no documents and why (counts by standing),
+    who the ceremony file is for, the ceremonies after it, and the letters."""
 
-    organisations: int
+    organisations: int  # those who got documents
     files: int
     pages: int
+    without_documents: tuple[tuple[str, int], ...] = ()  # (standing, how many)
+    ceremony: str | None = None  # the date signature-pages.pdf is for (None: no one date)
+    ceremony_organisations: int = 0  # how many are in it (0: there is none)
+    later_ceremonies: tuple[tuple[str, int], ...] = ()  # (date, invited): not yet in a file
+    letters: int = 0
+    mailing_list: int = 0  # rows
+    letters_missing: bool = False  # organisations to write to, but no invitation: no letters
 
     @classmethod
-    def of(cls, manifest: Manifest, only: str | None) -> Summary:
+    def of(cls, manifest: Manifest, only: str | None, plan: Plan | None = None) -> Summary:
         files = [entry for entry in manifest.files.values()
                  if only is None or entry.organisation == only]
-        return cls(1 if only is not None else len(manifest.organisations), len(files),
-                   sum(entry.pages or 0 for entry in files))
+        built = {entry.organisation for entry in manifest.files.values()
+                 if entry.organisation is not None and not entry.kind.startswith("letter")}
+        summary = cls(1 if only is not None else len(built), len(files),
+                      sum(entry.pages or 0 for entry in files))
+        selection = plan.selection if plan is not None and only is None else None
+        if selection is None:
+            return summary
+        ceremony = selection.ceremony
+        return dataclasses.replace(
+            summary,
+            without_documents=tuple((standing.value, count)
+                                    for standing, count in selection.without_documents),
+            ceremony=ceremony.date.isoformat() if ceremony and ceremony.date else None,
+            ceremony_organisations=len(ceremony.organisations) if ceremony else 0,
+            later_ceremonies=tuple((date.isoformat(), count)
+                                   for date, count in selection.later_ceremonies),
+            letters=len(manifest.of_kind("letter-pdf")),
+            mailing_list=len(selection.recipients),
+            letters_missing=bool(selection.recipients) and plan is not None
+            and plan.agreement.invitation is None)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"organisations": self.organisations, "files": self.files,
+                "pages": self.pages, "without_documents": dict(self.without_documents),
+                "ceremony": {"date": self.ceremony,
+                             "organisations": self.ceremony_organisations}
+                if self.ceremony_organisations else None,
+                "later_ceremonies": dict(self.later_ceremonies), "letters": self.letters,
+                "mailing_list": self.mailing_list}
 
 
 @dataclass(frozen=True, slots=True)

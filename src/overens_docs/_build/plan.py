@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._build.problems import at
-from overens_docs._domain import Agreement, Organisation, SignatureLayout
+from overens_docs._build.selection import CeremonyFile, Selection, select
+from overens_docs._domain import Agreement, OrganisationContact, Organisation, SignatureLayout, Standing
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE, document_template
 from overens_docs._errors import OverensError, UsageError
-from overens_docs._findings import Finding
-from overens_docs._i18n import _
+from overens_docs._findings import Finding, Severity
+from overens_docs._i18n import _, ngettext
 from overens_docs._package_data import data_dir
 from overens_docs._reproducible import build_date
 from overens_docs._targets import display, unknown_id
 
-# The ceremony list (signing.layout: list): beside the Word template, else the default's.
+# The ceremony list (signing.layout: list) and the letters: beside the Word template, else
+# the default's.
 LIST_TEMPLATE = "signature-list.docx"
+LETTER_TEMPLATE = "letter.docx"
+CEREMONY_FILE = "signature-pages.pdf"
 
 
 class BuildRefused(OverensError):
@@ -40,7 +45,7 @@ class BuildRefused(OverensError):
 @dataclass(frozen=True, slots=True)
 class Plan:
     agreement: Agreement
-    organisations: tuple[Organisation, ...]  # the ones to build: all, or --only's one
+    organisations: tuple[Organisation, ...]  # the ones to build (see selection), or --only's
     destination: Path
     template: Path
     form: Path | None  # a PDF form for the signature pages, instead of the Word template's
@@ -49,6 +54,22 @@ class Plan:
     previous: Manifest | None = None  # with --only: the build it updates
     timeout: float | None = None  # seconds per LibreOffice run (None: by its pages)
     signature_list: Path | None = None  # the ceremony list's template (layout: list)
+    selection: Selection | None = None  # what a full build makes (None: everything, unread)
+    letters: Path | None = None  # the letters' template, when letters are made
+    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # by organisation id
+    every: bool = False  # --all
+
+    @property
+    def ceremony(self) -> CeremonyFile | None:
+        """Whose signature pages ``signature-pages.pdf`` holds (None: there is none)."""
+        if self.selection is None:
+            return CeremonyFile(None, self.agreement.signing.place, self.everyone)
+        return self.selection.ceremony
+
+    @property
+    def recipients(self) -> tuple[Organisation, ...]:
+        """The organisations to invite or remind: a letter each, a row in the mailing list."""
+        return () if self.selection is None else self.selection.recipients
 
     @property
     def listed(self) -> tuple[str, ...]:
@@ -71,33 +92,69 @@ class Plan:
         return self.organisations[0].place.file if self.organisations else ""
 
 
-def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,
-         only: str | None, timeout: float | None = None) -> Plan:
-    """The plan for one agreement; :class:`UsageError` when it cannot be built as asked,
-    :class:`BuildRefused` when building it would leave a build folder mixing versions."""
+def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,  # noqa: PLR0913
+         only: str | None, timeout: float | None = None, *, every: bool = False,
+         contacts: Mapping[str, OrganisationContact] | None = None) -> Plan:
+    """The plan for one agreement (its organisations resolved, see
+    :func:`overens_docs._domain.signing.resolve`); :class:`UsageError` when it cannot be
+    built as asked, :class:`BuildRefused` when building it would leave a build folder
+    mixing versions, or documents for a withdrawn organisation."""
     everyone = organisations
+    selection = select(agreement, everyone, every=every)
+    organisations = selection.documents
     if only is not None:
-        organisations = tuple(o for o in organisations if o.id == only)
+        organisations = tuple(o for o in everyone if o.id == only)
         if not organisations:
             raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone]))
+        if organisations[0].standing is Standing.WITHDRAWN:
+            raise BuildRefused([at(organisations[0].place, "build-only-withdrawn", _(
+                "{name} has withdrawn from the agreement (status withdrawn), so it gets no "
+                "documents.").format(name=organisations[0].name))])
     templates = data_dir("templates")
     form = agreement.template.signature_form
     destination = out / agreement.id
     check_destination(destination, inputs=(agreement.folder, templates))
+    refuse_unlisted(destination)
     fingerprint = text_fingerprint(agreement)
     listed = tuple(organisation.id for organisation in everyone)
     previous = None
     if only is not None:
         previous = _previous_build(agreement, destination, fingerprint, listed, only)
+        _same_ceremony(agreement, previous, selection.ceremony, only)
     template = document_template(agreement.folder, agreement.template.document)
-    signature_list = None
-    if agreement.signing.layout is SignatureLayout.LIST:
-        beside = template.parent / LIST_TEMPLATE
-        signature_list = beside if beside.is_file() else (
-            templates / DEFAULT_TEMPLATE).parent / LIST_TEMPLATE
     return Plan(agreement, organisations, destination, template,
                 templates / form if form else None, fingerprint, everyone, previous, timeout,
-                signature_list)
+                _beside(template, LIST_TEMPLATE)
+                if agreement.signing.layout is SignatureLayout.LIST else None,
+                selection,
+                _beside(template, LETTER_TEMPLATE)
+                if agreement.invitation is not None and selection.recipients and only is None
+                else None,
+                contacts or {}, every)
+
+
+def _beside(template: Path, name: str) -> Path:
+    """The template ``name`` beside the Word template, else the default one."""
+    beside = template.parent / name
+    return beside if beside.is_file() else (
+        data_dir("templates") / DEFAULT_TEMPLATE).parent / name
+
+
+def _same_ceremony(agreement: Agreement, previous: Manifest, ceremony: CeremonyFile | None,
+                   only: str) -> None:
+    """:class:`BuildRefused` when --only would leave a ceremony file that a full build would
+    not make: who else is on it, or the ceremony, has changed, or ``only`` has left it."""
+    before = [i for i in previous.ceremony_ids if i != only] if CEREMONY_FILE in previous.files \
+        else None
+    now = None if ceremony is None else [i for i in ceremony.ids if i != only]
+    left = ceremony is not None and only in previous.ceremony_ids and only not in ceremony.ids
+    date = None if ceremony is None or ceremony.date is None else ceremony.date.isoformat()
+    earlier = previous.ceremony.date if previous.ceremony is not None else None
+    if before != now or left or (now is not None and earlier != date):
+        raise BuildRefused([at(agreement.place, "build-only-list-changed", _(
+            "Who is on the ceremony file (signature-pages.pdf) has changed since the last "
+            "full build: run a full build (without --only), so that it holds the right "
+            "organisations."))])
 
 
 def _previous_build(agreement: Agreement, destination: Path, fingerprint: str,
@@ -170,6 +227,39 @@ def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
             _("{folder} exists and was not written by 'overens build' (it has no {manifest} of "
               "ours), so a build will not replace it. Move it away or choose another --out "
               "folder.").format(folder=display(destination), manifest=MANIFEST))
+
+
+# What file managers leave in any folder they show; a build replaces them with the folder.
+LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_NAMED = 20  # unlisted files named one by one, at most
+
+
+def refuse_unlisted(destination: Path) -> None:
+    """Stop (:class:`BuildRefused`) when the build folder ``destination`` holds files that
+    its manifest does not list: a signed copy saved there, notes. A build replaces the
+    folder whole, so it would delete them; it names them instead, and deletes nothing."""
+    manifest = read_manifest(destination) if destination.is_dir() else None
+    if not isinstance(manifest, Manifest):
+        return  # none, or not ours: check_destination says so
+    listed = set(manifest.files) | {MANIFEST}
+    unlisted = sorted(path for path in destination.rglob("*")
+                      if (path.is_file() or path.is_symlink()) and path.name not in LITTER
+                      and path.relative_to(destination).as_posix() not in listed)
+    if not unlisted:
+        return
+    findings = [Finding(display(path), None, None, "$", "build-unlisted-file", Severity.ERROR,
+                        _("A build did not write this file, and a new build would replace "
+                          "{folder} with it inside. Move it out of the build folder first "
+                          "(a signed copy: `overens receive` files it in the agreement's "
+                          "folder, under signed/).").format(folder=display(destination)))
+                for path in unlisted[:_NAMED]]
+    if len(unlisted) > _NAMED:
+        findings.append(Finding(
+            display(destination), None, None, "$", "build-unlisted-file", Severity.ERROR,
+            ngettext("... and {count} more file that no build wrote.",
+                     "... and {count} more files that no build wrote.",
+                     len(unlisted) - _NAMED).format(count=len(unlisted) - _NAMED)))
+    raise BuildRefused(findings)
 
 
 def written_by_a_build(folder: Path) -> bool:

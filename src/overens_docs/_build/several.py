@@ -11,15 +11,15 @@ returned, not raised, so that it crosses from a worker process intact).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._build import processes
 from overens_docs._build.outcomes import Errored, Outcome, Refused
 from overens_docs._build.plan import BuildRefused
 from overens_docs._build.workflow import build_agreement
-from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain import Agreement, OrganisationContact, Organisation
 from overens_docs._errors import OverensError
 
 
@@ -28,7 +28,8 @@ class Request:
     """One valid agreement to build."""
 
     agreement: Agreement
-    organisations: tuple[Organisation, ...]
+    organisations: tuple[Organisation, ...]  # resolved (see overens_docs._read)
+    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # for the mailing list
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Options:
     progress: bool = False
     timeout: float | None = None
     force: bool = False
+    every: bool = False  # --all: documents for everyone who has not withdrawn
 
     def start(self) -> None:
         """Nothing to open (the worker's language is set by :mod:`processes`)."""
@@ -49,7 +51,8 @@ def build_one(options: Options, request: Request) -> Outcome:
     try:
         return build_agreement(
             request.agreement, request.organisations, out=options.out, only=options.only,
-            progress=options.progress, timeout=options.timeout, force=options.force)
+            progress=options.progress, timeout=options.timeout, force=options.force,
+            every=options.every, contacts=request.contacts)
     except BuildRefused as refused:
         return Refused(tuple(refused.findings))
     except OverensError as error:

@@ -230,7 +230,7 @@ def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Or
             # Left empty: a page number here would count differently in the organisation's
             # copy and in the ceremony file; a form's pages are not stamped (its own layout).
             "page_label": "",
-            "text_fingerprint": "Kontrollsumma för avtalstexten: "
+            "text_fingerprint": "Textens fingeravtryck: "
                                 f"{short_form(text_fingerprint(agreement))}",
         }
         try:

@@ -98,7 +98,8 @@ def start_conversions(stack: ExitStack, plan: Plan, rendered: Rendered, work: Pa
     form, only the text is converted."""
     listing = ceremony.list_document(plan, rendered.template)
     count = 0 if plan.form is not None else len(plan.organisations)
-    weight = signature_pages.LIST_ROW_WEIGHT * len(plan.everyone) if listing else 0.0
+    rows = ceremony.list_rows(plan) if listing is not None else 0
+    weight = signature_pages.LIST_ROW_WEIGHT * rows
     parts = processes.cores() if processes.parallel(count) else 1
     return signature_pages.SignaturePipeline(
         stack, rendered.text, rendered.template, plan.organisations[:count],
@@ -187,8 +188,9 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
 
 
 def stage_lists(plan: Plan, staging: Path, manifest: Manifest) -> None:
-    """The public list of signatories: who has signed and not withdrawn, nothing personal."""
+    """The public list of signatories: who has signed the current text (and, apart, an
+    older one), nothing personal."""
     stage(staging, manifest, "signatories.html",
           signatories_html(plan.agreement, plan.everyone), "signatories-html", None)
-    stage(staging, manifest, "signatories.csv", signatories_csv(plan.everyone),
+    stage(staging, manifest, "signatories.csv", signatories_csv(plan.agreement, plan.everyone),
           "signatories-csv", None)

@@ -30,6 +30,8 @@ first and the last):
 7. **move into place** (:func:`_move_into_place`): the staging folder replaces the
    destination in two renames (with ``--only``, that organisation's files are moved in and
    the manifest updated).
+8. **keep** (:func:`_keep`, with :mod:`versions`): what a copy of this text must be
+   compared with is kept beside the build folder, where no later build deletes it.
 
 **What overlaps.** Stage 3 starts work in other processes and returns at once: LibreOffice
 converts, and a worker writes the .docx copies, while this process checks the text and
@@ -47,16 +49,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from overens_docs._build import assembly, ceremony, freshness, stages
-from overens_docs._build.manifest import Manifest
+from overens_docs._build import assembly, ceremony, freshness, letters, processes, stages, versions
+from overens_docs._build.manifest import Manifest, read_manifest
 from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary, UpToDate
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
 from overens_docs._build.plan import Plan, plan
 from overens_docs._build.problems import StageFailed, at, in_template
-from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain import Agreement, OrganisationContact, Organisation
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding
 from overens_docs._i18n import _
@@ -66,11 +68,15 @@ from overens_docs._targets import display
 
 def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
                     out: Path, only: str | None = None, progress: bool = False,
-                    timeout: float | None = None, force: bool = False) -> AgreementBuild:
+                    timeout: float | None = None, force: bool = False, every: bool = False,
+                    contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementBuild:
     """Build one valid agreement into ``out/<agreement id>/``: :class:`Built`,
     :class:`UpToDate` (built from the same inputs, and intact: see :mod:`freshness`;
     ``force`` builds anyway) or :class:`Failed` with the findings that stopped it.
 
+    ``organisations`` are resolved (:func:`overens_docs._domain.signing.resolve`): who
+    gets documents follows the register (:mod:`selection`; ``every``: ``--all``).
+    ``contacts`` (by organisation id) go into the mailing list only.
     ``timeout``: seconds each LibreOffice run may take (default: by its number of pages).
     ``progress``: show progress on standard error.
     Raises :class:`~overens_docs._build.plan.BuildRefused` for a build that would mix
@@ -79,13 +85,17 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
     missing or fails.
     """
     started = time.monotonic()
-    the_plan = plan(agreement, organisations, out, only, timeout)
+    the_plan = plan(agreement, organisations, out, only, timeout, every=every,
+                    contacts=contacts)
     destination = the_plan.destination
     missing = _missing_templates(the_plan)
     if missing:
         return Failed(destination, tuple(missing))
     inputs = freshness.inputs_key(the_plan) if the_plan.complete else None
     if not force and freshness.up_to_date(destination, inputs):
+        kept = read_manifest(destination)
+        if isinstance(kept, Manifest):  # built before texts were kept: kept now
+            _keep(the_plan, kept)
         return UpToDate(destination)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -100,11 +110,12 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
                 manifest = make(the_plan, Path(work), staging, progress=progress)
             manifest.inputs = inputs
             written = _move_into_place(the_plan, manifest, staging)
+        _keep(the_plan, written)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Built(destination, Summary.of(written, only), time.monotonic() - started)
+    return Built(destination, Summary.of(written, only, the_plan), time.monotonic() - started)
 
 
 def _missing_templates(plan: Plan) -> list[Finding]:
@@ -124,19 +135,32 @@ def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
-                        signature_list=ceremony.listed(plan))
+                        signature_list=ceremony.listed(plan), ceremony=ceremony.recorded(plan),
+                        every=plan.every)
     rendered = stages.render(plan, work)
+    large = processes.parallel(len(plan.organisations))
     with contextlib.ExitStack() as stack:
+        # The letters' LibreOffice: at once beside a small build, which leaves cores idle;
+        # once the signature pages are converted in a large one, which uses them all.
+        started = None if large else letters.start(stack, plan, rendered.template, work, notify)
         copies = stages.start_copies(stack, plan, staging, rendered, work)  # see above
         pipeline = stages.start_conversions(stack, plan, rendered, work, notify)
         text = stages.checked_text(plan, pipeline)
         stages.stage_published(plan, staging, manifest, rendered, text)
+
+        def start_letters() -> None:
+            nonlocal started
+            if large:
+                started = letters.start(stack, plan, rendered.template, work, notify)
+
         assembled = assembly.assemble(plan, staging, text, copies, pipeline,
                                       numbered=rendered.numbered, work=work,
-                                      progress=progress, notify=notify)
+                                      progress=progress, notify=notify, then=start_letters)
         docx_made = [item for result in copies.docx for item in result()]
+        letters.finish(plan, started, staging, manifest)
     stages.record_copies(staging, manifest, docx_made + assembled.made)
-    manifest.record(assembled.ceremony)
+    if assembled.ceremony is not None:
+        manifest.record(assembled.ceremony)
     stages.stage_lists(plan, staging, manifest)
     return manifest
 
@@ -169,6 +193,18 @@ def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> Manifest:
     for relative in stale:  # its files under an earlier name
         (plan.destination / relative).unlink(missing_ok=True)
     return updated
+
+
+def _keep(plan: Plan, manifest: Manifest) -> None:
+    """Stage 8: keep the text just built beside the build folder (:mod:`versions`), so that
+    a copy of it can be checked after a later build has replaced the folder."""
+    names = {o.id: (o.name, o.org_number) for o in plan.everyone}
+    try:
+        versions.keep(plan.destination, manifest, names)
+    except OSError as error:
+        raise UsageError(_("{folder}: the text just built could not be kept there ({reason})."
+                           ).format(folder=display(versions.versions_folder(plan.destination)),
+                                    reason=error.strerror or error)) from error
 
 
 def _notify(line: str) -> None:

@@ -23,8 +23,8 @@ def parser() -> argparse.ArgumentParser:
                      help=_("language of messages: en or sv (default: from the locale, "
                             "LC_ALL, LC_MESSAGES or LANG)"))
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    made = [_validate(commands), _build(commands), _verify(commands), _status(commands),
-            _diff(commands), *_template(commands)]
+    made = [_validate(commands), _build(commands), _verify(commands), _receive(commands),
+            _status(commands), _diff(commands), *_template(commands), *_followup(commands)]
     # --lang also after the command, where users put it.
     for command in made:
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
@@ -71,6 +71,9 @@ def _build(commands: Commands) -> argparse.ArgumentParser:
                        help=_("where to write (default: build/)"))
     build.add_argument("--only", metavar="ORG_ID",
                        help=_("build only this organisation's documents"))
+    build.add_argument("--all", action="store_true", dest="every",
+                       help=_("documents for every organisation that has not withdrawn, not "
+                              "only for those that are to sign"))
     _format(build, _("how to report findings"))
     build.add_argument("--timeout", type=seconds, metavar="SECONDS",
                        help=_("how long each LibreOffice run may take before it is taken to hang "
@@ -91,8 +94,34 @@ def _verify(commands: Commands) -> argparse.ArgumentParser:
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
                         help=_("a PDF that came back (signed, or re-saved) to compare"))
+    _trust(verify)
     _format(verify)
     return verify
+
+
+def _trust(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT.pem",
+                         help=_("a root certificate whose e-signatures you trust (repeatable)"))
+
+
+def _receive(commands: Commands) -> argparse.ArgumentParser:
+    receive = commands.add_parser(
+        "receive", help=_("check signed copies that came back, and file and record them"),
+        description=_("Verify each COPY.pdf against the agreement's build (and the texts "
+                      "kept from earlier builds), check its e-signatures offline, and file "
+                      "each copy that holds in AGREEMENT_DIR/signed/ with a receipt in "
+                      "signed/receipts.json. A copy that does not hold is refused."))
+    receive.add_argument("folder", type=Path, metavar="AGREEMENT_DIR")
+    receive.add_argument("copies", nargs="+", type=Path, metavar="COPY.pdf")
+    receive.add_argument("--build", type=Path, metavar="BUILD_DIR",
+                         help=_("the build folder to compare with (default: "
+                                "build/<agreement>)"))
+    _trust(receive)
+    receive.add_argument("--scanned", metavar="ORG_ID",
+                         help=_("the copies are scans of a copy this organisation signed on "
+                                "paper"))
+    _format(receive)
+    return receive
 
 
 def _status(commands: Commands) -> argparse.ArgumentParser:
@@ -149,3 +178,30 @@ def _template(commands: Commands) -> tuple[argparse.ArgumentParser, ...]:
     _format(check)
     check.add_argument("--strict", action="store_true", help=_("warnings fail too"))
     return template, new, check
+
+
+def _followup(commands: Commands) -> tuple[argparse.ArgumentParser, ...]:
+    followup = commands.add_parser(
+        "followup", help=_("the yearly follow-up: workbook, questionnaires and report"),
+        description=_("Write a year's follow-up workbook and the organisations' "
+                      "questionnaires (new); read them back and write the report (report)."))
+    actions = followup.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser(
+        "new", help=_("write the year's workbook and a questionnaire per signatory"),
+        description=_("Write AGREEMENT_DIR/uppfoljning/YEAR/: the year's workbook (last "
+                      "year's entries carried over), a questionnaire for every organisation "
+                      "that has signed, and the folder svar/ for those that come back. "
+                      "Nothing that exists is replaced."))
+    report = actions.add_parser(
+        "report", help=_("check the year's follow-up and write the report"),
+        description=_("Check YEAR's workbook and the questionnaires in svar/ against the "
+                      "agreement, then write the report as Word, PDF/A and HTML into DIR."))
+    for command in (new, report):
+        command.add_argument("folder", type=Path, metavar="AGREEMENT_DIR")
+        command.add_argument("year", type=int, metavar="YEAR")
+        _format(command)
+    report.add_argument("--out", type=Path, metavar="DIR",
+                        help=_("where to write (default: build/<agreement>-uppfoljning-YEAR)"))
+    report.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                        help=_("how long LibreOffice may take for the PDF (default: a minute)"))
+    return followup, new, report

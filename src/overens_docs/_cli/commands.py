@@ -32,10 +32,12 @@ def build(arguments: argparse.Namespace) -> int:
     from overens_docs._api import build  # noqa: PLC0415
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
-                   timeout=arguments.timeout, force=arguments.force)
+                   timeout=arguments.timeout, force=arguments.force, every=arguments.every)
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
         print(reporters.as_json(result.report, built=[str(f) for f in result.folders],
-                                up_to_date=[str(f) for f in result.up_to_date]))
+                                up_to_date=[str(f) for f in result.up_to_date],
+                                builds={str(built.destination): built.summary.as_dict()
+                                        for built in result.built}))
     else:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
@@ -44,6 +46,8 @@ def build(arguments: argparse.Namespace) -> int:
                     "again)").format(folder=folder))
         for built in result.built:
             print(built_line(built.destination, built.summary, built.seconds))
+            for line in built_details(built.summary):
+                print("  " + line)
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
@@ -61,6 +65,54 @@ def built_line(folder: Path, summary: Summary, seconds: float) -> str:
             count=summary.pages))
 
 
+def _without(standing: str, count: int) -> str:
+    if standing == "signed":
+        text = ngettext("{count} has signed the current text",
+                        "{count} have signed the current text", count)
+    elif standing == "unrecorded":
+        text = ngettext("{count} has signed, which version is not recorded",
+                        "{count} have signed, which version is not recorded", count)
+    else:
+        text = ngettext("{count} has withdrawn", "{count} have withdrawn", count)
+    return text.format(count=count)
+
+
+def built_details(summary: Summary) -> list[str]:
+    """Who got no documents and why, what signature-pages.pdf is for, and the letters."""
+    lines = []
+    if summary.without_documents:
+        total = sum(count for _standing, count in summary.without_documents)
+        reasons = [_without(standing, count) for standing, count in summary.without_documents]
+        text = (_("No documents for {count}: {reasons} (--all makes them for everyone who "
+                  "has not withdrawn).") if any(standing != "withdrawn" for standing, _count
+                                                in summary.without_documents)
+                else _("No documents for {count}: {reasons}."))
+        lines.append(text.format(count=_organisations(total), reasons=", ".join(reasons)))
+    if summary.ceremony is not None:
+        lines.append(_("signature-pages.pdf: the ceremony of {date}, {count}.").format(
+            date=summary.ceremony, count=_organisations(summary.ceremony_organisations)))
+    elif summary.ceremony_organisations:
+        lines.append(_("signature-pages.pdf: everyone who is to sign ({count}), at no one "
+                       "ceremony.").format(count=_organisations(summary.ceremony_organisations)))
+    for date, count in summary.later_ceremonies:
+        lines.append(_("The ceremony of {date} ({count}) gets its signature-pages.pdf in a "
+                       "build after the one of {first}.").format(
+                           date=date, count=_organisations(count), first=summary.ceremony))
+    if summary.letters:
+        lines.append(ngettext("letters/: {count} letter, and the mailing list.",
+                              "letters/: {count} letters, and the mailing list.",
+                              summary.letters).format(count=summary.letters))
+    elif summary.mailing_list and summary.letters_missing:
+        lines.append(_("letters/mailing-list.csv: {count} to write to. No letters: "
+                       "agreement.yaml has no invitation (what the letters say).").format(
+                           count=_organisations(summary.mailing_list)))
+    return lines
+
+
+def _organisations(count: int) -> str:
+    return ngettext("{count} organisation", "{count} organisations", count).format(count=count)
+
+
 def verify(arguments: argparse.Namespace) -> int:
     from overens_docs import _api as api  # noqa: PLC0415
     from overens_docs import _reporters as reporters  # noqa: PLC0415
@@ -70,14 +122,34 @@ def verify(arguments: argparse.Namespace) -> int:
         render = reporters.as_json if arguments.format == "json" else reporters.as_text
         print(render(report))
         return EXIT_FINDINGS if report.fails() else EXIT_OK
-    returned = api.verify_file(arguments.folder, arguments.file)
+    from overens_docs._verify import report as copy_report  # noqa: PLC0415
+
+    returned = api.verify_file(arguments.folder, arguments.file, arguments.trust)
     if arguments.format == "json":
-        print(json.dumps({"file": str(arguments.file), **returned.as_dict()},
+        print(json.dumps({**returned.as_dict(), "file": str(arguments.file)},
                          ensure_ascii=False, indent=2))
     else:
-        owner = f" ({returned.organisation})" if returned.organisation else ""
-        print(f"{arguments.file}{owner}: {returned.message}")
+        print(copy_report.as_text(returned))
     return EXIT_OK if returned.holds else EXIT_FINDINGS
+
+
+def receive(arguments: argparse.Namespace) -> int:
+    from overens_docs import _receive  # noqa: PLC0415 -- its text
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import receive  # noqa: PLC0415
+
+    result = receive(arguments.folder, arguments.copies, build=arguments.build,
+                     trust=arguments.trust, scanned=arguments.scanned)
+    if arguments.format == "json":
+        print(json.dumps({"findings": [f.as_dict() for f in result.report.sorted_findings()],
+                          "copies": [received.as_dict() for received in result.received]},
+                         ensure_ascii=False, indent=2))
+    else:
+        if result.report.findings:
+            print(reporters.as_text(result.report), file=sys.stderr)
+        if result.received:
+            print(_receive.as_text(result))
+    return EXIT_FINDINGS if result.refused else EXIT_OK
 
 
 def status(arguments: argparse.Namespace) -> int:
@@ -133,5 +205,26 @@ def template(arguments: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.fails(strict=arguments.strict) else EXIT_OK
 
 
-HANDLERS = {"validate": validate, "build": build, "verify": verify, "status": status,
-            "diff": diff, "template": template}
+def followup(arguments: argparse.Namespace) -> int:
+    from overens_docs import _reporters as reporters  # noqa: PLC0415
+    from overens_docs._api import followup_new, followup_report  # noqa: PLC0415
+    from overens_docs._followup import output  # noqa: PLC0415 -- its text and JSON
+
+    json_out = arguments.format == "json"
+    new = arguments.action == "new"
+    result = followup_new(arguments.folder, arguments.year) if new else followup_report(
+        arguments.folder, arguments.year, out=arguments.out, timeout=arguments.timeout)
+    report = result.report
+    if report.findings and not json_out:  # failing: instead of the result; else beside it
+        print(reporters.as_text(report), file=sys.stdout if report.fails() else sys.stderr)
+    if json_out:
+        print(output.new_as_json(result) if isinstance(result, output.NewResult)
+              else output.report_as_json(result))
+    elif not report.fails():
+        print(output.new_as_text(result) if isinstance(result, output.NewResult)
+              else output.report_as_text(result))
+    return EXIT_FINDINGS if report.fails() else EXIT_OK
+
+
+HANDLERS = {"validate": validate, "build": build, "verify": verify, "receive": receive,
+            "status": status, "diff": diff, "template": template, "followup": followup}

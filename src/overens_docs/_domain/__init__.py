@@ -3,11 +3,17 @@ that sign it, as frozen dataclasses with their places in the source files; and t
 of the trade that belong to it (organisation numbers, names as identifiers)."""
 
 from overens_docs._domain.model import (
+    Activity,
     Adoption,
     Agreement,
+    Ceremony,
     Commitment,
+    Contact,
     Definition,
+    Invitation,
+    Occasion,
     Organisation,
+    OrganisationContact,
     Paragraphs,
     Party,
     Period,
@@ -18,17 +24,28 @@ from overens_docs._domain.model import (
     Signatory,
     SignatureLayout,
     Signing,
+    Standing,
     Status,
     TemplateChoice,
 )
-from overens_docs._domain.reading import read_agreement, read_organisations
+from overens_docs._domain.reading import (
+    read_agreement,
+    read_organisation_contacts,
+    read_organisations,
+)
 
 __all__ = [
+    "Activity",
     "Adoption",
     "Agreement",
+    "Ceremony",
     "Commitment",
+    "Contact",
     "Definition",
+    "Invitation",
+    "Occasion",
     "Organisation",
+    "OrganisationContact",
     "Paragraphs",
     "Party",
     "Period",
@@ -39,8 +56,10 @@ __all__ = [
     "Signatory",
     "SignatureLayout",
     "Signing",
+    "Standing",
     "Status",
     "TemplateChoice",
     "read_agreement",
+    "read_organisation_contacts",
     "read_organisations",
 ]

@@ -3,9 +3,12 @@
 It covers everything the agreement prints except the organisations that sign it: title,
 public body, adoption, period, every text, definition, principle, party, commitment and
 the principles each commitment cites, the public body's signatory and the signing place
-and date. It does not depend on how the YAML is written (quoting, folding, key order,
-comments), on the tool's version or on the template's layout, so that anyone can
-recompute it from the agreement (README.md, "The text fingerprint", gives the form).
+and date; and the vision and the handlingsplan when there are any (an agreement without
+them keeps the fingerprint it had before they could be written). The contacts are not
+part of the text: they are never printed in the signed documents. It does not depend on
+how the YAML is written (quoting, folding, key order, comments), on the tool's version or
+on the template's layout, so that anyone can recompute it from the agreement (README.md,
+"The text fingerprint", gives the form).
 
 The canonical form is a JSON document (:func:`canonical_form`) serialised with sorted
 keys, no insignificant white space, non-ASCII characters as themselves, UTF-8; every
@@ -21,7 +24,13 @@ import hashlib
 import json
 import unicodedata
 
-from overens_docs._domain.model import Agreement, Commitment, Paragraphs, Signatory
+from overens_docs._domain.model import (
+    Activity,
+    Agreement,
+    Commitment,
+    Paragraphs,
+    Signatory,
+)
 
 FORMAT = "overens-text-1"
 SHORT_DIGITS = 12
@@ -46,6 +55,14 @@ def _commitments(items: tuple[Commitment, ...]) -> list[object]:
             for item in items]
 
 
+def _activities(items: tuple[Activity, ...]) -> list[object]:
+    return [{"id": item.id, "text": _text(item.text), "parties": list(item.parties),
+             "principles": list(item.principles), "date": _date(item.date),
+             "period": None if item.period is None else {"start": _date(item.period.start),
+                                                          "end": _date(item.period.end)}}
+            for item in items]
+
+
 def _signatory(signatory: Signatory | None) -> _Json:
     if signatory is None:
         return None
@@ -55,7 +72,7 @@ def _signatory(signatory: Signatory | None) -> _Json:
 def canonical_form(agreement: Agreement) -> dict[str, object]:
     """What the fingerprint is taken over, as plain JSON data."""
     adoption, period, signing = agreement.adoption, agreement.period, agreement.signing
-    return {
+    form: dict[str, object] = {
         "format": FORMAT,
         "title": _text(agreement.title),
         "public_body": {"name": _text(agreement.public_body.name),
@@ -82,6 +99,13 @@ def canonical_form(agreement: Agreement) -> dict[str, object]:
         "shared_commitments": _commitments(agreement.shared_commitments),
         "signing": {"place": _text(signing.place), "date": _date(signing.date)},
     }
+    # Keys added since overens-text-1 was first written: only when there is something in
+    # them, so that every agreement written before keeps its fingerprint.
+    if agreement.vision:
+        form["vision"] = _paragraphs(agreement.vision)
+    if agreement.handlingsplan:
+        form["handlingsplan"] = _activities(agreement.handlingsplan)
+    return form
 
 
 def canonical_bytes(agreement: Agreement) -> bytes:

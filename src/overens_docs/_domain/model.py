@@ -58,6 +58,38 @@ class Commitment:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One activity of the handlingsplan: what is done, by which parties, for which
+    principles, and when (by a date, or over a period)."""
+
+    id: str
+    text: str  # one paragraph
+    parties: tuple[str, ...]  # the ids of the parties that do it, in the order written
+    principles: tuple[str, ...]  # the ids of the principles it serves
+    date: datetime.date | None
+    period: Period | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Whom to ask about the agreement and its follow-up. Not part of the signed text."""
+
+    name: str
+    role: str | None
+    organisation: str | None
+    email: str | None
+    phone: str | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
 class Signatory:
     """Who signs for a party: a title always, a name when it is known in advance."""
 
@@ -90,12 +122,6 @@ class Adoption:
     diarienummer: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-
-
 class SignatureLayout(enum.StrEnum):
     """What the ceremony file (signature-pages.pdf) is: every organisation's own signature
     page, or one list that several organisations sign per page and the public body once."""
@@ -105,10 +131,45 @@ class SignatureLayout(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Ceremony:
+    """A signing occasion: organisations invited to it (the register's ceremony column names
+    its date) sign together, and their signature pages print its date."""
+
+    date: datetime.date
+    place: str | None  # the town printed before "den" on the signature pages
+    venue: str | None  # where and when exactly, for the letters
+    written: Place  # where it is written in agreement.yaml
+
+
+@dataclass(frozen=True, slots=True)
 class Signing:
     place: str | None
-    date: datetime.date | None
+    date: datetime.date | None  # one date for all, as agreements were written before ceremonies
     layout: SignatureLayout = SignatureLayout.PAGES
+    ceremonies: tuple[Ceremony, ...] = ()
+    trust: tuple[tuple[str, Place], ...] = ()  # trust roots' files as written, with places
+    date_written: Place | None = None  # where signing.date is written
+
+    def ceremony(self, date: datetime.date) -> Ceremony | None:
+        """The ceremony on ``date``: one of :attr:`ceremonies`, or :attr:`date` (at
+        :attr:`place`) taken as one."""
+        found = next((c for c in self.ceremonies if c.date == date), None)
+        if found is None and self.date == date:
+            found = Ceremony(date, self.place, None, self.date_written or Place(""))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """What the letters to the organisations that are to sign say (``invitation``)."""
+
+    how: Paragraphs  # how to sign
+    return_to: Paragraphs  # where to send the signed copy
+    sign_by: datetime.date | None  # by when those who sign on their own should sign
+    contact: str | None  # who answers questions
+    sender: Signatory | None  # who signs the letters (the title may be empty)
+    date: datetime.date | None  # the letters' date
+    written: Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +204,10 @@ class Agreement:
     signing: Signing
     template: TemplateChoice
     place: Place  # agreement.yaml itself
+    vision: Paragraphs = ()
+    handlingsplan: tuple[Activity, ...] = ()
+    contacts: tuple[Contact, ...] = ()  # not part of the text: never in the fingerprint
+    invitation: Invitation | None = None  # what letters say: not part of the text either
 
     @property
     def public_party(self) -> Party:
@@ -151,6 +216,40 @@ class Agreement:
 
     def principle(self, principle_id: str) -> Principle:
         return next(p for p in self.principles if p.id == principle_id)
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
+
+    @property
+    def organisations_party(self) -> Party:
+        """The signing organisations' party (validation guarantees exactly one)."""
+        return next(party for party in self.parties if party.role is Role.ORGANISATIONS)
+
+
+class Standing(enum.StrEnum):
+    """Where an organisation stands towards the current text (see
+    :mod:`overens_docs._domain.signing`): whether it is to sign it, and why or why not."""
+
+    INVITED = "invited"  # to sign: it has not signed
+    OUTDATED = "outdated"  # to sign again: it signed an older text
+    SIGNED = "signed"  # it has signed the current text
+    UNRECORDED = "unrecorded"  # it has signed, but which text is not recorded
+    WITHDRAWN = "withdrawn"  # it has left the agreement
+
+    @property
+    def to_sign(self) -> bool:
+        return self in (Standing.INVITED, Standing.OUTDATED)
+
+
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    """Where and when an organisation signs the current text, as its signature page prints
+    it: a date only when it signs on that date (its own recorded date, or its ceremony's)."""
+
+    place: str | None = None  # the town, printed before "den"
+    date: datetime.date | None = None  # None: the date line is left to fill in by hand
+    ceremony: datetime.date | None = None  # the ceremony it signs at (the public body too)
+    venue: str | None = None  # the ceremony's venue, for the letters
 
 
 class Status(enum.StrEnum):
@@ -182,8 +281,22 @@ class Organisation:
     signed_version: str | None = None  # a text fingerprint or its start: hex digits, lower case
     kind: str | None = None  # "förening", "paraplyorganisation", "nätverk", ...
     decision: str | None = None  # its own decision to join: body, date, paragraph
+    ceremony: datetime.date | None = None  # the ceremony it is invited to (its date)
+    invited_on: datetime.date | None = None  # when the invitation or last reminder was sent
+    # Worked out with the agreement (signing.resolve), when a command reads both:
+    standing: Standing | None = None
+    signs: Occasion = Occasion()
 
     @property
     def is_signatory(self) -> bool:
-        """Signed and not withdrawn: on the public list of signatories."""
+        """Signed (some version) and not withdrawn."""
         return self.status is Status.SIGNED
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationContact:
+    """How the officer reaches an organisation: never printed on a document, never
+    published; only the officer's own outputs (``overens status``, the mailing list) show it."""
+
+    email: str | None  # the e-mail column, else the contact column when it is an address
+    contact: str | None  # the contact column as written (an address or a phone number)

@@ -17,7 +17,8 @@ from overens_docs._findings import Severity
 from overens_docs._i18n import _
 
 COLUMNS = ("id", "name", "org_number", "representative", "representative_title", "email",
-           "status", "signed_on", "left_on", "signed_version", "kind", "decision", "contact")
+           "status", "signed_on", "left_on", "signed_version", "kind", "decision", "contact",
+           "ceremony", "invited_on")
 REQUIRED_COLUMNS = ("name", "representative", "representative_title")
 
 SWEDISH_COLUMNS = {
@@ -33,6 +34,8 @@ SWEDISH_COLUMNS = {
     "typ": "kind",
     "beslut": "decision",
     "kontakt": "contact",
+    "ceremoni": "ceremony",
+    "inbjuden": "invited_on",
 }  # "id" and "status" are the same in both languages
 
 # Every name a header may use -> the key it stands for.

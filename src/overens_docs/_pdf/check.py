@@ -123,15 +123,16 @@ def page_delivery_problems(document: pikepdf.Pdf, index: int, number: int, *,
     holds is added to ``known``)."""
     page = document.pages[index]
     resources = page.obj.get("/Resources")
-    shared = resources is not None and resources.is_indirect
-    if shared and resources.objgen in fonts_seen:  # another page's: its fonts are checked
+    shared = (resources.objgen if resources is not None and resources.is_indirect
+              else None)
+    if shared is not None and shared in fonts_seen:  # another page's: its fonts are checked
         new_fonts = []
     else:
         new_fonts = [font for font in fonts(document, index + 1, first=index)
                      if not font.is_indirect or font.objgen not in fonts_seen]
         fonts_seen.update(font.objgen for font in new_fonts if font.is_indirect)
-        if shared:
-            fonts_seen.add(resources.objgen)
+        if shared is not None:
+            fonts_seen.add(shared)
     found = [f"page {number} {problem}" for problem in _annotation_problems(page)]
     not_embedded, unmapped = _not_embedded(new_fonts), _unmapped(new_fonts)
     if not_embedded:

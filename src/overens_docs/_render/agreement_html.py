@@ -2,8 +2,9 @@
 
 DIGG's webbriktlinje 88 says to publish in HTML first; this page is made from the same
 domain as the documents: ``lang="sv"``, one ``h1``, headings in order (``h2`` for each
-part, ``h3`` for each principle and definition), each party's commitments as an ordered
-list with their citations, the text fingerprint at the end. No scripts, no external
+part, ``h3`` for each principle and definition), each party's commitments and the
+handlingsplan's activities as ordered lists with their citations, the text fingerprint at
+the end, and after it, outside the text, whom to contact. No scripts, no external
 resources; readable on a phone and printable. The same agreement gives the same bytes.
 """
 
@@ -12,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from overens_docs._domain import Agreement, Commitment, Paragraphs
+from overens_docs._domain import Activity, Agreement, Commitment, Contact, Paragraphs
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
-from overens_docs._render.context import body_in_sentence, cite, swedish_date
+from overens_docs._render.context import activity_details, body_in_sentence, cite, swedish_date
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -26,6 +27,7 @@ ol { padding-left: 1.6rem; } li { margin-bottom: .6rem; }
 .citation { display: block; font-style: italic; color: #333; font-size: .95rem; }
 .meta { color: #333; } footer { margin-top: 2.5rem; border-top: 1px solid #999;
        padding-top: .5rem; font-size: .9rem; color: #333; }
+footer h2 { font-size: 1rem; margin-top: 1rem; } footer ul { padding-left: 1.2rem; }
 @media print { body { max-width: none; padding: 0; font-size: 11pt; }
   h2, h3 { break-after: avoid; } li { break-inside: avoid; } }
 """.strip()
@@ -46,6 +48,31 @@ def _commitments(items: Iterable[Commitment], short_names: dict[str, str]) -> li
         note = f' <span class="citation">{escape(citation)}</span>' if citation else ""
         lines.append(f'<li id="{escape(item.id)}">{escape(item.text)}{note}</li>')
     lines.append("</ol>")
+    return lines
+
+
+def _activities(agreement: Agreement) -> list[str]:
+    party_names = {party.id: party.name for party in agreement.parties}
+    short_names = {principle.id: principle.short_name for principle in agreement.principles}
+
+    def item(activity: Activity) -> str:
+        details = activity_details(activity, party_names, short_names)
+        return (f'<li id="{escape(activity.id)}">{escape(activity.text)} '
+                f'<span class="citation">{escape(details)}</span></li>')
+
+    return ["<h2>Handlingsplan</h2>", "<ol>", *map(item, agreement.handlingsplan), "</ol>"]
+
+
+def contact_lines(contacts: Iterable[Contact]) -> list[str]:
+    """The contacts as a list: name, then role and organisation, then e-mail and phone."""
+    lines = ["<ul>"]
+    for contact in contacts:
+        about = ", ".join(escape(part) for part in (contact.role, contact.organisation) if part)
+        reach = [f'<a href="mailto:{escape(contact.email)}">{escape(contact.email)}</a>'
+                 if contact.email else "", escape(contact.phone or "")]
+        parts = [escape(contact.name), about, ", ".join(part for part in reach if part)]
+        lines.append("<li>" + "<br>".join(part for part in parts if part) + "</li>")
+    lines.append("</ul>")
     return lines
 
 
@@ -71,6 +98,7 @@ def agreement_html(agreement: Agreement) -> bytes:
         lines.append(f'<p class="meta">Gäller {swedish_date(agreement.period.start)} – '
                      f"{swedish_date(agreement.period.end)}.</p>")
     lines += _section("Bakgrund", agreement.background)
+    lines += _section("Vision", agreement.vision)
     lines += _section("Syfte", agreement.purpose)
     lines += _section("Vem kan ansluta sig", agreement.eligibility)
     if agreement.definitions:
@@ -89,9 +117,13 @@ def agreement_html(agreement: Agreement) -> bytes:
     if agreement.shared_commitments:
         lines += ["<h2>Gemensamma åtaganden</h2>",
                   *_commitments(agreement.shared_commitments, short_names)]
+    if agreement.handlingsplan:
+        lines += _activities(agreement)
     lines += _section("Uppföljning", agreement.follow_up)
     lines += ["</main>", "<footer>",
-              f"<p>Kontrollsumma för avtalstexten: "
-              f"{short_form(text_fingerprint(agreement))}</p>",
-              "</footer>", "</body>", "</html>", ""]
+              f"<p>Textens fingeravtryck: "
+              f"{short_form(text_fingerprint(agreement))}</p>"]
+    if agreement.contacts:  # not part of the signed text: after it, in the footer
+        lines += ['<h2 class="contacts">Kontakt</h2>', *contact_lines(agreement.contacts)]
+    lines += ["</footer>", "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")

@@ -19,7 +19,8 @@ from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
@@ -62,6 +63,13 @@ class CoreProperties:
                    author=_property(public_body))
 
 
+    @classmethod
+    def titled(cls, title: str, subject: str, author: str) -> CoreProperties:
+        """Properties with each cut to the length Word allows."""
+        return cls(title=_property(title), subject=_property(subject),
+                   author=_property(author))
+
+
 _PROPERTY_LENGTH = 255  # Word's limit for a document property (python-docx enforces it)
 
 
@@ -83,6 +91,45 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         return xml
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture a template prints where it names it (``{{ chart.picture }}``): a PNG, its
+    width on the page, and the alternative text that stands for it (Word's "Alt Text",
+    which LibreOffice exports as the PDF Figure's /Alt)."""
+
+    png: bytes
+    width_cm: float
+    alt: str
+    name: str = "Diagram"
+
+
+class _Figure(InlineImage):  # type: ignore[misc]
+    """docxtpl's inline image, with its alternative text and name."""
+
+    def __init__(self, document: DocxTemplate, picture: Picture) -> None:
+        super().__init__(document, io.BytesIO(picture.png), Cm(picture.width_cm))
+        self.picture = picture
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            io.BytesIO(self.picture.png), self.width, self.height)
+        inline.docPr.set("name", self.picture.name)
+        inline.docPr.set("descr", self.picture.alt)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">')
+
+
+def _with_pictures(value: Any, document: DocxTemplate) -> Any:
+    """``value`` (a context) with each :class:`Picture` in it bound to ``document``."""
+    if isinstance(value, Picture):
+        return _Figure(document, value)
+    if isinstance(value, dict):
+        return {key: _with_pictures(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_pictures(item, document) for item in value]
+    return value
+
+
 def open_template(template: Path) -> DocxTemplate:
     """The Word template at ``template``; :class:`TemplateError` if it is not one."""
     document = _Template(str(template))
@@ -99,10 +146,12 @@ def open_template(template: Path) -> DocxTemplate:
 
 
 def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> bytes:
-    """Render ``template`` with ``context``; raises :class:`TemplateError`."""
+    """Render ``template`` with ``context`` (in which a :class:`Picture` is printed as a
+    picture); raises :class:`TemplateError`."""
     document = open_template(template)
     try:
-        document.render(dict(context), jinja_env=environment(), autoescape=True)
+        document.render(_with_pictures(dict(context), document), jinja_env=environment(),
+                        autoescape=True)
     except jinja2.UndefinedError as error:
         match = _UNDEFINED_NAME.search(str(error))
         name = next((group for group in match.groups() if group), str(error)) if match else str(
@@ -118,6 +167,11 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
     except SecurityError as error:
         raise TemplateError("template-unsafe",
                             _("The template tries something the sandbox forbids: {error}.")
+                            .format(error=error)) from error
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        # A tag that does with a value what it cannot: loops over a number, divides by 0.
+        raise TemplateError("template-failed",
+                            _("A tag of the template fails with this data: {error}.")
                             .format(error=error)) from error
     properties = document.docx.core_properties
     properties.title, properties.subject, properties.author = core.title, core.subject, core.author
@@ -146,8 +200,10 @@ class DocumentTemplate:
     core: CoreProperties
     when: datetime.datetime = FALLBACK  # the build date: every ZIP entry carries it
 
-    def render(self, organisations: Sequence[Context], *, include_text: bool) -> bytes:
-        context = render_context(self.agreement, organisations, include_text=include_text)
+    def render(self, organisations: Sequence[Context], *, include_text: bool,
+               ceremony: Context | None = None) -> bytes:
+        context = render_context(self.agreement, organisations, include_text=include_text,
+                                 ceremony=ceremony)
         return normalise_docx(render(self.path, context, self.core), self.when)
 
 

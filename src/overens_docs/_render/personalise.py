@@ -2,8 +2,9 @@
 
 Rendering a docxtpl template costs tens of milliseconds (it re-parses the package each
 time), too slow for thousands of organisations. :class:`Personaliser` therefore renders
-the template once per *shape* of organisation (with or without an organisation number,
-with or without its own signing date) with placeholder values, then writes each
+the template once per *shape* of organisation (which of its optional values it has: an
+organisation number, a signing date, a ceremony, ...; see
+:data:`~overens_docs._render.context.OPTIONAL_FIELDS`) with placeholder values, then writes each
 organisation's copy by replacing the placeholders with the escaped real values.
 
 That is only right when the template prints an organisation's values as they are. A
@@ -26,7 +27,12 @@ from jinja2 import nodes
 from markupsafe import escape
 
 from overens_docs._domain import Organisation
-from overens_docs._render.context import ORGANISATION_FIELDS, Context, organisation_context
+from overens_docs._render.context import (
+    OPTIONAL_FIELDS,
+    ORGANISATION_FIELDS,
+    Context,
+    organisation_context,
+)
 from overens_docs._render.docx import DocumentTemplate, template_sources, xml_parts
 from overens_docs._render.jinja_env import environment
 from overens_docs._reproducible import zip_info
@@ -40,19 +46,24 @@ _Segments = list[bytes | str]
 
 
 # What a template may test an organisation for (``{% if organisation.org_number %}``):
-# whether it has a number, whether it has its own signing date.
-_Shape = tuple[bool, bool]
-_SHAPE_FIELDS = frozenset({"org_number", "signed_on", "signed_on_text"})
+# which of its optional values it has (a number, a signing date, a ceremony, ...).
+_Shape = tuple[bool, ...]
+_SHAPE_FIELDS = frozenset(field for fields in OPTIONAL_FIELDS.values() for field in fields)
 
 
-def _shape(organisation: Organisation) -> _Shape:
-    return (organisation.org_number is not None, organisation.signed_on is not None)
+def _shape(values: Context) -> _Shape:
+    return tuple(values[first] is not None for first in OPTIONAL_FIELDS)
+
+
+def _shape_of(*, with_number: bool) -> _Shape:
+    """The shape of an organisation with (or without) a number and nothing else optional."""
+    return tuple(with_number and key == "org_number" for key in OPTIONAL_FIELDS)
 
 
 def _uses_outside_printing(node: nodes.Node, names: set[str],
                             parent: nodes.Node | None) -> bool:
     """Whether ``node`` (under ``parent``) uses an organisation's values other than by
-    printing them as they are, or by testing whether it has a number or its own date."""
+    printing them as they are, or by testing whether it has an optional value."""
     if isinstance(node, nodes.For) and isinstance(node.iter, nodes.Name) and (
             node.iter.name == "organisations") and isinstance(node.target, nodes.Name):
         inner = names | {node.target.name}
@@ -72,7 +83,7 @@ def _uses_outside_printing(node: nodes.Node, names: set[str],
 
 def prints_organisation_values_only(template: DocumentTemplate) -> bool:
     """Whether the template uses organisations' values only by printing them as they are
-    (and by testing for an organisation number): then placeholders can stand in for them."""
+    (and by testing whether an optional one is there): then placeholders can stand in."""
     for _, source in template_sources(template.path):
         tree = environment().parse(source)
         if _uses_outside_printing(tree, set(), None):
@@ -80,12 +91,12 @@ def prints_organisation_values_only(template: DocumentTemplate) -> bool:
     return True
 
 
-def placeholder_organisation(*, with_number: bool, with_signed_on: bool = False) -> Context:
+def placeholder_organisation(shape: _Shape) -> Context:
+    """Placeholders for an organisation of ``shape``: its absent values None."""
     values: Context = {field: _PLACEHOLDER.format(field) for field in ORGANISATION_FIELDS}
-    if not with_number:
-        values["org_number"] = None
-    if not with_signed_on:
-        values["signed_on"] = values["signed_on_text"] = None
+    for present, fields in zip(shape, OPTIONAL_FIELDS.values(), strict=True):
+        if not present:
+            values.update(dict.fromkeys(fields))
     return values
 
 
@@ -153,19 +164,18 @@ class Personaliser:
     def _render_for(self, organisation: Context) -> bytes:
         return self.template.render([organisation], include_text=True)
 
-    def master_document(self, *, with_number: bool, with_signed_on: bool = False) -> bytes:
-        """The template rendered with placeholders for one organisation (its signature page)."""
-        shape = (with_number, with_signed_on)
+    def master_document(self, *, with_number: bool, shape: _Shape | None = None) -> bytes:
+        """The template rendered with placeholders for one organisation (its signature
+        page): of ``shape``, else with (or without) a number and nothing else optional."""
+        shape = _shape_of(with_number=with_number) if shape is None else shape
         if shape not in self._documents:
-            self._documents[shape] = self._render_for(
-                placeholder_organisation(with_number=with_number, with_signed_on=with_signed_on))
+            self._documents[shape] = self._render_for(placeholder_organisation(shape))
         return self._documents[shape]
 
     def _master(self, shape: _Shape) -> _Package:
         if shape not in self._masters:
-            with_number, with_signed_on = shape
-            self._masters[shape] = _Package(self.master_document(
-                with_number=with_number, with_signed_on=with_signed_on))
+            self._masters[shape] = _Package(self.master_document(with_number=False,
+                                                                 shape=shape))
         return self._masters[shape]
 
     def prove(self, organisations: Iterable[Organisation]) -> None:
@@ -176,12 +186,12 @@ class Personaliser:
         for organisation in organisations:
             if not self.fast:
                 return
-            if _shape(organisation) not in self._proven:
+            if _shape(organisation_context(organisation)) not in self._proven:
                 self.document(organisation)
 
     def document(self, organisation: Organisation) -> bytes:
-        shape = _shape(organisation)
         values = organisation_context(organisation)
+        shape = _shape(values)
         if not self.fast:
             return self._render_for(values)
         data = self._master(shape).copy(values)

@@ -1,4 +1,6 @@
-"""The public list of signatories: the organisations that have signed and not withdrawn.
+"""The public list of signatories: the organisations that have signed the current text and
+not withdrawn; apart from them, those that signed an earlier text (under the version they
+signed) or one that is not recorded. Withdrawn organisations are not listed.
 
 The kommun publishes it (``signatories.html`` on its website, ``signatories.csv`` for
 Excel). It says what each organisation is (name, organisation number, kind) and when it
@@ -9,12 +11,15 @@ are pure functions of the domain: the same register gives the same bytes.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 
-from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain import Agreement, Organisation, Standing, Status
+from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._render.context import swedish_date
 
 # Swedish alphabetical order: a-z, then å, ä, ö. Æ and ø are the Danish and Norwegian
@@ -51,16 +56,57 @@ def swedish_sort_key(text: str) -> tuple[tuple[tuple[int, int], ...], str, str]:
             unicodedata.normalize("NFD", folded), text)
 
 
+def _key(organisation: Organisation) -> tuple[object, ...]:
+    return (swedish_sort_key(organisation.name), organisation.org_number or "", organisation.id)
+
+
+def _standing(organisation: Organisation) -> Standing:
+    """Its standing; one not worked out with the agreement is taken from its status (a
+    signature without a known version is then unrecorded)."""
+    if organisation.standing is not None:
+        return organisation.standing
+    return {Status.SIGNED: Standing.UNRECORDED, Status.WITHDRAWN: Standing.WITHDRAWN}.get(
+        organisation.status, Standing.INVITED)
+
+
 def signatories(organisations: Iterable[Organisation]) -> list[Organisation]:
-    """Those that have signed and not withdrawn, in Swedish alphabetical order."""
-    return sorted((o for o in organisations if o.is_signatory),
-                  key=lambda o: (swedish_sort_key(o.name), o.org_number or "", o.id))
+    """Those that have signed the current text and not withdrawn, in Swedish alphabetical
+    order."""
+    return sorted((o for o in organisations if _standing(o) is Standing.SIGNED), key=_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Apart:
+    """Organisations that signed, but not (or not knowingly) the current text."""
+
+    version: str | None  # the fingerprint they signed, as printed; None: not recorded
+    organisations: list[Organisation]
+
+
+def apart(organisations: Iterable[Organisation]) -> list[Apart]:
+    """Those that signed an earlier text, by the version they signed (in the order of the
+    earliest signature of each), then those whose version is not recorded."""
+    earlier: dict[str, list[Organisation]] = {}
+    unrecorded = []
+    for organisation in organisations:
+        standing = _standing(organisation)
+        if standing is Standing.OUTDATED and organisation.signed_version is not None:
+            earlier.setdefault(short_form(organisation.signed_version), []).append(organisation)
+        elif standing is Standing.UNRECORDED:
+            unrecorded.append(organisation)
+    groups = sorted(earlier.items(), key=lambda item: (
+        min(o.signed_on or datetime.date.max for o in item[1]), item[0]))
+    found = [Apart(version, sorted(members, key=_key)) for version, members in groups]
+    if unrecorded:
+        found.append(Apart(None, sorted(unrecorded, key=_key)))
+    return found
 
 
 _STYLE = """
 body { font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
        color: #1a1a1a; background: #fff; margin: 0 auto; padding: 1rem; max-width: 60rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .5rem; }
+h2 { font-size: 1.2rem; line-height: 1.3; margin: 1.5rem 0 .25rem; }
 .table { overflow-x: auto; }
 .table:focus { outline: 2px solid #005fcc; }
 table { border-collapse: collapse; width: 100%; }
@@ -88,15 +134,53 @@ def _organisations(count: int) -> str:
     return "1 organisation" if count == 1 else f"{count} organisationer"
 
 
+_HEADER = ('<tr><th scope="col">Organisation</th><th scope="col">Organisationsnummer</th>'
+           '<th scope="col">Typ</th><th scope="col">Undertecknad</th></tr>')
+
+
+def _table(caption: str, identifier: str, listed: list[Organisation]) -> list[str]:
+    lines = [f'<div class="table" role="region" aria-labelledby="{identifier}" tabindex="0">',
+             "<table>", f'<caption id="{identifier}">{caption}</caption>',
+             "<thead>", _HEADER, "</thead>", "<tbody>"]
+    for organisation in listed:
+        signed = organisation.signed_on
+        date = (f'<time datetime="{signed.isoformat()}">{swedish_date(signed)}</time>'
+                if signed else "")
+        lines.append(
+            f'<tr><th scope="row">{escape(organisation.name)}</th>'
+            f'<td class="nowrap">{escape(organisation.org_number or "")}</td>'
+            f"<td>{escape(organisation.kind or '')}</td>"
+            f'<td class="nowrap">{date}</td></tr>')
+    return [*lines, "</tbody>", "</table>", "</div>"]
+
+
+def _apart_html(groups: list[Apart]) -> list[str]:
+    lines: list[str] = []
+    for number, group in enumerate(groups, 1):
+        count = _organisations(len(group.organisations))
+        if group.version is not None:
+            lines += [f"<h2>Har undertecknat en tidigare version (fingeravtryck "
+                      f"{group.version})</h2>",
+                      "<p>De har inte undertecknat den gällande texten.</p>"]
+            caption = f"{count} undertecknade version {group.version}"
+        else:
+            lines += ["<h2>Har undertecknat, men vilken version är inte registrerat</h2>"]
+            caption = f"{count}, version inte registrerad"
+        lines += _table(caption, f"apart-{number}", group.organisations)
+    return lines
+
+
 def signatories_html(agreement: Agreement, organisations: Iterable[Organisation]) -> bytes:
     """``signatories.html``: one self-contained, accessible page, without scripts."""
+    organisations = list(organisations)
     listed = signatories(organisations)
     title = escape(agreement.title)
     adopted = ""
     if agreement.adoption.date is not None:
-        adopted = (f" {escape(agreement.adoption.body)} antog överenskommelsen den "
+        adopted = (f" {escape(agreement.adoption.body)} antog den gällande texten den "
                    f"{swedish_date(agreement.adoption.date)}.")
     public_body = escape(agreement.public_body.name)
+    current = short_form(text_fingerprint(agreement))
     lines = [
         "<!DOCTYPE html>",
         '<html lang="sv">',
@@ -110,34 +194,16 @@ def signatories_html(agreement: Agreement, organisations: Iterable[Organisation]
         "<main>",
         "<h1>Organisationer som har undertecknat överenskommelsen</h1>",
         f"<p><strong>{title}</strong></p>",
-        f"<p>Listan visar de idéburna organisationer som har undertecknat överenskommelsen "
-        f"med {public_body} och inte har lämnat den.{adopted}</p>",
+        f"<p>Listan visar de idéburna organisationer som har undertecknat den gällande texten "
+        f"av överenskommelsen med {public_body} (textens fingeravtryck {current}) och inte "
+        f"har lämnat den.{adopted}</p>",
     ]
     if not listed:
-        lines.append("<p>Ingen organisation har undertecknat överenskommelsen ännu.</p>")
+        lines.append("<p>Ingen organisation har undertecknat den gällande texten ännu.</p>")
     else:
-        lines += [
-            '<div class="table" role="region" aria-labelledby="caption" tabindex="0">',
-            "<table>",
-            f'<caption id="caption">{_organisations(len(listed))} har undertecknat, i '
-            "bokstavsordning</caption>",
-            "<thead>",
-            '<tr><th scope="col">Organisation</th><th scope="col">Organisationsnummer</th>'
-            '<th scope="col">Typ</th><th scope="col">Undertecknad</th></tr>',
-            "</thead>",
-            "<tbody>",
-        ]
-        for organisation in listed:
-            signed = organisation.signed_on
-            date = (f'<time datetime="{signed.isoformat()}">{swedish_date(signed)}</time>'
-                    if signed else "")
-            lines.append(
-                f'<tr><th scope="row">{escape(organisation.name)}</th>'
-                f'<td class="nowrap">{escape(organisation.org_number or "")}</td>'
-                f"<td>{escape(organisation.kind or '')}</td>"
-                f'<td class="nowrap">{date}</td></tr>')
-        lines += ["</tbody>", "</table>", "</div>"]
-    lines += ["</main>", "</body>", "</html>", ""]
+        lines += _table(f"{_organisations(len(listed))} har undertecknat den gällande "
+                        "texten, i bokstavsordning", "caption", listed)
+    lines += [*_apart_html(apart(organisations)), "</main>", "</body>", "</html>", ""]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -146,19 +212,31 @@ def signatories_html(agreement: Agreement, organisations: Iterable[Organisation]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str | None) -> str:
+def spreadsheet_cell(value: str | None) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
     if not value:
         return ""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def signatories_csv(organisations: Iterable[Organisation]) -> bytes:
-    """``signatories.csv``: UTF-8 with a byte-order mark and ``;``, as Excel opens it."""
+def signatories_csv(agreement: Agreement, organisations: Iterable[Organisation]) -> bytes:
+    """``signatories.csv``: UTF-8 with a byte-order mark and ``;``, as Excel opens it; those
+    who signed the current text first (Text: gällande), then those who signed an earlier
+    one (tidigare) or an unrecorded one (okänd), with the fingerprint each signed."""
+    organisations = list(organisations)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Namn", "Organisationsnummer", "Typ", "Undertecknad"])
-    for organisation in signatories(organisations):
-        writer.writerow([_cell(organisation.name), _cell(organisation.org_number),
-                         _cell(organisation.kind),
-                         organisation.signed_on.isoformat() if organisation.signed_on else ""])
+    writer.writerow(["Namn", "Organisationsnummer", "Typ", "Undertecknad", "Text",
+                     "Fingeravtryck"])
+    rows = [(organisation, "gällande", short_form(text_fingerprint(agreement)))
+            for organisation in signatories(organisations)]
+    for group in apart(organisations):
+        rows += [(organisation, "tidigare" if group.version else "okänd", group.version or "")
+                 for organisation in group.organisations]
+    for organisation, text, version in rows:
+        writer.writerow([spreadsheet_cell(organisation.name),
+                         spreadsheet_cell(organisation.org_number),
+                         spreadsheet_cell(organisation.kind),
+                         organisation.signed_on.isoformat() if organisation.signed_on else "",
+                         text, version])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

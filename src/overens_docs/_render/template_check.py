@@ -158,7 +158,18 @@ def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> l
             ).format(tag=alone.group(), rest=first_words(rest))))
         findings += [_finding(file, part, paragraph, "template-split-tag", message,
                               severity=Severity.WARNING) for message in _split_tags(runs)]
+        if _COMMON_DATE.search(text):
+            findings.append(_finding(file, part, paragraph, "template-signing-date", _(
+                "'agreement.signing.date' is one date for every organisation, also for those "
+                "that do not sign on it. Print 'organisation.signs_on_text' on the "
+                "organisation's date line and 'organisation.ceremony_text' on the public "
+                "body's (each is empty where the date is to be filled in by hand), and "
+                "'organisation.signing_place' for the place."), severity=Severity.WARNING))
     return findings
+
+
+# A template written before signing occasions: the same signing date on every page.
+_COMMON_DATE = re.compile(r"\{[{%][^}]*agreement\.signing\.date")
 
 
 def _open_tags(text: str) -> Iterator[str]:

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from overens_docs._domain import Agreement, Commitment, Paragraphs, Party, Principle
+from overens_docs._domain import Activity, Agreement, Commitment, Paragraphs, Party, Principle
 from overens_docs._domain.fingerprint import text_fingerprint
+from overens_docs._render.context import activity_details
 
 
 class Kind(enum.StrEnum):
@@ -30,6 +31,7 @@ class Section(enum.StrEnum):
     PARTIES = "parties"
     COMMITMENTS = "commitments"
     SHARED_COMMITMENTS = "shared_commitments"
+    HANDLINGSPLAN = "handlingsplan"
 
 
 T = TypeVar("T")
@@ -89,6 +91,7 @@ def _fields(agreement: Agreement) -> dict[str, str | None]:
         "adoption.diarienummer": adoption.diarienummer,
         "period": None if period is None else f"{period.start} – {period.end}",
         "background": _paragraphs(agreement.background),
+        "vision": _paragraphs(agreement.vision),
         "purpose": _paragraphs(agreement.purpose),
         "eligibility": _paragraphs(agreement.eligibility),
         "value_base": _paragraphs(agreement.value_base),
@@ -120,6 +123,14 @@ def _commitment_text(commitment: Commitment, agreement: Agreement) -> str:
     parts = [f"om {name}" for name in names]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
     return f"{commitment.text} (principen {joined})"
+
+
+def _activity_text(activity: Activity, agreement: Agreement) -> str:
+    """The activity as the handlingsplan prints it: its text, then who does it, when, and
+    the principles it serves."""
+    return "\n".join((activity.text, activity_details(
+        activity, {party.id: party.name for party in agreement.parties},
+        {principle.id: principle.short_name for principle in agreement.principles})))
 
 
 def _matched(section: Section, party: str | None, old: Sequence[T], new: Sequence[T], *,
@@ -195,5 +206,10 @@ def compare(old: Agreement, new: Agreement) -> Comparison:
     changes += _commitments(Section.SHARED_COMMITMENTS, None, old, new,
                             old_items=old.shared_commitments,
                             new_items=new.shared_commitments)
+    changes += _matched(Section.HANDLINGSPLAN, None, old.handlingsplan, new.handlingsplan,
+                        key=lambda item: item.id,
+                        same=lambda a, b: _activity_text(a, old) == _activity_text(b, new),
+                        old_text=lambda item: _activity_text(item, old),
+                        new_text=lambda item: _activity_text(item, new))
     return Comparison(text_fingerprint(old), text_fingerprint(new), tuple(changes))
 

@@ -19,13 +19,15 @@ _SECTION_NAMES = {
     Section.PARTIES: "Parter",
     Section.COMMITMENTS: "Åtaganden",
     Section.SHARED_COMMITMENTS: "Gemensamma åtaganden",
+    Section.HANDLINGSPLAN: "Handlingsplan",
 }
 _KIND_NAMES = {Kind.ADDED: "Tillagd", Kind.REMOVED: "Borttagen", Kind.CHANGED: "Ändrad"}
 _FIELD_NAMES = {
     "title": "titel", "public_body.name": "offentlig part", "public_body.kind": "slag av "
     "offentlig part", "adoption.body": "antagen av", "adoption.date": "antagningsdatum",
     "adoption.diarienummer": "diarienummer", "period": "giltighetstid",
-    "background": "bakgrund", "purpose": "syfte", "eligibility": "vem kan ansluta sig",
+    "background": "bakgrund", "vision": "vision", "purpose": "syfte",
+    "eligibility": "vem kan ansluta sig",
     "value_base": "värdegrund", "follow_up": "uppföljning", "signing.place": "ort för "
     "undertecknande", "signing.date": "datum för undertecknande",
 }
@@ -113,9 +115,9 @@ def _heading(change: Change, names: dict[str, str]) -> str:
 def as_text(revision: Revision) -> str:
     """A readable Swedish summary, section by section; ``[-borttaget-]``, ``{+tillagt+}``."""
     comparison = revision.comparison
-    lines = [f"Jämförelse av {revision.old} (kontrollsumma "
+    lines = [f"Jämförelse av {revision.old} (fingeravtryck "
              f"{short_form(comparison.old_fingerprint)}) med {revision.new} "
-             f"(kontrollsumma {short_form(comparison.new_fingerprint)})"]
+             f"(fingeravtryck {short_form(comparison.new_fingerprint)})"]
     if comparison.same_text:
         lines.append("Texterna är desamma: inga ändringar.")
         return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 from overens_docs._domain import Agreement
 from overens_docs._findings import Finding
 from overens_docs._load import Loaded
+from overens_docs._validate import receipt_rules  # noqa: F401 -- registers its rule
 from overens_docs._validate.agreement_rules import AGREEMENT_RULES, template_location
 from overens_docs._validate.framework import run_rules
 from overens_docs._validate.organisation_rules import ORGANISATION_RULES

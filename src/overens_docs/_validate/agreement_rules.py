@@ -25,6 +25,11 @@ def _commitments(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any
         yield ("shared_commitments", index), commitment
 
 
+def _activities(data: dict[str, Any]) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    for index, activity in items(data.get("handlingsplan")):
+        yield ("handlingsplan", index), activity
+
+
 def _principle_ids(data: dict[str, Any]) -> set[str]:
     return {pid for _, principle in items(data.get("principles"))
             if (pid := text(principle, "id")) is not None}
@@ -48,24 +53,88 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
                   "principle it serves.").format(id=commitment.get("id")))
 
 
+@rule("activity-without-principle", AGREEMENT_RULES)
+def activity_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every activity of the handlingsplan serves at least one principle."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path, activity in _activities(rule_input.data):
+        if activity.get("principles") == []:
+            yield rule_input.error(
+                (*path, "principles"), "activity-without-principle",
+                _("Activity '{id}' cites no principle: list the id of at least one "
+                  "principle it serves.").format(id=activity.get("id")))
+
+
+def _unknown_cited(path: JsonPath, item: dict[str, Any], key: str,
+                   known: set[str]) -> Iterator[tuple[JsonPath, str]]:
+    """The ids in ``item[key]`` that are not ``known``, each with its path."""
+    cited = item.get(key)
+    if not isinstance(cited, list):
+        return
+    for index, cited_id in enumerate(cited):
+        if isinstance(cited_id, str) and cited_id not in known:
+            yield (*path, key, index), cited_id
+
+
 @rule("unknown-principle", AGREEMENT_RULES)
 def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
-    """Every cited principle exists."""
+    """Every principle a commitment or an activity cites exists."""
     if not isinstance(rule_input.data, dict):
         return
     known = _principle_ids(rule_input.data)
+    listed = ", ".join(sorted(known)) or _("none")
     for path, commitment in _commitments(rule_input.data):
-        cited = commitment.get("principles")
-        if not isinstance(cited, list):
-            continue
-        for index, principle_id in enumerate(cited):
-            if isinstance(principle_id, str) and principle_id not in known:
-                yield rule_input.error(
-                    (*path, "principles", index), "unknown-principle",
-                    _("Commitment '{id}' cites the principle '{principle}', which does not "
-                      "exist. Principles: {principles}.").format(
-                        id=commitment.get("id"), principle=principle_id,
-                        principles=", ".join(sorted(known)) or _("none")))
+        for place, principle_id in _unknown_cited(path, commitment, "principles",
+                                                  known):
+            yield rule_input.error(
+                place, "unknown-principle",
+                _("Commitment '{id}' cites the principle '{principle}', which does not "
+                  "exist. Principles: {principles}.").format(
+                    id=commitment.get("id"), principle=principle_id, principles=listed))
+    for path, activity in _activities(rule_input.data):
+        for place, principle_id in _unknown_cited(path, activity, "principles",
+                                                  known):
+            yield rule_input.error(
+                place, "unknown-principle",
+                _("Activity '{id}' cites the principle '{principle}', which does not "
+                  "exist. Principles: {principles}.").format(
+                    id=activity.get("id"), principle=principle_id, principles=listed))
+
+
+@rule("unknown-party", AGREEMENT_RULES)
+def unknown_party(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every party an activity names exists."""
+    if not isinstance(rule_input.data, dict):
+        return
+    known = {party_id for _, party in items(rule_input.data.get("parties"))
+             if (party_id := text(party, "id")) is not None}
+    for path, activity in _activities(rule_input.data):
+        for place, party_id in _unknown_cited(path, activity, "parties", known):
+            yield rule_input.error(
+                place, "unknown-party",
+                _("Activity '{id}' is done by the party '{party}', which does not exist. "
+                  "Parties: {parties}.").format(
+                    id=activity.get("id"), party=party_id,
+                    parties=", ".join(sorted(known)) or _("none")))
+
+
+@rule("activity-when", AGREEMENT_RULES)
+def activity_when(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every activity says when: by a date, or over a period (one of them)."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path, activity in _activities(rule_input.data):
+        if "date" in activity and "period" in activity:
+            yield rule_input.error(
+                (*path, "period"), "activity-when",
+                _("Activity '{id}' has both a date and a period: keep one.").format(
+                    id=activity.get("id")))
+        elif "date" not in activity and "period" not in activity:
+            yield rule_input.error(
+                path, "activity-when",
+                _("Activity '{id}' does not say when: add 'date: \"YYYY-MM-DD\"' (done by "
+                  "then) or 'period: {{start: ..., end: ...}}'.").format(id=activity.get("id")))
 
 
 @rule("uncited-principle", AGREEMENT_RULES)
@@ -134,9 +203,21 @@ def duplicate_id(rule_input: RuleInput) -> Iterator[Finding]:
         "principle": [(("principles", i), p) for i, p in items(data.get("principles"))],
         "party": [(("parties", i), p) for i, p in items(data.get("parties"))],
         "commitment": list(_commitments(data)),
+        "activity": list(_activities(data)),
     }
     for kind, entries in groups.items():
         yield from _duplicates(rule_input, kind, entries)
+    # The follow-up workbook has one row per commitment and activity, told apart by id.
+    commitments = _first_ids(groups["commitment"])
+    for path, activity in groups["activity"]:
+        activity_id = text(activity, "id")
+        if activity_id in commitments:
+            yield rule_input.error(
+                (*path, "id"), "duplicate-id",
+                _("The activity id '{id}' is also a commitment's id (line {line}); the "
+                  "follow-up tells commitments and activities apart by id, so give the "
+                  "activity another.").format(
+                    id=activity_id, line=rule_input.line_of((*commitments[activity_id], "id"))))
 
 
 # One message per kind, so that a translation can inflect each noun as its language does.
@@ -144,23 +225,29 @@ _DUPLICATE_MESSAGES = {
     "principle": N_("The principle id '{id}' is used twice; the first is on line {line}."),
     "party": N_("The party id '{id}' is used twice; the first is on line {line}."),
     "commitment": N_("The commitment id '{id}' is used twice; the first is on line {line}."),
+    "activity": N_("The activity id '{id}' is used twice; the first is on line {line}."),
 }
+
+
+def _first_ids(entries: list[tuple[JsonPath, dict[str, Any]]]) -> dict[str, JsonPath]:
+    first: dict[str, JsonPath] = {}
+    for path, entry in entries:
+        entry_id = text(entry, "id")
+        if entry_id is not None:
+            first.setdefault(entry_id, path)
+    return first
 
 
 def _duplicates(rule_input: RuleInput, kind: str,
                 entries: list[tuple[JsonPath, dict[str, Any]]]) -> Iterator[Finding]:
-    first: dict[str, JsonPath] = {}
+    first = _first_ids(entries)
     for path, entry in entries:
         entry_id = text(entry, "id")
-        if entry_id is None:
-            continue
-        if entry_id in first:
+        if entry_id is not None and first[entry_id] != path:
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
                 _(_DUPLICATE_MESSAGES[kind]).format(
                     id=entry_id, line=rule_input.line_of((*first[entry_id], "id"))))
-        else:
-            first[entry_id] = path
 
 
 def _date(value: Any) -> Iterator[datetime.date]:
@@ -172,15 +259,32 @@ def _date(value: Any) -> Iterator[datetime.date]:
         return
 
 
+def _at(data: Any, path: JsonPath) -> Any:
+    """The value at ``path`` in ``data``, or None where the data has another shape."""
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _date_paths(data: dict[str, Any]) -> Iterator[JsonPath]:
+    yield from (("adoption", "date"), ("period", "start"), ("period", "end"),
+                ("signing", "date"), ("invitation", "sign_by"), ("invitation", "date"))
+    for index, _ceremony in items(_at(data, ("signing", "ceremonies"))):
+        yield ("signing", "ceremonies", index, "date")
+    for path, _activity in _activities(data):
+        yield from ((*path, "date"), (*path, "period", "start"), (*path, "period", "end"))
+
+
 @rule("invalid-date", AGREEMENT_RULES)
 def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
     """A date written YYYY-MM-DD is a real date (not 2024-02-30)."""
     if not isinstance(rule_input.data, dict):
         return
-    for path in (("adoption", "date"), ("period", "start"), ("period", "end"),
-                 ("signing", "date")):
-        parent = rule_input.data.get(path[0])
-        value = parent.get(path[1]) if isinstance(parent, dict) else None
+    for path in _date_paths(rule_input.data):
+        value = _at(rule_input.data, path)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
                 datetime.date.fromisoformat(value)
@@ -189,21 +293,44 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
                                        _("'{value}' is not a date.").format(value=value))
 
 
+@rule("duplicate-ceremony", AGREEMENT_RULES)
+def duplicate_ceremony(rule_input: RuleInput) -> Iterator[Finding]:
+    """Two ceremonies on one day: the register names a ceremony by its date."""
+    ceremonies = _at(rule_input.data, ("signing", "ceremonies"))
+    first: dict[str, int] = {}
+    for index, ceremony in items(ceremonies):
+        date = text(ceremony, "date")
+        if date is None:
+            continue
+        if date in first:
+            yield rule_input.error(
+                ("signing", "ceremonies", index, "date"), "duplicate-ceremony",
+                _("Two ceremonies on {date} (the other on line {line}): the register names "
+                  "a ceremony by its date, so there can be one a day.").format(
+                    date=date, line=rule_input.line_of(
+                        ("signing", "ceremonies", first[date], "date"))))
+        else:
+            first[date] = index
+
+
 @rule("period-order", AGREEMENT_RULES)
 def period_order(rule_input: RuleInput) -> Iterator[Finding]:
-    """The period ends after it starts."""
+    """A period (the agreement's, an activity's) ends after it starts."""
     if not isinstance(rule_input.data, dict):
         return
-    period = rule_input.data.get("period")
-    if not isinstance(period, dict):
-        return
-    starts = list(_date(period.get("start")))
-    ends = list(_date(period.get("end")))
-    if starts and ends and ends[0] <= starts[0]:
-        yield rule_input.error(
-            ("period", "end"), "period-order",
-            _("The period ends ({end}) before or on the day it starts ({start}).").format(
-                end=ends[0], start=starts[0]))
+    paths: list[JsonPath] = [("period",), *((*path, "period") for path, _activity
+                                            in _activities(rule_input.data))]
+    for path in paths:
+        period = _at(rule_input.data, path)
+        if not isinstance(period, dict):
+            continue
+        starts = list(_date(period.get("start")))
+        ends = list(_date(period.get("end")))
+        if starts and ends and ends[0] <= starts[0]:
+            yield rule_input.error(
+                (*path, "end"), "period-order",
+                _("The period ends ({end}) before or on the day it starts ({start}).").format(
+                    end=ends[0], start=starts[0]))
 
 
 def template_location(loaded: Loaded, folder: Path) -> list[Finding]:

@@ -17,7 +17,9 @@ from typing import Any
 
 from overens_docs._domain import Agreement
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
-from overens_docs._findings import Finding
+from overens_docs._domain.reading import EMAIL
+from overens_docs._domain.signing import date_is_over
+from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
@@ -35,9 +37,13 @@ def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, 
             yield ("organisations", index), organisation
 
 
-def _status(organisation: dict[str, Any]) -> str:
+def status_of(organisation: dict[str, Any]) -> str:
+    """A row's status as written (the default: invited)."""
     written = text(organisation, "status")
     return "invited" if written is None else status_value(written)
+
+
+_status = status_of
 
 
 def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
@@ -58,9 +64,9 @@ def _name(organisation: dict[str, Any]) -> str:
 
 @rule("invalid-date", REGISTER_RULES)
 def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
-    """``signed_on`` and ``left_on`` are real dates (not 2018-02-30)."""
+    """The register's dates are real dates (not 2018-02-30)."""
     for path, organisation in _organisations(rule_input):
-        for key in ("signed_on", "left_on"):
+        for key in ("signed_on", "left_on", "ceremony", "invited_on"):
             value = text(organisation, key)
             if value is not None and _DATE.match(value) and _date(organisation, key) is None:
                 yield rule_input.error((*path, key), "invalid-date",
@@ -164,3 +170,81 @@ def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
               "({current}). If it signed an older version, it must sign the current one "
               "again (`overens status` lists it); else correct the fingerprint.").format(
                 name=_name(organisation), version=version.strip(), current=current))
+
+
+def _to_sign(organisation: dict[str, Any], fingerprint: str) -> bool:
+    """Invited, or signed a version that is not the current text (see
+    :func:`overens_docs._domain.signing.standing`)."""
+    status = _status(organisation)
+    version = text(organisation, "signed_version")
+    return status == "invited" or (status == "signed" and version is not None
+                                   and not matches(fingerprint, version))
+
+
+@folder_rule("register-unknown-ceremony")
+def unknown_ceremony(folder_input: FolderInput) -> Iterator[Finding]:
+    """A ceremony the register names is one ``agreement.yaml`` describes."""
+    signing = folder_input.agreement.signing
+    known = sorted({c.date for c in signing.ceremonies} | ({signing.date} if signing.date
+                                                            else set()))
+    organisations = folder_input.organisations
+    for path, organisation in _organisations(organisations):
+        date = _date(organisation, "ceremony")
+        if date is not None and date not in known:
+            yield organisations.error(
+                (*path, "ceremony"), "register-unknown-ceremony",
+                _("'{name}' is invited to a ceremony on {date}, but agreement.yaml describes "
+                  "none on that day ({known}). Add it under signing.ceremonies, or correct "
+                  "the date.").format(
+                    name=_name(organisation), date=date,
+                    known=", ".join(map(str, known)) or _("no ceremonies")))
+
+
+@folder_rule("signing-date-over")
+def signing_date_over(folder_input: FolderInput) -> Iterator[Finding]:
+    """``signing.date`` as everyone's date (no ceremonies) is over once an organisation has
+    signed after it: those that have not signed no longer get it printed."""
+    agreement = folder_input.agreement
+    signing = agreement.signing
+    organisations = list(_organisations(folder_input.organisations))
+    if signing.date is None or signing.ceremonies or signing.date_written is None:
+        return
+    later = [(organisation, day) for _path, organisation in organisations
+             if (day := _date(organisation, "signed_on")) is not None
+             and date_is_over(signing.date, [day])]
+    waiting = [organisation for _path, organisation in organisations
+               if _to_sign(organisation, folder_input.fingerprint)
+               and _date(organisation, "ceremony") is None]
+    if not later or not waiting:
+        return
+    place = signing.date_written
+    yield Finding(place.file, place.line, place.column, "$.signing.date", "signing-date-over",
+                  Severity.WARNING, _(
+                      "signing.date ({date}) is over: '{name}' signed after it, on {signed}. "
+                      "The {count} organisations that have not signed the current text get a "
+                      "blank date line to fill in by hand. To give them a date, list the next "
+                      "signing under signing.ceremonies and write its date in their ceremony "
+                      "column (Ceremoni).").format(
+                          date=signing.date, name=_name(later[0][0]), signed=later[0][1],
+                          count=len(waiting)), place.sheet)
+
+
+@folder_rule("register-no-email")
+def no_email(folder_input: FolderInput) -> Iterator[Finding]:
+    """With letters to send (``invitation``), each organisation to invite or remind has an
+    e-mail address for the mailing list."""
+    if folder_input.agreement.invitation is None:
+        return
+    organisations = folder_input.organisations
+    for path, organisation in _organisations(organisations):
+        if not _to_sign(organisation, folder_input.fingerprint):
+            continue
+        addresses = [value.strip() for key in ("email", "contact")
+                     if (value := text(organisation, key)) is not None]
+        if not any(EMAIL.match(address) for address in addresses):
+            yield organisations.warning(
+                path, "register-no-email",
+                _("'{name}' is to be sent a letter but has no e-mail address (email, "
+                  "E-post; or an address under contact, Kontakt): its row in the mailing "
+                  "list has none, so send its letter by post, or add the address.").format(
+                    name=_name(organisation)))

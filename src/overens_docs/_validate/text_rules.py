@@ -27,7 +27,7 @@ _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 _ONE_LINE_KEYS = frozenset({
     "title", "name", "short_name", "term", "heading", "body", "diarienummer", "place", "kind",
     "role", "id", "date", "start", "end", "org_number", "representative",
-    "representative_title", "email", "document", "signature_form",
+    "representative_title", "email", "document", "signature_form", "organisation", "phone",
 })
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]|\{_\{")
 

@@ -1,25 +1,21 @@
-"""Verify a build folder, or a copy that came back signed: is it this build's text?
+"""Verify a build folder: is every file as built, and every copy this build's text?
 
 :func:`verify_build` checks a build folder against its ``manifest.json``: every file is
 there with its SHA-256 and nothing else is; every organisation's PDF is exactly the build's
 text pages (compared by their content, so a page swapped in from another build is found
 even in a file whose hash was updated to match) plus that organisation's signature page;
 and every signature page carries the text fingerprint. When the ceremony file is a list
-(``signing.layout: list``), every listed organisation must be on it, with its name and
-organisation number, and each organisation's own signature page must name it.
-
-:func:`verify_returned` says whose copy a returned PDF is and whether it carries this
-build's text: the same bytes; the built file with incremental updates appended (what
-e-signing services do when they sign); the same text pages saved anew; or another text.
+(``signing.layout: list``), every organisation it is for (the manifest's ``ceremony``) must
+be on it, with its name and organisation number, and each organisation's own signature page
+must name it. Letters and the mailing list are checked as files (their SHA-256).
 """
 
 from __future__ import annotations
 
 import difflib
-import enum
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -29,8 +25,8 @@ from pypdf.errors import PyPdfError
 from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Report, Severity
-from overens_docs._i18n import _, ngettext
-from overens_docs._pdf.page_numbers import TEXT, unstamped, without_number
+from overens_docs._i18n import _
+from overens_docs._pdf.page_numbers import TEXT, unstamped
 from overens_docs._targets import display
 
 LIST = "list"  # the manifest's signature_layout for a ceremony list
@@ -203,6 +199,7 @@ def _organisation_pdf(path: Path, organisation: str | None,
                        _("The signature page does not carry the text fingerprint "
                          "{fingerprint}.").format(fingerprint=build.fingerprint), pages)
     listed = build.manifest.organisations
+    on_ceremony = build.manifest.ceremony_ids
     names = {entry.organisation: entry.name for entry in build.manifest.signature_list or []}
     if organisation in names and _bare(names[organisation]) not in _bare(text):
         yield _finding(shown, "verify-signature-page",
@@ -214,9 +211,9 @@ def _organisation_pdf(path: Path, organisation: str | None,
         yield _finding(shown, "verify-organisation",
                        _("The manifest does not say which listed organisation this copy is "
                          "for."))
-    elif len(build.signature_pages) == len(listed) and (
+    elif organisation in on_ceremony and len(build.signature_pages) == len(on_ceremony) and (
             _page_hashes(path, range(pages - 1, pages))[0]
-            != build.signature_pages[listed.index(organisation)]):
+            != build.signature_pages[on_ceremony.index(organisation)]):
         yield _finding(shown, "verify-signature-page",
                        _("The signature page is not the one built for {organisation} (it "
                          "differs from that organisation's page in signature-pages.pdf).")
@@ -236,10 +233,10 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         return
     if manifest.signature_layout == LIST:
         yield from _listed(display(path), manifest, texts)
-    elif len(texts) != len(manifest.organisations):
+    elif len(texts) != len(manifest.ceremony_ids):
         yield _finding(display(path), "verify-pages",
                        _("It has {pages} pages for {organisations} organisations.").format(
-                           pages=len(texts), organisations=len(manifest.organisations)))
+                           pages=len(texts), organisations=len(manifest.ceremony_ids)))
     if manifest.signature_layout != LIST:
         for number, (text, stamped) in enumerate(zip(texts, _stamped(path), strict=True), 1):
             if stamped:
@@ -260,7 +257,7 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                          "on it."))
         return
     on_list = {entry.organisation for entry in listing}
-    for organisation in manifest.organisations:
+    for organisation in manifest.ceremony_ids:
         if organisation not in on_list:
             yield _finding(shown, "verify-list",
                            _("The manifest lists {organisation}, but not on the ceremony "
@@ -275,112 +272,3 @@ def _listed(shown: str, manifest: Manifest, texts: list[str]) -> Iterator[Findin
                              "{missing} cannot be found in it.").format(
                                organisation=entry.organisation,
                                missing=", ".join(missing)))
-
-
-class Verdict(enum.StrEnum):
-    IDENTICAL = "identical"
-    UPDATED = "incremental-updates"
-    RESAVED = "same-text-resaved"
-    DIFFERENT = "different-text"
-    SCANNED = "no-text-layer"
-    UNREADABLE = "unreadable"
-
-
-@dataclass
-class Returned:
-    """What a returned PDF is, compared with a build."""
-
-    verdict: Verdict
-    message: str
-    built_file: str | None = None  # the build's file it is (or was made from)
-    organisation: str | None = None
-    updates: int = 0  # incremental updates appended after the built file
-    differing_pages: list[int] = field(default_factory=list)
-
-    @property
-    def holds(self) -> bool:
-        return self.verdict in (Verdict.IDENTICAL, Verdict.UPDATED, Verdict.RESAVED)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"verdict": self.verdict.value, "holds": self.holds, "message": self.message,
-                "built_file": self.built_file, "organisation": self.organisation,
-                "updates": self.updates, "differing_pages": self.differing_pages}
-
-
-def verify_returned(folder: Path, returned: Path) -> Returned:
-    """Whose copy ``returned`` is, and whether it carries the text built in ``folder``."""
-    found = read_manifest(folder)
-    manifest = found if isinstance(found, Manifest) else None
-    data = returned.read_bytes()
-    built = {} if manifest is None else {
-        relative: entry for relative, entry in manifest.files.items()
-        if relative.endswith(".pdf")}
-    digest = hashlib.sha256(data).hexdigest()
-    for relative, entry in built.items():
-        if entry.sha256 == digest:
-            return Returned(Verdict.IDENTICAL,
-                            _("Identical to {file}, byte for byte.").format(file=relative),
-                            relative, entry.organisation)
-    for relative, entry in built.items():
-        original = folder / relative
-        size = entry.size
-        if len(data) > size and original.is_file() and data[:size] == original.read_bytes():
-            updates = data[size:].count(b"%%EOF")
-            return Returned(
-                Verdict.UPDATED,
-                ngettext("{file} as built, with {count} incremental update appended after it "
-                         "(as an e-signing service adds a signature); the built bytes are "
-                         "unchanged.",
-                         "{file} as built, with {count} incremental updates appended after it "
-                         "(as an e-signing service adds a signature); the built bytes are "
-                         "unchanged.", updates).format(file=relative, count=updates),
-                relative, entry.organisation, updates)
-    return _compare_text(folder, manifest, returned)
-
-
-def _compare_text(folder: Path, manifest: Manifest | None, returned: Path) -> Returned:
-    try:
-        texts = _texts(returned)
-    except (PyPdfError, OSError, ValueError) as error:
-        return Returned(Verdict.UNREADABLE,
-                        _("It is not a readable PDF ({error}).").format(error=error))
-    if not any(texts):
-        return Returned(Verdict.SCANNED,
-                        _("It has no text layer (a scanned paper copy?), so its text cannot be "
-                          "checked; compare it with agreement.pdf by eye."))
-    agreement = _texts(folder / "agreement.pdf")
-    organisation = _owner(folder, manifest, texts[len(agreement):]) if manifest else None
-    differing = [number for number, (mine, theirs)
-                 in enumerate(zip(texts, agreement, strict=False), 1)
-                 if not _same_text(mine, theirs, len(agreement))]
-    if len(texts) < len(agreement):
-        differing += list(range(len(texts) + 1, len(agreement) + 1))
-    if differing:
-        return Returned(Verdict.DIFFERENT,
-                        ngettext("Its text differs from this build's on page {pages}.",
-                                 "Its text differs from this build's on pages {pages}.",
-                                 len(differing)).format(pages=", ".join(map(str, differing))),
-                        None, organisation,
-                        differing_pages=differing)
-    return Returned(Verdict.RESAVED,
-                    _("Saved anew (its bytes differ), but its text pages are exactly this "
-                      "build's text."), None, organisation)
-
-
-def _owner(folder: Path, manifest: Manifest, extra_pages: list[str]) -> str | None:
-    """The organisation whose signature page follows the text: the one whose page in
-    signature-pages.pdf reads the same."""
-    ceremony = folder / "signature-pages.pdf"
-    if not extra_pages or not ceremony.is_file():
-        return None
-    if manifest.signature_layout == LIST:  # the one whose (longest) name is on the page
-        page = _bare(extra_pages[0])
-        named = [entry for entry in manifest.signature_list or []
-                 if entry.name and _bare(entry.name) in page]
-        best = max(named, key=lambda entry: len(entry.name), default=None)
-        return None if best is None else best.organisation
-    mine = without_number(extra_pages[0])
-    for organisation, text in zip(manifest.organisations, _texts(ceremony), strict=False):
-        if without_number(text) == mine:  # numbered differently in the two files
-            return organisation
-    return None
