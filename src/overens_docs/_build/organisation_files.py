@@ -93,6 +93,11 @@ class CopyState:
                                    + structure_problems(text, ua=False))
         return self._assembler, self._text_problems
 
+    def release(self) -> None:
+        """Close the batch this process holds open (after a job)."""
+        if self._assembler is not None:
+            self._assembler.close()
+
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_assembler": None}  # opened again in each process
 
@@ -117,8 +122,11 @@ def _docx(state: CopyState, organisation: Organisation) -> Made:
 
 
 def write_pdf(state: CopyState, job: PdfJob) -> list[Made]:
-    """Assemble, check and write the PDFs of ``job``'s organisations."""
-    return [_pdf(state, job, copy) for copy in job.copies]
+    """Assemble, check and write the PDFs of ``job``'s organisations; then close the batch
+    they came from (a job is a batch's copies, and the next job another batch's)."""
+    made = [_pdf(state, job, copy) for copy in job.copies]
+    state.release()
+    return made
 
 
 def _pdf(state: CopyState, job: PdfJob, copy: Copy) -> Made:
