@@ -11,6 +11,8 @@ Options after ``--`` go to the command: ``nox -s build -- --only ID``.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 from pathlib import Path
 
 import nox
@@ -18,6 +20,18 @@ import nox
 nox.options.sessions = ["build"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "uv|virtualenv"
+
+
+class _WithoutUvNoise(logging.Filter):
+    """Whenever nox makes an environment it looks for uv, whichever backend it then uses,
+    and where uv is not installed it says "uv binary not found." on every run: nothing is
+    wrong (virtualenv makes the environment), but a newcomer takes it for an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "uv binary not found."
+
+
+logging.getLogger("nox").addFilter(_WithoutUvNoise())
 
 PYPROJECT = Path(__file__).parent / "pyproject.toml"
 LOCALES = "src/overens_docs/locale"
@@ -94,14 +108,38 @@ def translations(session: nox.Session) -> None:
     New and changed messages come out untranslated or marked fuzzy; translate them in
     src/overens_docs/locale/<lang>/LC_MESSAGES/overens_docs.po and run this again."""
     _install(session, "Babel>=2.14")
-    template = Path(session.create_tmp()) / "overens_docs.pot"
+    temporary = Path(session.create_tmp())
+    template = temporary / "overens_docs.pot"
+    schema_messages = temporary / "schema_messages.py"
+    schema_messages.write_text(_schema_messages(Path("schemas")), encoding="utf-8")
     # Babel skips folders named _* unless told otherwise; every stage of ours is one.
     session.run("pybabel", "extract", "--mapping-file", "babel.cfg", "--keyword", "N_",
                 "--ignore-dirs", ".* __pycache__", "--no-location", "--sort-output",
                 "--width", "100", "--project", "overens-docs", "--output-file",
-                str(template), "src/overens_docs")
+                str(template), "src/overens_docs", str(schema_messages))
     session.run("pybabel", "update", "--input-file", str(template), "--output-dir", LOCALES,
                 "--domain", "overens_docs", "--width", "100", "--ignore-obsolete",
                 "--ignore-pot-creation-date")
     session.run("pybabel", "compile", "--directory", LOCALES, "--domain", "overens_docs",
                 "--statistics")
+
+
+def _schema_messages(folder: Path) -> str:
+    """Python source that marks, for extraction, the schemas' descriptions that findings
+    quote: those of a value with a pattern ("'3 maj 2024' has the wrong form. The date
+    ..."). tests/test_i18n.py picks the same ones."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "pattern" in node and "description" in node:
+                found.append(node["description"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted(folder.glob("*.schema.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return "".join(f"N_({json.dumps(text, ensure_ascii=False)})\n" for text in found)

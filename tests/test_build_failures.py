@@ -5,6 +5,7 @@ that is not fit to archive; and the PDF form path. Nothing is ever half-written.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -13,11 +14,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import RunCli
+from conftest import OREBRO, RunCli
 from overens_docs._domain import Organisation
 from test_build import TRICKY, _listed, _text
 
 pytestmark = pytest.mark.libreoffice
+EXEMPELKOMMUN = OREBRO.parent / "exempelkommun"
 
 
 def test_build_refuses_invalid_input_with_validation_findings(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
@@ -28,6 +30,53 @@ def test_build_refuses_invalid_input_with_validation_findings(run_cli: RunCli, o
     assert result.exit_code == 1
     assert "[unknown-principle]" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_each_agreement_of_a_run_is_built_or_reported_on_its_own(run_cli: RunCli, tmp_path: Path) -> None:
+    """An invalid agreement, and one whose build folder cannot be written, do not stop
+    the others of the run from being built."""
+    agreements, out = tmp_path / "agreements", tmp_path / "out"
+    for name in ("a-invalid", "b-blocked", "c-valid"):
+        shutil.copytree(EXEMPELKOMMUN, agreements / name)
+    agreement = agreements / "a-invalid" / "agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace(
+        "principles: [", "principles: [nowhere, ", 1), encoding="utf-8")
+    (out / "b-blocked").mkdir(parents=True)
+    (out / "b-blocked" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("build", agreements, "--out", out, "--format", "json")
+    assert result.exit_code == 2  # a usage error: b-blocked's folder is not a build's
+    document = json.loads(result.stdout)
+    assert document["summary"]["built"] == [str(out / "c-valid")]
+    assert {f["rule"] for f in document["findings"] if f["severity"] == "error"} == {
+        "unknown-principle"}
+    assert "was not written by 'overens build'" in document["error"]
+    assert document["exit_code"] == 2
+    assert (out / "c-valid" / "manifest.json").is_file()
+    assert not (out / "a-invalid").exists()
+    assert (out / "b-blocked" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    shutil.rmtree(out / "b-blocked")
+    again = run_cli("build", agreements, "--out", out)
+    assert again.exit_code == 1  # a-invalid's findings
+    lines = again.stdout.splitlines()
+    assert lines[0] == f"{out / 'c-valid'} is up to date (built from the same inputs; --force builds it again)"
+    assert lines[1].startswith(f"Built {out / 'b-blocked'}: ")
+
+
+def test_only_builds_the_organisation_in_the_agreement_that_lists_it(run_cli: RunCli, tmp_path: Path) -> None:
+    agreements, out = tmp_path / "agreements", tmp_path / "out"
+    shutil.copytree(OREBRO, agreements / "orebro")
+    shutil.copytree(EXEMPELKOMMUN, agreements / "exempelkommun")
+    assert run_cli("build", agreements, "--out", out).exit_code == 0
+    result = run_cli("build", agreements, "--out", out, "--only", "asens-hembygd")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Built {out / 'orebro'}: 1 organisation, 2 files, ")
+    by_file_name = run_cli("build", agreements, "--out", out,
+                           "--only", "asens-fiktiva-hembygdsforening")
+    assert by_file_name.exit_code == 2
+    assert "--only takes the id: --only asens-hembygd" in by_file_name.stderr
+    typo = run_cli("build", agreements, "--out", out, "--only", "asens-hembygdsforening")
+    assert typo.exit_code == 2
+    assert "Did you mean: asens-hembygd" in typo.stderr
 
 
 def test_only_one_organisation(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -166,6 +167,14 @@ def test_unknown_option_is_a_usage_error(run_cli: RunCli) -> None:
     with pytest.raises(SystemExit) as exit_info:
         run_cli("validate", "--colour")
     assert exit_info.value.code == 2
+
+
+def test_version_is_the_installed_one(run_cli: RunCli, capsys: pytest.CaptureFixture[str]) -> None:
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("--version")
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"overens-docs {version}\n"
 
 
 def test_both_organisation_lists_is_an_error(run_cli: RunCli, orebro_copy: Path) -> None:

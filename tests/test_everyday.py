@@ -91,7 +91,7 @@ def test_the_build_summary_says_what_was_written(tmp_path: Path) -> None:
         f"Built {folder}: 1 organisation, 2 files, 5 pages in 1.0 s")
     _i18n.set_language("sv")
     assert _built(folder, Summary.of(manifest, None), 3.14) == (
-        f"Byggt {folder}: 2 organisationer, 4 filer, 14 sidor på 3,1 s")
+        f"Byggde {folder}: 2 organisationer, 4 filer, 14 sidor på 3,1 s")
 
 
 @pytest.mark.parametrize("damage", [

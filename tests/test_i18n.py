@@ -34,12 +34,28 @@ def _catalogue(data: bytes) -> dict[object, str]:
     return {key: value for key, value in translations._catalog.items() if key != ""}  # type: ignore[attr-defined]
 
 
+def _quoted_descriptions(node: object) -> list[str]:
+    """The schema's descriptions that a finding quotes: those of a value with a pattern
+    (the same ones nox -s translations marks for extraction)."""
+    if isinstance(node, dict):
+        own = [node["description"]] if "pattern" in node and "description" in node else []
+        return own + [text for value in node.values() for text in _quoted_descriptions(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _quoted_descriptions(value)]
+    return []
+
+
 def _extracted() -> list[str | tuple[str, ...]]:
     """Every message the code can produce, as ``nox -s translations`` extracts them."""
     keywords = {"_": None, "ngettext": (1, 2), "N_": None}
-    return [message for _file, _line, message, _comments, _context in extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords=keywords,
-        directory_filter=lambda path: not Path(path).name.startswith((".", "__pycache__")))]
+    code: list[str | tuple[str, ...]] = [
+        message for _file, _line, message, _comments, _context in extract_from_dir(
+            PACKAGE, method_map=[("**.py", "python")], keywords=keywords,
+            directory_filter=lambda path: not Path(path).name.startswith((".", "__pycache__")))]
+    schemas = [text for path in sorted((ROOT / "schemas").glob("*.schema.json"))
+               for text in _quoted_descriptions(json.loads(path.read_text(encoding="utf-8")))]
+    assert len(schemas) >= 7
+    return code + schemas
 
 
 def test_the_committed_mo_is_the_po_compiled() -> None:
@@ -114,6 +130,26 @@ def test_a_wrong_check_digit_reads_in_swedish_under_a_swedish_locale() -> None:
     assert "UNDERKÄND: kontrollerade 1 fil, 1 fel, 0 varningar" in swedish.stdout
     assert "error [org-number-checksum] '802450-1235' has a wrong check digit" in english.stdout
     assert "FAILED: 1 file checked, 1 error, 0 warnings" in english.stdout
+
+
+def test_a_swedish_message_is_wholly_swedish_and_keeps_its_json_path_for_json(tmp_path: Path) -> None:
+    """The schema's own description of a form is quoted in the run's language, and the
+    JSON path, which a person cannot look up in an editor, is in the JSON only."""
+    register = tmp_path / "organisations.yaml"
+    register.write_text("organisations:\n  - name: Föreningen Blåsippan\n"
+                        "    representative: Åsa Öberg\n    representative_title: Ordförande\n"
+                        "    status: signed\n    signed_on: 3 maj 2024\n", encoding="utf-8")
+    swedish = _overens("validate", str(register), lang="sv_SE.UTF-8")
+    [line] = [line for line in swedish.stdout.splitlines() if "[schema-pattern]" in line]
+    assert line.endswith("fel [schema-pattern] '3 maj 2024' har fel format. Datumet då "
+                         "organisationen undertecknade, ÅÅÅÅ-MM-DD (inom citattecken i YAML). "
+                         "Behövs när status är undertecknat.")
+    english = _overens("validate", str(register), lang="C")
+    assert "The date the organisation signed, YYYY-MM-DD" in english.stdout
+    assert "$." not in swedish.stdout + english.stdout
+    as_json = json.loads(_overens("validate", "--format", "json", str(register),
+                                  lang="sv_SE.UTF-8").stdout)
+    assert [f["path"] for f in as_json["findings"]] == ["$.organisations[0].signed_on"]
 
 
 def test_json_is_the_same_in_both_languages_but_for_the_messages() -> None:

@@ -133,6 +133,25 @@ def test_verify_passes_on_a_fresh_build(run_cli: Any, two_builds: tuple[Path, Pa
     assert _verify(run_cli, two_builds[0]) == (0, [])
 
 
+def test_verify_counts_what_it_checks_and_takes_a_folder_of_builds(
+        run_cli: Any, two_builds: tuple[Path, Path], tmp_path: Path) -> None:
+    manifest = json.loads((two_builds[0] / "manifest.json").read_text(encoding="utf-8"))
+    files = len(manifest["files"]) + 1  # and the manifest itself
+    result = run_cli("verify", two_builds[0])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == f"OK: {files} files checked, 0 errors, 0 warnings"
+    builds = tmp_path / "build"  # as build/ holds one folder per agreement
+    for name in ("orebro", "orebro-again"):
+        shutil.copytree(two_builds[0], builds / name)
+    (builds / "orebro-again" / "agreement.html").write_text("changed", encoding="utf-8")
+    result = run_cli("verify", builds, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert len(document["summary"]["files"]) == 2 * files
+    assert [(f["rule"], f["file"]) for f in document["findings"]] == [
+        ("verify-changed", str(builds / "orebro-again" / "agreement.html"))]
+
+
 def test_verify_finds_a_page_from_a_build_of_another_text(
         run_cli: Any, two_builds: tuple[Path, Path], changed_text: Path, tmp_path: Path) -> None:
     folder = _copy_build(two_builds[0], tmp_path)

@@ -50,11 +50,28 @@ def _use_template(folder: Path, name: str) -> None:
         file.write(f"template:\n  document: {name}\n")
 
 
+def _draws_an_image(content: pikepdf.Object, resources: pikepdf.Object | None) -> bool:
+    """Whether a page (or form) draws an image: a ``Do`` of an image, here or in a form it
+    draws. (LibreOffice gives every page the same resources, so an image in them says
+    nothing about the page.)"""
+    objects = resources.get("/XObject") if resources is not None else None
+    for instruction in pikepdf.parse_content_stream(content):
+        if (objects is None or not isinstance(instruction, pikepdf.ContentStreamInstruction)
+                or str(instruction.operator) != "Do" or instruction.operands[0] not in objects):
+            continue
+        drawn = objects[str(instruction.operands[0])]
+        if drawn.get("/Subtype") == "/Image" or (
+                drawn.get("/Subtype") == "/Form"
+                and _draws_an_image(drawn, drawn.get("/Resources", resources))):
+            return True
+    return False
+
+
 def _logo_on_every_page(pdf: Path) -> None:
     with pikepdf.open(pdf) as document:
         assert len(document.pages) > 1
         without = [number for number, page in enumerate(document.pages, start=1)
-                   if not page.get_images()]
+                   if not _draws_an_image(page.obj, page.obj.get("/Resources"))]
         assert without == [], f"{pdf.name}: no logo on pages {without}"
 
 
@@ -70,6 +87,30 @@ def _built_with_logo(folder: Path) -> None:
 @pytest.mark.libreoffice
 def test_an_agreement_builds_with_the_example(run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     _use_template(orebro_copy, "example-logo/agreement.docx")
+    result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    _built_with_logo(tmp_path / "out" / "orebro")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("page", ["title page", "a later page"])
+def test_a_logo_put_in_the_header_of_any_page_is_on_every_page(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, page: str) -> None:
+    """A person opens the template, clicks into the header of one page and inserts the
+    logo: it must reach every page, the title page and the signature pages included
+    (a separate first-page header would keep it off the title page, or keep it there
+    only)."""
+    template = orebro_copy / "mall.docx"
+    assert run_cli("template", "new", template).exit_code == 0
+    document = Document(str(template))
+    section = document.sections[0]
+    header = (section.first_page_header
+              if page == "title page" and section.different_first_page_header_footer
+              else section.header)
+    header.paragraphs[0].insert_paragraph_before().add_run().add_picture(
+        io.BytesIO(LOGO.read_bytes()), height=Mm(10))
+    document.save(str(template))
+    _use_template(orebro_copy, template.name)
     result = run_cli("build", orebro_copy, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     _built_with_logo(tmp_path / "out" / "orebro")

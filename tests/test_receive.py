@@ -65,11 +65,15 @@ def test_receive_files_a_copy_and_status_shows_its_evidence(
     assert evidence["text_fingerprint"] == receipt["text_fingerprint"]
     assert evidence["signatures"][0]["signer"] == "Åsa Öberg"
     assert mine["proven"] == "e-signature-trusted"
-    # The list still says invited: a warning that names the row and the filed copy.
-    assert "[register-receipt-disagrees]" in status.stderr
-    assert "organisations.yaml:" in status.stderr and receipt["file"] in status.stderr
-    text = run_cli("status", orebro_copy).stdout
-    assert "Proven by a filed signed copy" in text and "e-signature, trusted" in text
+    # The list still says invited: a warning that names the row and the filed copy (in
+    # the JSON, with the findings; for people, beside the status).
+    [warning] = [f for f in json.loads(status.stdout)["findings"]
+                 if f["rule"] == "register-receipt-disagrees"]
+    assert warning["file"].endswith("organisations.yaml") and receipt["file"] in warning["message"]
+    text = run_cli("status", orebro_copy)
+    assert "Proven by a filed signed copy" in text.stdout and "e-signature, trusted" in text.stdout
+    assert "[register-receipt-disagrees]" in text.stderr
+    assert "organisations.yaml:" in text.stderr and receipt["file"] in text.stderr
 
     before = _snapshot(orebro_copy)
     again = run_cli("receive", orebro_copy, copy, "--build", orebro_built)

@@ -129,7 +129,12 @@ def test_status_json_counts_and_current_versions(tmp_path: Path, run_cli: RunCli
     assert "contact" in by_name["Äldre förening"]
     assert "contact" not in by_name["Aktuell förening"]
     assert "contact" not in by_name["Utträdd förening"]
-    assert "register-unknown-version" in result.stderr  # the warning, beside the status
+    [warning] = json.loads(result.stdout)["findings"]  # the JSON holds the findings too
+    assert warning["rule"] == "register-unknown-version" and warning["severity"] == "warning"
+    assert json.loads(result.stdout)["summary"]["warnings"] == 1
+    assert result.stderr == ""  # a program reads the one JSON document, nothing beside it
+    text = run_cli("status", folder)
+    assert "register-unknown-version" in text.stderr  # for people: beside the status
 
 
 def test_status_text_names_who_must_sign_again_and_who_has_not_signed(tmp_path: Path, run_cli: RunCli) -> None:
@@ -157,6 +162,21 @@ def test_status_of_invalid_input_is_its_findings_and_exit_1(tmp_path: Path, run_
     assert result.exit_code == 1
     [finding] = json.loads(result.stdout)["findings"]
     assert finding["rule"] == "register-missing-date"
+
+
+def test_an_invalid_agreement_does_not_stop_the_status_of_the_others(tmp_path: Path, run_cli: RunCli) -> None:
+    _mixed_register(tmp_path / "a-valid")
+    write_register(tmp_path / "b-invalid", _organisation("A", "    status: signed\n"))
+    result = run_cli("status", "--format", "json", tmp_path)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert [agreement["id"] for agreement in document["agreements"]] == ["a-valid"]
+    assert {finding["rule"] for finding in document["findings"]} == {
+        "register-missing-date", "register-unknown-version"}
+    text = run_cli("status", tmp_path)
+    assert text.exit_code == 1
+    assert text.stdout.startswith("a-valid: Överenskommelse om samverkan i Örebro")
+    assert "register-missing-date" in text.stderr
 
 
 def test_status_of_a_file_or_nothing_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:

@@ -101,6 +101,7 @@ def test_the_summary_is_section_by_section_with_word_changes(run_cli: RunCli) ->
     assert "Åtaganden – Det civila samhället\n  Borttagen: c05\n" in text
     assert "Kommunen ska [-sträva efter att upphandla tjänster-]{+dela upp upphandlingar+} i mindre delar" in text
     assert "språk <eller> storlek" in text
+    assert "\n2 ändrade, 2 tillagda, 1 borttagen. Borttagen text står inom [- -]" in text
 
 
 def test_invalid_input_exits_2_with_findings(run_cli: RunCli, tmp_path: Path) -> None:
@@ -197,13 +198,27 @@ def test_diff_out_writes_the_comparison_documents(run_cli: RunCli, tmp_path: Pat
     docx = (tmp_path / revise.DOCX_NAME).read_bytes()
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         assert package.testzip() is None
-    assert accept_all(xml_parts(docx)[DOCUMENT]) == _texts(_rendered(_versions()[1]))
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext
-    text = subprocess.run([pdftotext, str(tmp_path / revise.PDF_NAME), "-"], check=True,
+    old, new = _versions()
+    # A heading and a sentence say what the document is; then the text, whose tracked
+    # changes accepted give the new text and rejected the old.
+    heading, introduction, *accepted = accept_all(xml_parts(docx)[DOCUMENT])
+    assert heading == "Jämförelsedokument"
+    assert introduction.startswith(f"Ändringar i {new.title} från versionen med fingeravtrycket "
+                                   "D8F8 C076 E0EB till versionen med fingeravtrycket E6D6 340E 2266.")
+    assert accepted == _texts(_rendered(new))
+    assert reject_all(xml_parts(docx)[DOCUMENT])[2:] == _texts(_rendered(old))
+    text = subprocess.run(["pdftotext", str(tmp_path / revise.PDF_NAME), "-"], check=True,
                           capture_output=True, text=True).stdout
     assert "sträva efter att upphandla tjänster" in text and "dela upp upphandlingar" in text
     assert "Principen om tillgänglighet" in text
+    assert text.split("\n\n", 1)[1].startswith("Jämförelsedokument\n")  # under the header
+    # The old and the new fingerprint apart, each on its own line (not "E0EBE6D6").
+    lines = [line for line in text.splitlines() if line.startswith("Textens fingeravtryck")]
+    assert lines == ["Textens fingeravtryck: D8F8 C076 E0EB",
+                     "Textens fingeravtryck: E6D6 340E 2266"]
+    info = subprocess.run(["pdfinfo", str(tmp_path / revise.PDF_NAME)], check=True,
+                          capture_output=True, text=True).stdout
+    assert f"Title:           {new.title} – jämförelsedokument\n" in info
 
 
 _WORDS = st.text(alphabet="abcåäöÅÄÖ&<>\"'.,0123 ", min_size=1, max_size=40).map(str.strip) \

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from conftest import OREBRO, ROOT, RunCli, template_variant
+from conftest import EXAMPLES, OREBRO, ROOT, RunCli, template_variant
 from overens_docs._render.template_check import first_words
 
 DEFAULT = ROOT / "templates" / "default" / "agreement.docx"
@@ -159,6 +161,36 @@ def test_a_missing_heading_style_is_found(run_cli: RunCli, tmp_path: Path) -> No
     assert exit_code == 1
     assert [(f["rule"], f["part"], f["paragraph"]) for f in findings] == [
         ("template-style-missing", "word/styles.xml", None)]
+
+
+@pytest.mark.libreoffice
+def test_a_template_saved_unchanged_by_libreoffice_passes(run_cli: RunCli, tmp_path: Path, soffice: str) -> None:
+    """LibreOffice names the built-in styles "Heading 1", "Heading 2" where Word writes
+    "heading 1"; Word takes them for the same style, and so does the check."""
+    shutil.copyfile(DEFAULT, tmp_path / "mall.docx")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "docx", "--outdir", str(tmp_path / "saved"),
+                    str(tmp_path / "mall.docx")], check=True, capture_output=True, timeout=120)
+    saved = tmp_path / "saved" / "mall.docx"
+    with zipfile.ZipFile(saved) as package:
+        assert b'w:val="Heading 1"' in package.read("word/styles.xml")  # as LibreOffice writes it
+    assert _check(run_cli, saved) == (0, [])
+    # And it builds: with the documents' own properties (title), once each, no warning
+    # (pytest makes zipfile's "Duplicate name" warning an error).
+    folder = tmp_path / "exempel"
+    folder.mkdir()
+    shutil.copyfile(saved, folder / "mall.docx")
+    (folder / "agreement.yaml").write_text(
+        (EXAMPLES / "valid" / "minimal.agreement.yaml").read_text(encoding="utf-8")
+        + "template:\n  document: mall.docx\n", encoding="utf-8")
+    shutil.copyfile(EXAMPLES / "valid" / "three.organisations.yaml", folder / "organisations.yaml")
+    built = run_cli("build", folder, "--out", tmp_path / "out")
+    assert built.exit_code == 0, built.stderr
+    docx = tmp_path / "out" / "exempel" / "agreement.docx"
+    with zipfile.ZipFile(docx) as package:
+        names = package.namelist()
+        assert names.count("docProps/core.xml") == 1
+        assert b"<dc:title>" in package.read("docProps/core.xml")
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"zip", b"bad xml"])

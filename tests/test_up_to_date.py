@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import OREBRO, RunCli
+from conftest import OREBRO, ROOT, RunCli
 from overens_docs._build import freshness, signature_pages
 from overens_docs._build.plan import plan
 from overens_docs._pdf import convert as _convert
@@ -113,4 +113,27 @@ def test_the_key_covers_the_inputs_the_templates_and_the_tool(
         freshness._tool.cache_clear()
     monkeypatch.setattr(freshness, "_libreoffice", lambda: None)  # missing: never up to date
     assert _key(folder, out) is None
+
+
+def test_the_key_is_the_same_however_overens_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed wheel carries the schemas and templates inside the package (_data);
+    a checkout and nox's editable install have them beside it. Switching between
+    `nox -s build` and an installed `overens build` must not rebuild anything."""
+    monkeypatch.setattr(freshness, "_libreoffice", lambda: "a LibreOffice")
+    freshness._tool.cache_clear()
+    out = tmp_path / "out"
+    editable = _key(OREBRO, out)
+    installed = tmp_path / "site-packages" / "overens_docs"
+    shutil.copytree(freshness._PACKAGE, installed, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("schemas", "templates"):  # as pyproject.toml's force-include puts them
+        shutil.copytree(ROOT / name, installed / "_data" / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(freshness, "_PACKAGE", installed)
+    monkeypatch.setattr(freshness, "data_dir", lambda name: installed / "_data" / name)
+    freshness._tool.cache_clear()
+    try:
+        assert _key(OREBRO, out) == editable
+    finally:
+        freshness._tool.cache_clear()
     assert not freshness.up_to_date(out / "orebro", None)

@@ -27,8 +27,10 @@ from overens_docs._build import (
     Summary,
     UpToDate,
     build_all,
+    with_organisation,
 )
-from overens_docs._errors import UsageError
+from overens_docs._build.manifest import MANIFEST
+from overens_docs._errors import OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Report
 from overens_docs._followup import NewResult, ReportResult, read_year, write_report
 from overens_docs._followup import followup_new as _followup_new
@@ -57,7 +59,8 @@ def validate(paths: Iterable[Path | str] = ()) -> Report:
 def status(paths: Iterable[Path | str] = ()) -> StatusResult:
     """Validate, then say for each agreement who has signed which version of its text.
 
-    Invalid input gives the findings and no status (``result.agreements`` is empty).
+    Each agreement on its own: an invalid one gives its findings in ``result.report`` and
+    no status; the valid ones are in ``result.agreements``.
     """
     return register_status(Path(path) for path in paths)
 
@@ -65,12 +68,15 @@ def status(paths: Iterable[Path | str] = ()) -> StatusResult:
 @dataclass
 class BuildResult:
     """What a build did: every finding, the folders built (with what each holds) and left
-    as they were, and whether a build step failed (as opposed to the input being invalid)."""
+    as they were, and whether a build step failed (as opposed to the input being invalid).
+    ``errors``: the agreements (by folder) that could not be built as asked, and why; the
+    others were built all the same."""
 
     report: Report
     built: list[Built] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)  # folders left as they were
     build_failed: bool = False
+    errors: dict[Path, OverensError] = field(default_factory=dict)
 
     @property
     def folders(self) -> list[Path]:
@@ -94,32 +100,39 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
           every: bool = False) -> BuildResult:
     """Validate, then build every agreement the paths name into ``out/<agreement id>/``.
 
-    Invalid input builds nothing: the result holds the findings. Documents are made for
-    the organisations that are to sign (invited, or signed an older text); ``every``
-    (``--all``) makes them for every organisation that has not withdrawn. ``only`` builds
-    one organisation's documents (by its id) into an existing build. ``progress`` shows a
+    Each agreement on its own: an invalid one is not built (the result holds its
+    findings), and one that cannot be built as asked is in ``result.errors``; the others
+    are built all the same. Documents are made for the organisations that are to sign
+    (invited, or signed an older text); ``every`` (``--all``) makes them for every
+    organisation that has not withdrawn. ``only`` builds one organisation's documents (by
+    its id) into the existing build of each agreement that lists it. ``progress`` shows a
     progress bar on standard error (default: when it is a terminal). ``timeout``: the
     seconds each LibreOffice run may take before it is taken to hang (default: a minute
     plus 0.1 s per page). An agreement whose build folder was built from the same inputs
     and is intact is left as it is, in ``result.up_to_date`` (``force`` builds it anyway).
-    Raises
-    :class:`~overens_docs.UsageError` for what cannot be done as asked, and
-    :class:`~overens_docs.OverensError` when LibreOffice is missing or fails.
+    Raises :class:`~overens_docs.UsageError` for a run that cannot be done as asked (a
+    file instead of a folder, an ``only`` id that no agreement lists), and
+    :class:`~overens_docs.ToolMissingError` when LibreOffice is missing.
     """
     inputs = read_paths(Path(path) for path in paths)
     for read in inputs.agreements:
         if read.target.only is not None:
             read.whole("build")  # raises: a file, not a folder
     result = BuildResult(inputs.report)
-    if inputs.report.fails():
-        return result
     show_progress = sys.stderr.isatty() if progress is None else progress
-    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements]
+    # The valid ones; the report says why another is not.
+    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements
+                if read.valid and read.agreement is not None
+                and read.organisations is not None]
+    if only is not None:
+        requests = with_organisation(requests, only)
     options = Options(Path(out), only, show_progress, timeout, force, every)
-    for outcome in build_all(requests, options):
+    for request, outcome in zip(requests, build_all(requests, options), strict=True):
         match outcome:
-            case Errored(error):
+            case Errored(ToolMissingError() as error):  # no agreement can be built
                 raise error
+            case Errored(error):
+                result.errors[request.agreement.folder] = error
             case Refused(findings):  # the input asks for a build that would mix versions
                 result.report.extend(findings)
             case Failed(_destination, findings):
@@ -147,10 +160,21 @@ def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
 
 
 def verify(folder: Path | str) -> Report:
-    """Every problem with the build in ``folder`` (a build folder): files that changed,
-    are missing or were added since the build, and copies that are not the build's text
-    with the organisation's own signature page."""
-    return verify_build(_build_folder(Path(folder)))
+    """Every problem with the build in ``folder`` (a build folder, or a folder of them such
+    as ``build/``): files that changed, are missing or were added since the build, and
+    copies that are not the build's text with the organisation's own signature page.
+    ``report.files`` names every file checked."""
+    folder = _build_folder(Path(folder))
+    builds = [] if (folder / MANIFEST).is_file() else sorted(
+        child for child in folder.iterdir() if (child / MANIFEST).is_file())
+    if not builds:
+        return verify_build(folder)
+    report = Report()
+    for build_folder in builds:
+        found = verify_build(build_folder)
+        report.extend(found.findings)
+        report.files.extend(found.files)
+    return report
 
 
 def verify_file(folder: Path | str, returned: Path | str,

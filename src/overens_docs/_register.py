@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from overens_docs import _reporters as reporters
 from overens_docs._domain import Agreement, Organisation, OrganisationContact, Standing, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._findings import Report
@@ -141,25 +142,25 @@ class StatusResult:
 def register_status(paths: Iterable[Path]) -> StatusResult:
     """Read the agreement folders ``paths`` names, then say where each register stands.
 
-    Invalid input gives the findings and no status. Raises
-    :class:`~overens_docs._errors.UsageError` for a path that names a single file: the
-    status needs the agreement and its organisations.
+    Each agreement on its own: an invalid one gives its findings and no status, and the
+    others their status. Raises :class:`~overens_docs._errors.UsageError` for a path that
+    names a single file: the status needs the agreement and its organisations.
     """
     inputs = read_paths(paths)
     result = StatusResult(inputs.report)
     for read in inputs.agreements:
         if read.target.only is not None:
             read.whole("status")  # raises: a file, not a folder
-    if inputs.report.fails():
-        return result
-    result.agreements.extend(agreement_status(*read.whole("status"), read.contacts)
-                             for read in inputs.agreements)
+    result.agreements.extend(  # the valid ones; the findings say why another is not
+        agreement_status(*read.whole("status"), read.contacts) for read in inputs.agreements
+        if read.valid and read.agreement is not None and read.organisations is not None)
     return result
 
 
 def as_json(result: StatusResult) -> str:
-    return json.dumps({"agreements": [status.as_dict() for status in result.agreements]},
-                      ensure_ascii=False, indent=2)
+    """The status of each valid agreement, and every finding (as ``validate`` gives them)."""
+    return json.dumps({"agreements": [status.as_dict() for status in result.agreements],
+                       **reporters.document(result.report)}, ensure_ascii=False, indent=2)
 
 
 def _contact(status: OrganisationStatus) -> str:

@@ -62,13 +62,17 @@ def _template_place(finding: Finding) -> str:
 
 
 def finding_line(f: Finding) -> str:
-    """``file:line:column: severity [rule] message (path)``."""
+    """``file:line:column: severity [rule] message``. The place is the one a person finds
+    in an editor (line and column, the cell, the page, the template's paragraph); the JSON
+    path, for programs, is in the JSON only, but for a finding without a line to show
+    (``(path)`` after the message)."""
     return (f"{_place(f)}: {_severity(f.severity)} [{f.rule}] {f.message}"
-            + (f" ({f.path})" if f.part is None else ""))  # a template's place says it all
+            + (f" ({f.path})" if f.line is None and f.part is None and f.path != "$" else ""))
 
 
 def as_text(report: Report, *, strict: bool = False) -> str:
-    """``file:line:column: severity [rule] message (path)``, one per line, then a summary."""
+    """``file:line:column: severity [rule] message``, one per line (:func:`finding_line`),
+    then a summary."""
     lines = [finding_line(f) for f in report.sorted_findings()]
     verdict = _("FAILED") if report.fails(strict=strict) else _("OK")
     files = len(report.files)
@@ -90,12 +94,9 @@ def _severity(severity: Severity) -> str:
     return _("error") if severity is Severity.ERROR else _("warning")
 
 
-def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
-            up_to_date: list[str] | None = None,
-            builds: dict[str, object] | None = None) -> str:
-    """One JSON document; ``built`` (the folders a build wrote), ``up_to_date`` (those it
-    left as they were) and ``builds`` (what each built folder holds) go into the summary."""
-    document: dict[str, object] = {
+def document(report: Report, *, strict: bool = False) -> dict[str, object]:
+    """The findings and their summary, as the JSON of every command holds them."""
+    return {
         "findings": [finding.as_dict() for finding in report.sorted_findings()],
         "summary": {
             "files": report.files,
@@ -105,10 +106,19 @@ def as_json(report: Report, *, strict: bool = False, built: list[str] | None = N
             "valid": not report.fails(strict=strict),
         },
     }
+
+
+def as_json(report: Report, *, strict: bool = False, built: list[str] | None = None,
+            up_to_date: list[str] | None = None,
+            builds: dict[str, object] | None = None) -> str:
+    """One JSON document; ``built`` (the folders a build wrote), ``up_to_date`` (those it
+    left as they were) and ``builds`` (what each built folder holds) go into the summary."""
+    findings = document(report, strict=strict)
+    summary: dict[str, object] = findings["summary"]  # type: ignore[assignment]
     if built is not None:
-        document["summary"]["built"] = built  # type: ignore[index]
+        summary["built"] = built
     if up_to_date is not None:
-        document["summary"]["up_to_date"] = up_to_date  # type: ignore[index]
+        summary["up_to_date"] = up_to_date
     if builds is not None:
-        document["summary"]["builds"] = builds  # type: ignore[index]
-    return json.dumps(document, ensure_ascii=False, indent=2)
+        summary["builds"] = builds
+    return json.dumps(findings, ensure_ascii=False, indent=2)

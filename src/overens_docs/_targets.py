@@ -8,7 +8,7 @@ folder's name is the agreement's id.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +76,20 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def unknown_id(folder: str, wanted: str, ids: list[str]) -> str:
+def unknown_id(folder: str, wanted: str, ids: list[str],
+               file_names: Mapping[str, str] | None = None) -> str:
     """The message for ``--only WANTED`` when no organisation in ``folder`` has that id:
-    the nearest ids (a typo is the usual cause), else the first few there are."""
+    the nearest ids (a typo is the usual cause; or the name of an organisation's files,
+    ``file_names`` -> its id), else the first few there are."""
+    file_names = file_names or {}
+    if wanted in file_names:
+        return _("{folder}: no organisation has the id '{id}', the name of the files of the "
+                 "organisation with the id '{real}'. --only takes the id: --only {real}").format(
+            folder=folder, id=wanted, real=file_names[wanted])
     nearest = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+    for name in difflib.get_close_matches(wanted, list(file_names), n=3, cutoff=0.6):
+        if file_names[name] not in nearest:
+            nearest.append(file_names[name])
     if nearest:
         return _("{folder}: no organisation has the id '{id}'. Did you mean: {nearest}?").format(
             folder=folder, id=wanted, nearest=", ".join(nearest))

@@ -10,12 +10,15 @@ and dozens of unused styles, and python-docx stamps zip entries with the current
 every part here keeps the styles exactly as designed (Swedish language everywhere, Liberation
 fonts) and makes the output byte-for-byte reproducible.
 
-Layout of the template (see README.md for the context variables):
+Layout of the template (see README.md for the context variables): one section, with one
+header and one footer on every page, so that a logo put in the header (in Word or
+LibreOffice, on whichever page) is on every page, the title page and the signature pages
+included:
 
-* section 1, the agreement text, wrapped in ``{%p if include_text %}``; its section break
-  sits inside that block (and inside ``{%p if organisations %}``), so rendering without the
-  text or without signature pages leaves no empty page behind;
-* section 2, one signature page per organisation (``{%p for organisation in organisations %}``).
+* the agreement text, wrapped in ``{%p if include_text %}``;
+* one signature page per organisation (``{%p for organisation in organisations %}``), each
+  starting on a page of its own; rendering without the text or without signature pages
+  leaves no empty page behind.
 """
 
 from __future__ import annotations
@@ -170,19 +173,23 @@ def shared_commitments() -> list[etree._Element]:
     ]
 
 
-def section_sectpr(header_rid: str, footer_rid: str) -> etree._Element:
-    """Page setup shared by both sections; only the header/footer parts differ.
+def section_sectpr(header_rid: str, footer_rid: str, *,
+                   title_page: bool = True) -> etree._Element:
+    """Page setup; the header and footer parts it uses.
 
-    Each section's first page has a header of its own, an empty one (``titlePg``): the
-    text's first page and each signature page carry the title in the body already. The
-    first page's footer is the same as the others'.
+    With ``title_page`` (the ceremony list, make_list_template.py), the first page has a
+    header of its own, an empty one (``titlePg``); its footer is the same as the others'.
+    Without (the agreement), every page has the one header and footer: Word and
+    LibreOffice each show a first-page header as a header of its own, and a logo put in
+    the other would not reach the first page.
     """
+    first = [w("headerReference", type="first", r_id="rIdHeaderFirst"),
+             w("footerReference", type="first", r_id=footer_rid)] if title_page else []
     return w(
         "sectPr",
         w("headerReference", type="default", r_id=header_rid),
         w("footerReference", type="default", r_id=footer_rid),
-        w("headerReference", type="first", r_id="rIdHeaderFirst"),
-        w("footerReference", type="first", r_id=footer_rid),
+        *first,
         w("type", val="nextPage"),
         w("pgSz", w=str(PAGE_W), h=str(PAGE_H)),
         w(
@@ -196,17 +203,12 @@ def section_sectpr(header_rid: str, footer_rid: str) -> etree._Element:
             gutter="0",
         ),
         w("cols", space="708"),
-        w("titlePg"),
+        w("titlePg") if title_page else None,
     )
 
 
 def section_one() -> list[etree._Element]:
-    """The agreement text. The section break is only kept when signature pages follow:
-    without organisations the text simply ends the (single) final section, whose header and
-    footer read the same when include_text is true, so no empty last page is left."""
-    section_break = w(
-        "p", w("pPr", w("pStyle", val="SectionBreak"), section_sectpr("rIdHeader1", "rIdFooter1"))
-    )
+    """The agreement text; the first signature page after it starts a page of its own."""
     return [
         tag("if include_text"),
         *title_block(),
@@ -222,9 +224,6 @@ def section_one() -> list[etree._Element]:
         *handlingsplan(),
         *optional_section("Uppföljning", "agreement.follow_up"),
         para("SignatureLabel", run(FINGERPRINT), ppr=[spacing(before=480, after=0)]),
-        tag("if organisations"),
-        section_break,
-        tag("endif"),
         tag("endif"),
     ]
 
@@ -281,12 +280,13 @@ def signature_blocks() -> list[etree._Element]:
 
 
 def section_two() -> list[etree._Element]:
-    # The page break is a run inside the heading, guarded by loop.first: a paragraph with
-    # only a break would leave an empty line at the top of the next page, and
-    # pageBreakBefore on the first page after a section break risks a blank page.
+    # The page break is a run inside the heading, left out for the first page of a
+    # document (no text before it): a paragraph with only a break would leave an empty
+    # line at the top of the next page, and pageBreakBefore on a document's first page
+    # risks a blank page.
     heading = para(
         "Heading1",
-        run("{% if not loop.first %}"),
+        run("{% if include_text or not loop.first %}"),
         break_run("page"),
         run("{% endif %}Underskrifter"),
         ppr=[spacing(before=0, after=120, line_twips=240)],
@@ -306,17 +306,13 @@ def section_two() -> list[etree._Element]:
 
 
 def document_xml() -> etree._Element:
-    body = w("body", *section_one(), *section_two(), section_sectpr("rIdHeader2", "rIdFooter2"))
+    body = w("body", *section_one(), *section_two(),
+             section_sectpr("rIdHeader1", "rIdFooter1", title_page=False))
     return w("document", body)
 
 
-def header_xml(*, signature_section: bool = False) -> etree._Element:
-    """The title, right-aligned. Signature pages carry the title in their body, so the
-    signature section's header is empty, except when that section is the whole document:
-    the agreement text without signature pages (``organisations`` empty)."""
-    if signature_section:
-        return w("hdr", line("Header", "{% if organisations %}{% else %}{{ agreement.title }}"
-                                       "{% endif %}"))
+def header_xml() -> etree._Element:
+    """The title, right-aligned, on every page (a logo goes beside or above it)."""
     return w("hdr", line("Header", "{{ agreement.title }}"))
 
 
@@ -325,21 +321,20 @@ def first_header_xml() -> etree._Element:
     return w("hdr", para("Header"))
 
 
-def footer_xml(*, signature_section: bool) -> etree._Element:
+def footer_xml() -> etree._Element:
     """'Dnr ...' on the left (only with a diarienummer), 'sida X av Y' on the right.
 
-    The signature section's footer also serves the batch document of signature pages
-    (include_text false), where PAGE/NUMPAGES would count the batch, not the agreement;
-    there the right-hand side stays empty, and the page number is stamped on each page as
-    the PDFs are assembled (its number in the organisation's copy, or in the ceremony file).
+    The footer also serves the batch documents of signature pages (include_text false),
+    where PAGE/NUMPAGES would count the batch, not the agreement; there the right-hand side
+    stays empty, and the page number is stamped on each page as the PDFs are assembled
+    (its number in the organisation's copy, or in the ceremony file).
     """
     dnr = run(
         "{% if agreement.adoption.diarienummer %}"
         "Dnr {{ agreement.adoption.diarienummer }}{% endif %}"
     )
-    fields = [run("sida "), *field("PAGE", "1"), run(" av "), *field("NUMPAGES", "1")]
-    if signature_section:
-        fields = [run("{% if include_text %}sida "), *fields[1:], run("{% endif %}")]
+    fields = [run("{% if include_text %}sida "), *field("PAGE", "1"), run(" av "),
+              *field("NUMPAGES", "1"), run("{% endif %}")]
     return w("ftr", para("Footer", dnr, tab_run(), *fields))
 
 
@@ -352,17 +347,19 @@ def document_rels() -> etree._Element:
             ("rIdNumbering", "numbering", "numbering.xml"),
             ("rIdHeader1", "header", "header1.xml"),
             ("rIdFooter1", "footer", "footer1.xml"),
-            ("rIdHeader2", "header", "header2.xml"),
-            ("rIdFooter2", "footer", "footer2.xml"),
-            ("rIdHeaderFirst", "header", "header3.xml"),
         ]
     )
 
 
 def parts() -> dict[str, bytes]:
     """All package parts, [Content_Types].xml first as the OPC convention expects."""
+    types = content_types()
+    for override in types.findall("{*}Override"):  # the ceremony list's parts, not ours
+        if override.get("PartName") in ("/word/header2.xml", "/word/header3.xml",
+                                        "/word/footer2.xml"):
+            types.remove(override)
     return {
-        "[Content_Types].xml": serialise(content_types()),
+        "[Content_Types].xml": serialise(types),
         "_rels/.rels": serialise(package_rels()),
         "docProps/core.xml": core_xml(),
         "docProps/app.xml": app_xml(),
@@ -373,10 +370,7 @@ def parts() -> dict[str, bytes]:
         "word/fontTable.xml": serialise(font_table_xml()),
         "word/numbering.xml": serialise(numbering_xml()),
         "word/header1.xml": serialise(header_xml()),
-        "word/header2.xml": serialise(header_xml(signature_section=True)),
-        "word/header3.xml": serialise(first_header_xml()),
-        "word/footer1.xml": serialise(footer_xml(signature_section=False)),
-        "word/footer2.xml": serialise(footer_xml(signature_section=True)),
+        "word/footer1.xml": serialise(footer_xml()),
     }
 
 

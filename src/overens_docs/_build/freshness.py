@@ -8,11 +8,13 @@ the same inputs and every file it lists is there, unchanged, with nothing else b
 SHA-256 over: the agreement folder's input files (``agreement.yaml`` and the organisation
 list), the templates (the folder of them, and the ones the plan uses), the date every output
 carries (which may come from ``SOURCE_DATE_EPOCH``), overens-docs itself (its version and a
-hash of every file of the package, code and data; cheap, and right for an
+hash of every file of the package, code and messages; cheap, and right for an
 editable install whose code changes without a new version), the versions of Python and of
 the libraries it builds with, and which LibreOffice converts (the
 contents of its launcher and version files). All of these are the same wherever the same
-versions are installed, so the manifest that records the key stays byte-reproducible.
+versions are installed, however they were installed (an editable install in nox's
+environment, a wheel installed with pipx), so the manifest that records the key stays
+byte-reproducible and switching between them rebuilds nothing.
 What the key cannot see (a font installed or upgraded since) is what ``--force`` is for.
 """
 
@@ -37,12 +39,18 @@ from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES
 _FORMAT = "overens-inputs-1"
 _PACKAGE = Path(__file__).resolve().parents[1]  # the overens_docs folder
 _DISTRIBUTION = "overens-docs"
+# An installed package carries the schemas and templates in here; a checkout (and an
+# editable install) has them beside it. Templates count on their own, wherever they are.
+_PACKAGED_DATA = "_data"
 
 
-def _files(folder: Path) -> Iterator[Path]:
-    """Every file under ``folder``, in a fixed order, without Python's caches."""
+def _files(folder: Path, *, skip: str | None = None) -> Iterator[Path]:
+    """Every file under ``folder``, in a fixed order, without Python's caches (and
+    without the subfolder ``skip``)."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+        parts = path.relative_to(folder).parts
+        if (path.is_file() and "__pycache__" not in parts and path.suffix != ".pyc"
+                and parts[0] != skip):
             yield path
 
 
@@ -75,7 +83,7 @@ def _tool() -> dict[str, object]:
             libraries[name.group(0)] = metadata.version(name.group(0))
         except metadata.PackageNotFoundError:
             libraries[name.group(0)] = None
-    return {"version": version, "code": _digest(_files(_PACKAGE), _PACKAGE),
+    return {"version": version, "code": _digest(_files(_PACKAGE, skip=_PACKAGED_DATA), _PACKAGE),
             "python": platform.python_version(), "libraries": libraries}
 
 

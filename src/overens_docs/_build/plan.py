@@ -105,7 +105,8 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     if only is not None:
         organisations = tuple(o for o in everyone if o.id == only)
         if not organisations:
-            raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone]))
+            raise UsageError(unknown_id(display(agreement.folder), only, [o.id for o in everyone],
+                                        {o.file_stem: o.id for o in everyone}))
         if organisations[0].standing is Standing.WITHDRAWN:
             raise BuildRefused([at(organisations[0].place, "build-only-withdrawn", _(
                 "{name} has withdrawn from the agreement (status withdrawn), so it gets no "

@@ -19,8 +19,9 @@ from overens_docs._build import processes
 from overens_docs._build.outcomes import Errored, Outcome, Refused
 from overens_docs._build.plan import BuildRefused
 from overens_docs._build.workflow import build_agreement
-from overens_docs._domain import Agreement, OrganisationContact, Organisation
-from overens_docs._errors import OverensError
+from overens_docs._domain import Agreement, Organisation, OrganisationContact
+from overens_docs._errors import OverensError, UsageError
+from overens_docs._targets import display, unknown_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,21 @@ class Options:
 
     def start(self) -> None:
         """Nothing to open (the worker's language is set by :mod:`processes`)."""
+
+
+def with_organisation(requests: Sequence[Request], only: str) -> list[Request]:
+    """The requests whose agreement lists the organisation ``only`` (``--only``);
+    :class:`UsageError` when none does, with the ids nearest to it."""
+    chosen = [request for request in requests
+              if any(organisation.id == only for organisation in request.organisations)]
+    if requests and not chosen:
+        everyone = [organisation for request in requests
+                    for organisation in request.organisations]
+        raise UsageError(unknown_id(
+            ", ".join(display(request.agreement.folder) for request in requests), only,
+            [organisation.id for organisation in everyone],
+            {organisation.file_stem: organisation.id for organisation in everyone}))
+    return chosen
 
 
 def build_one(options: Options, request: Request) -> Outcome:

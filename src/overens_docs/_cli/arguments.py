@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -22,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--lang", choices=_i18n.LANGUAGES, default=None,
                      help=_("language of messages: en or sv (default: from the locale, "
                             "LC_ALL, LC_MESSAGES or LANG)"))
+    top.add_argument("--version", action="version", version=f"overens-docs {_version()}",
+                     help=_("print the version of overens-docs and exit"))
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     made = [_validate(commands), _build(commands), _verify(commands), _receive(commands),
             _status(commands), _diff(commands), *_template(commands), *_followup(commands)]
@@ -30,6 +33,14 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--lang", choices=_i18n.LANGUAGES, default=argparse.SUPPRESS,
                              help=_("language of messages: en or sv"))
     return top
+
+
+def _version() -> str:
+    """The installed version of overens-docs (a checkout on the path has none)."""
+    try:
+        return metadata.version("overens-docs")
+    except metadata.PackageNotFoundError:
+        return _("(not installed)")
 
 
 def seconds(text: str) -> float:
@@ -89,8 +100,9 @@ def _verify(commands: Commands) -> argparse.ArgumentParser:
         "verify", help=_("check a build folder, or a copy that came back signed"),
         description=_("Check that BUILD_DIR holds exactly what its manifest lists, that every "
                       "organisation's PDF is the build's text plus its own signature page, and "
-                      "that every signature page carries the text fingerprint. With --file: "
-                      "whose copy RETURNED.pdf is, and whether it carries this build's text."))
+                      "that every signature page carries the text fingerprint. A folder of "
+                      "build folders (build/) checks each of them. With --file: whose copy "
+                      "RETURNED.pdf is, and whether it carries this build's text."))
     verify.add_argument("folder", type=Path, metavar="BUILD_DIR")
     verify.add_argument("--file", type=Path, metavar="RETURNED.pdf",
                         help=_("a PDF that came back (signed, or re-saved) to compare"))

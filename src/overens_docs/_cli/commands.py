@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from overens_docs import _i18n
 from overens_docs._cli.exit_codes import EXIT_BUILD_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from overens_docs._errors import OverensError, UsageError
 from overens_docs._i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -33,11 +34,17 @@ def build(arguments: argparse.Namespace) -> int:
 
     result = build(arguments.paths, out=arguments.out, only=arguments.only,
                    timeout=arguments.timeout, force=arguments.force, every=arguments.every)
+    errors = [_error_of(folder, error) for folder, error in result.errors.items()]
     if arguments.format == "json":  # one JSON document, and nothing else, on stdout
-        print(reporters.as_json(result.report, built=[str(f) for f in result.folders],
-                                up_to_date=[str(f) for f in result.up_to_date],
-                                builds={str(built.destination): built.summary.as_dict()
-                                        for built in result.built}))
+        document = json.loads(reporters.as_json(
+            result.report, built=[str(f) for f in result.folders],
+            up_to_date=[str(f) for f in result.up_to_date],
+            builds={str(built.destination): built.summary.as_dict()
+                    for built in result.built}))
+        if errors:  # as a run that ends early says it, for every agreement not built
+            document.update(error="\n".join(message for message, _code in errors),
+                            exit_code=errors[0][1])
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         if result.report.findings:
             print(reporters.as_text(result.report), file=sys.stderr)
@@ -48,9 +55,23 @@ def build(arguments: argparse.Namespace) -> int:
             print(built_line(built.destination, built.summary, built.seconds))
             for line in built_details(built.summary):
                 print("  " + line)
+    for message, _code in errors:
+        print(f"overens: {message}", file=sys.stderr)
+    if errors:
+        return errors[0][1]
     if result.build_failed:
         return EXIT_BUILD_FAILED
     return EXIT_FINDINGS if result.report.fails() else EXIT_OK
+
+
+def _error_of(folder: Path, error: OverensError) -> tuple[str, int]:
+    """Why one agreement was not built, naming it, and the exit code that says so."""
+    from overens_docs._targets import display  # noqa: PLC0415
+
+    message = str(error)
+    if display(folder) not in message:
+        message = f"{display(folder)}: {message}"
+    return message, EXIT_USAGE if isinstance(error, UsageError) else EXIT_BUILD_FAILED
 
 
 def built_line(folder: Path, summary: Summary, seconds: float) -> str:
@@ -158,14 +179,14 @@ def status(arguments: argparse.Namespace) -> int:
     from overens_docs._api import status  # noqa: PLC0415
 
     result = status(arguments.paths)
-    if result.report.fails():
-        render = reporters.as_json if arguments.format == "json" else reporters.as_text
-        print(render(result.report))
-        return EXIT_FINDINGS
-    if result.report.findings:  # warnings: beside the status, not in it
-        print(reporters.as_text(result.report), file=sys.stderr)
-    print(register.as_json(result) if arguments.format == "json" else register.as_text(result))
-    return EXIT_OK
+    if arguments.format == "json":  # the findings are in the one JSON document
+        print(register.as_json(result))
+    else:
+        if result.report.findings:  # beside the status, not in it
+            print(reporters.as_text(result.report), file=sys.stderr)
+        if result.agreements:
+            print(register.as_text(result))
+    return EXIT_FINDINGS if result.report.fails() else EXIT_OK
 
 
 def diff(arguments: argparse.Namespace) -> int:

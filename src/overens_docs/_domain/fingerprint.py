@@ -7,8 +7,8 @@ and date; and the vision and the handlingsplan when there are any (an agreement 
 them keeps the fingerprint it had before they could be written). The contacts are not
 part of the text: they are never printed in the signed documents. It does not depend on
 how the YAML is written (quoting, folding, key order, comments), on the tool's version or
-on the template's layout, so that anyone can recompute it from the agreement (README.md,
-"The text fingerprint", gives the form).
+on the template's layout, so that anyone can recompute it from the agreement
+(docs/reference.md, "The text fingerprint", gives the form).
 
 The canonical form is a JSON document (:func:`canonical_form`) serialised with sorted
 keys, no insignificant white space, non-ASCII characters as themselves, UTF-8; every

@@ -55,9 +55,10 @@ class CoreProperties:
     language: str = "sv-SE"
 
     @classmethod
-    def of(cls, agreement: Agreement) -> CoreProperties:
+    def of(cls, agreement: Agreement, *, title: str | None = None) -> CoreProperties:
+        """The agreement's properties; ``title`` instead of the agreement's own title."""
         public_body = agreement.public_body.name
-        return cls(title=_property(agreement.title),
+        return cls(title=_property(title or agreement.title),
                    subject=_property(
                        f"Överenskommelse mellan {public_body} och idéburna organisationer"),
                    author=_property(public_body))
@@ -89,6 +90,34 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         if any(character in xml for character in _LISTING):
             return str(super().resolve_listing(xml))
         return xml
+
+
+# The core properties' relationship as LibreOffice writes it ("officedocument", lower case);
+# python-docx knows only the standard type.
+_LIBREOFFICE_CORE = (b"http://schemas.openxmlformats.org/officedocument/2006/relationships/"
+                     b"metadata/core-properties")
+_CORE = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+def _package(template: Path) -> io.BytesIO:
+    """The template's bytes, with the core properties' relationship named as python-docx
+    knows it. A template saved by LibreOffice names it otherwise, and python-docx would add
+    core properties of its own under the same name: two docProps/core.xml in every
+    rendered document (and zipfile's "Duplicate name" warning)."""
+    data = template.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        relationships = package.read("_rels/.rels") if "_rels/.rels" in package.namelist() \
+            else b""
+        if _LIBREOFFICE_CORE not in relationships:
+            return io.BytesIO(data)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as fixed:
+            for item in package.infolist():
+                content = package.read(item.filename)
+                if item.filename == "_rels/.rels":
+                    content = content.replace(_LIBREOFFICE_CORE, _CORE)
+                fixed.writestr(item, content)
+    return buffer
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +161,8 @@ def _with_pictures(value: Any, document: DocxTemplate) -> Any:
 
 def open_template(template: Path) -> DocxTemplate:
     """The Word template at ``template``; :class:`TemplateError` if it is not one."""
-    document = _Template(str(template))
     try:
+        document = _Template(_package(template))
         document.init_docx()
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError,
             etree.XMLSyntaxError) as error:  # a part that is not XML
@@ -235,6 +264,19 @@ def leftover_tags(data: bytes) -> list[str]:
     return found
 
 
+
+
+def style_ids(styles_xml: bytes) -> dict[str, str]:
+    """A template's styles: each style's name, as Word matches names (case does not count:
+    Word writes "heading 1", LibreOffice "Heading 1" for the same built-in style), to
+    its id (what a paragraph's ``w:pStyle`` names)."""
+    found: dict[str, str] = {}
+    for style in etree.fromstring(styles_xml).iter(_w("style")):
+        name = style.find(_w("name"))
+        identifier = style.get(_w("styleId"))
+        if name is not None and identifier is not None:
+            found.setdefault(str(name.get(_w("val"), "")).casefold(), identifier)
+    return found
 
 
 # Every glyph a stamped page number ("sida 12 av 345") needs. See with_page_number_glyphs.

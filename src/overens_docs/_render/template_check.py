@@ -27,7 +27,7 @@ from lxml import etree
 
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
-from overens_docs._render.docx import TemplateError, open_template
+from overens_docs._render.docx import TemplateError, open_template, style_ids
 from overens_docs._render.jinja_env import environment
 from overens_docs._render.template_names import Problem, name_problems, unbalanced_blocks
 
@@ -40,7 +40,8 @@ _DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _PARAGRAPH_TAG = re.compile(r"\{[{%]p\s.*?[}%]\}")
 _INVISIBLE_FORMATTING = {f"{W}lang", f"{W}noProof", f"{W}proofErr", f"{W}rtl"}
-# The PDF's headings (tags, bookmarks) come from these styles (templates/default/README.md).
+# The PDF's headings (tags, bookmarks) come from these styles (templates/default/README.md),
+# found by name as Word finds them: "Heading 1", as LibreOffice writes it, is "heading 1".
 HEADING_STYLES = ("Title", "heading 1", "heading 2")
 _WORDS = 6
 _WORDS_LENGTH = 50
@@ -269,17 +270,17 @@ def _style_findings(file: str, document: DocxTemplate,
     """Styles the paragraphs use that the template does not define, and the heading styles
     the PDF's structure needs."""
     try:
-        styles_part = document.docx.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
-        styles = etree.fromstring(styles_part.blob)
+        styles_xml = document.docx.part.part_related_by(RELATIONSHIP_TYPE.STYLES).blob
+        names = style_ids(styles_xml)
+        defined = {style.get(f"{W}styleId")
+                   for style in etree.fromstring(styles_xml).iter(f"{W}style")}
     except (KeyError, etree.XMLSyntaxError):
-        styles = etree.Element(f"{W}styles")
-    defined = {style.get(f"{W}styleId") for style in styles.iter(f"{W}style")}
-    names = {name.get(f"{W}val") for name in styles.iter(f"{W}name")}
+        names, defined = {}, set()
     findings = [Finding(file, None, None, "$", "template-style-missing", Severity.ERROR, _(
         "The template defines no style '{style}': the PDF's headings and bookmarks come from "
         "the styles Title, heading 1 and heading 2. Copy the style from the default template "
         "(overens template new).").format(style=style), part="word/styles.xml")
-        for style in HEADING_STYLES if style not in names]
+        for style in HEADING_STYLES if style.casefold() not in names]
     for part, paragraphs in every_paragraph:
         for paragraph in paragraphs:
             used = {element.get(f"{W}val") for element in paragraph.element.iter(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs._domain import Agreement, Organisation
+from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import document_template
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
@@ -23,16 +24,21 @@ from overens_docs._package_data import data_dir
 from overens_docs._pdf.convert import convert
 from overens_docs._read import read_target
 from overens_docs._render.context import agreement_context
-from overens_docs._render.docx import CoreProperties, DocumentTemplate
+from overens_docs._render.docx import CoreProperties, DocumentTemplate, style_ids
 from overens_docs._reproducible import build_date, normalise_pdf, zip_info
 from overens_docs._revise.compare import compare
-from overens_docs._revise.redline import DOCUMENT, tracked_docx
+from overens_docs._revise.redline import DOCUMENT, headed, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
 
 DOCX_NAME = "jamforelsedokument.docx"
 PDF_NAME = "jamforelsedokument.pdf"
+# Swedish, as the documents are, whatever the language of the messages.
+HEADING = "Jämförelsedokument"
+INTRODUCTION = ("Ändringar i {title} från versionen med fingeravtrycket {old} till versionen "
+                "med fingeravtrycket {new}. Tillagd text är understruken, borttagen text "
+                "överstruken.")
 
 
 @dataclass
@@ -83,24 +89,34 @@ def diff(old: Path, new: Path) -> DiffResult:
     return result
 
 
-def render_version(agreement: Agreement, template: Path) -> bytes:
+def render_version(agreement: Agreement, template: Path,
+                   core: CoreProperties | None = None) -> bytes:
     """``agreement`` through ``template`` as ``agreement.docx`` is built: text, no
     organisations, dated as its build is."""
     when = build_date(agreement.signing.date, agreement.adoption.date)
-    return DocumentTemplate(template, agreement_context(agreement), CoreProperties.of(agreement),
-                            when).render([], include_text=True)
+    return DocumentTemplate(template, agreement_context(agreement),
+                            core or CoreProperties.of(agreement), when).render(
+        [], include_text=True)
 
 
 def write_comparison(old: Agreement, new: Agreement, out: Path, *,
                      timeout: float | None = None) -> list[Path]:
     """Write ``jamforelsedokument.docx`` (tracked changes) and ``.pdf`` (the changes as
     underlining and strike-through) into ``out``; both versions through the new one's
-    template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    template. Raises :class:`~overens_docs.OverensError` when LibreOffice fails.
+
+    The document says what it is: its title (and the PDF's) is the agreement's with
+    "– jämförelsedokument", and a heading and a sentence naming both versions by their
+    fingerprints stand before the text. The fingerprint at the end of the text is
+    replaced whole, the old struck out and the new one apart from it."""
     check_out(out, inputs=(old.folder, new.folder, data_dir("templates")))
     template = document_template(new.folder, new.template.document)  # as a build does
     when = build_date(new.signing.date, new.adoption.date)
-    tracked = tracked_docx(render_version(old, template),
-                           render_version(new, template), when)
+    before, after = (short_form(text_fingerprint(version)) for version in (old, new))
+    core = CoreProperties.of(new, title=f"{new.title} – {HEADING.lower()}")
+    tracked = _headed(tracked_docx(render_version(old, template),
+                                   render_version(new, template, core), when, whole=(before,)),
+                      INTRODUCTION.format(title=new.title, old=before, new=after))
     out.mkdir(parents=True, exist_ok=True)
     docx_path = out / DOCX_NAME
     docx_path.write_bytes(tracked)
@@ -130,6 +146,20 @@ def check_out(out: Path, *, inputs: tuple[Path, ...]) -> None:
                 _("{out}: writing there would put the jämförelsedokument among the inputs "
                   "in {folder}. Choose another --out folder.").format(
                     out=display(out), folder=display(folder)))
+
+
+def _headed(docx: bytes, introduction: str) -> bytes:
+    """``docx`` with the heading and ``introduction`` before its text, in its Title style."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(buffer, "w") as out:
+        title = style_ids(source.read("word/styles.xml")).get("title") \
+            if "word/styles.xml" in source.namelist() else None
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == DOCUMENT:
+                data = headed(data, HEADING, introduction, title)
+            out.writestr(zip_info(item.filename, item.date_time), data)
+    return buffer.getvalue()
 
 
 def _printable(tracked: bytes) -> bytes:

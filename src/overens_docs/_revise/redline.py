@@ -48,10 +48,12 @@ Element: TypeAlias = Any
 
 @dataclass
 class _Revisions:
-    """Makes the ``w:ins``/``w:del`` elements: one author, one date, ids counted up."""
+    """Makes the ``w:ins``/``w:del`` elements: one author, one date, ids counted up.
+    A paragraph that holds any of ``whole`` in the old version is replaced whole."""
 
     date: str
     next_id: int = 1
+    whole: tuple[str, ...] = ()
 
     def mark(self, kind: str) -> Element:
         element = etree.Element(w(kind))
@@ -183,7 +185,8 @@ def _changed(old: Element, new: Element, revisions: _Revisions) -> list[Element]
     """``new`` with word-level revisions from ``old``; or old deleted and new inserted
     whole, when either holds more than text."""
     before, after = _tokens(old), _tokens(new)
-    if before is None or after is None:
+    if before is None or after is None or any(
+            text in paragraph_text(old) for text in revisions.whole):
         return [_whole(old, "del", revisions), _whole(new, "ins", revisions)]
     result = etree.Element(w("p"))
     properties = new.find(w("pPr"))
@@ -261,12 +264,15 @@ def _body(document: Element) -> tuple[Element, list[Element], Element | None]:
     return body, [child for child in children if child is not last], last
 
 
-def tracked_document_xml(old_xml: bytes, new_xml: bytes, when: datetime.datetime) -> bytes:
-    """``new_xml`` (a ``document.xml``) with the revisions that turn ``old_xml`` into it."""
+def tracked_document_xml(old_xml: bytes, new_xml: bytes, when: datetime.datetime,
+                         whole: tuple[str, ...] = ()) -> bytes:
+    """``new_xml`` (a ``document.xml``) with the revisions that turn ``old_xml`` into it;
+    a changed paragraph that holds any of ``whole`` (the old text's fingerprint: two
+    identifiers, not an edit of one) is deleted and inserted whole, so the two stand apart."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     old_document = etree.fromstring(old_xml, parser)
     new_document = etree.fromstring(new_xml, parser)
-    revisions = _Revisions(when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    revisions = _Revisions(when.strftime("%Y-%m-%dT%H:%M:%SZ"), whole=whole)
     _, old_children, _ = _body(old_document)
     body, new_children, section = _body(new_document)
     merged = _align([copy.deepcopy(e) for e in old_children], new_children, revisions)
@@ -280,9 +286,11 @@ def tracked_document_xml(old_xml: bytes, new_xml: bytes, when: datetime.datetime
     return xml
 
 
-def tracked_docx(old_docx: bytes, new_docx: bytes, when: datetime.datetime) -> bytes:
-    """The new .docx with its ``document.xml`` carrying the revisions from the old one;
-    every ZIP entry dated ``when``, as a build's are."""
+def tracked_docx(old_docx: bytes, new_docx: bytes, when: datetime.datetime,
+                 whole: tuple[str, ...] = ()) -> bytes:
+    """The new .docx with its ``document.xml`` carrying the revisions from the old one
+    (``whole``: see :func:`tracked_document_xml`); every ZIP entry dated ``when``, as a
+    build's are."""
     with zipfile.ZipFile(io.BytesIO(old_docx)) as old:
         old_xml = old.read(DOCUMENT)
     buffer = io.BytesIO()
@@ -290,6 +298,27 @@ def tracked_docx(old_docx: bytes, new_docx: bytes, when: datetime.datetime) -> b
         for item in new.infolist():
             data = new.read(item.filename)
             if item.filename == DOCUMENT:
-                data = tracked_document_xml(old_xml, data, when)
+                data = tracked_document_xml(old_xml, data, when, whole)
             out.writestr(zip_info(item.filename, when), data)
     return buffer.getvalue()
+
+
+def headed(document_xml: bytes, heading: str, introduction: str,
+           title_style: str | None) -> bytes:
+    """``document_xml`` with a heading (in the style ``title_style``, the template's
+    Title) and a paragraph before its text, saying what the document is. Neither is a
+    revision: they belong to the comparison, not to either version."""
+    document = etree.fromstring(document_xml, etree.XMLParser(resolve_entities=False,
+                                                             no_network=True))
+    body = document.find(w("body"))
+    assert body is not None  # noqa: S101 -- every rendered document has one
+    for position, (style, text) in enumerate(((title_style, heading), (None, introduction))):
+        paragraph = etree.Element(w("p"))
+        if style is not None:
+            etree.SubElement(etree.SubElement(paragraph, w("pPr")), w("pStyle")).set(
+                w("val"), style)
+        etree.SubElement(etree.SubElement(paragraph, w("r")), w("t")).text = text
+        body.insert(position, paragraph)
+    xml: bytes = etree.tostring(document, xml_declaration=True, encoding="UTF-8",
+                                standalone=True)
+    return xml

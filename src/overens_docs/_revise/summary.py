@@ -1,5 +1,5 @@
 """A comparison as people read it (a Swedish summary with word-level changes) and as
-programs read it (JSON, the shape README.md gives)."""
+programs read it (JSON, the shape docs/reference.md gives)."""
 
 from __future__ import annotations
 
@@ -112,6 +112,12 @@ def _heading(change: Change, names: dict[str, str]) -> str:
     return heading
 
 
+def _count(count: int, one: str, many: str) -> str:
+    """``1 ändrad``, ``2 ändrade``: Swedish agrees in number (this summary is Swedish in
+    either language, as the documents are)."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def as_text(revision: Revision) -> str:
     """A readable Swedish summary, section by section; ``[-borttaget-]``, ``{+tillagt+}``."""
     comparison = revision.comparison
@@ -122,9 +128,10 @@ def as_text(revision: Revision) -> str:
         lines.append("Texterna är desamma: inga ändringar.")
         return "\n".join(lines)
     counts = {kind: sum(change.kind is kind for change in comparison.changes) for kind in Kind}
-    lines.append(f"{counts[Kind.CHANGED]} ändrade, {counts[Kind.ADDED]} tillagda, "
-                 f"{counts[Kind.REMOVED]} borttagna. Borttagen text står inom [- -], "
-                 "tillagd inom {+ +}.")
+    lines.append(f"{_count(counts[Kind.CHANGED], 'ändrad', 'ändrade')}, "
+                 f"{_count(counts[Kind.ADDED], 'tillagd', 'tillagda')}, "
+                 f"{_count(counts[Kind.REMOVED], 'borttagen', 'borttagna')}. "
+                 "Borttagen text står inom [- -], tillagd inom {+ +}.")
     heading = None
     for change in comparison.changes:
         if _heading(change, revision.party_names) != heading:

@@ -125,9 +125,10 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
         message = _("{value} is not allowed here; use one of: {options}.").format(
             value=_described(value), options=options)
     elif kind == "pattern":
-        # The schema's description (what the form is) stays as the schema writes it.
+        # The schema's description says what the form is; nox -s translations extracts
+        # the descriptions of every value with a pattern, so they have a translation too.
         message = (_("{value} has the wrong form.").format(value=_described(value))
-                   + " " + description).strip()
+                   + " " + (_(description) if description else "")).strip()
     elif kind == "minLength":
         message = _("This text must not be empty.")
     elif kind == "maxLength":

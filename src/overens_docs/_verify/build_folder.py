@@ -100,9 +100,10 @@ def _texts(path: Path) -> list[str]:
 
 
 def verify_build(folder: Path) -> Report:
-    """Every problem with the build in ``folder``, as findings (none: it holds)."""
+    """Every problem with the build in ``folder``, as findings (none: it holds).
+    ``report.files`` names the manifest and every file it lists: what was checked."""
     report = Report()
-    report.files.append(display(folder))
+    report.files.append(display(folder / MANIFEST))
     manifest = read_manifest(folder)
     if isinstance(manifest, ManifestProblem) and manifest.missing:
         report.extend([_finding(display(folder / MANIFEST), "verify-manifest",
@@ -113,6 +114,7 @@ def verify_build(folder: Path) -> Report:
         report.extend([manifest.finding("verify-manifest", _(
             "Nothing can be verified against it: build again."))])
         return report
+    report.files.extend(display(folder / relative) for relative in sorted(manifest.files))
     report.extend(_files(folder, manifest))
     report.extend(_organisation_pdfs(folder, manifest))
     report.extend(_ceremony(folder, manifest))
