@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import RunCli, template_variant
+from conftest import OREBRO, RunCli, template_variant
 from overens_docs._errors import ConversionError
 from overens_docs._pdf.convert import Conversion
 
@@ -198,7 +198,7 @@ def test_libreoffice_starts_without_its_graphics_test(tmp_path: Path, soffice: s
     original_close = Conversion._close
 
     def close(self: Conversion) -> None:
-        user = Path(self._temporary.name) / "profile" / "user"
+        user = self._temporary.path / "profile" / "user"
         seen.append(((user / "GraphicsRenderTests.log").exists(),
                      (user / "registrymodifications.xcu").read_text(encoding="utf-8")))
         original_close(self)
@@ -274,3 +274,27 @@ def test_an_overflowing_public_body_side_is_blamed_on_the_signatory_not_the_orga
     assert findings[0]["file"].endswith("agreement.yaml")
     assert index - 2 <= findings[0]["line"] - 1 <= index  # the signatory, or its title
     assert "public body's signatory" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("second", ["orebro", "Orebro", "ÖREBRO", "o\u0308rebro"])
+def test_two_agreements_that_would_share_a_build_folder_are_refused_before_anything_is_built(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path, second) -> None:
+    """The same name in two places, or names that differ only by case or Unicode form (one
+    folder on Windows and macOS): refused, with a finding at each, and nothing written."""
+    first = tmp_path / "a" / ("örebro" if second.lower().startswith(("ö", "o\u0308")) else "orebro")
+    other = tmp_path / "b" / second
+    for folder in (first, other):
+        shutil.copytree(OREBRO, folder)
+    result = run_cli("build", first, other, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    findings = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in findings] == ["build-same-folder"] * 2
+    assert {Path(f["file"]).parent.name for f in findings} == {first.name, second}
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_same_folder_named_twice_is_built_once(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("build", orebro_copy, orebro_copy.parent / "." / "orebro", "--out",
+                     tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["built"] == [str(tmp_path / "out" / "orebro")]

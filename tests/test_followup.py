@@ -23,7 +23,8 @@ from overens_docs._followup.questionnaires import Questionnaires
 from overens_docs._followup.report import read_year, report_template
 from overens_docs._read import read_target
 from overens_docs._render.context import agreement_context
-from overens_docs._render.docx import CoreProperties, TemplateError, render
+from overens_docs._render.docx import CoreProperties, render
+from overens_docs._render.template_file import TemplateError
 from overens_docs._reproducible import build_date
 from overens_docs._targets import Target
 

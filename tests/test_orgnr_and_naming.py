@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overens_docs._domain import orgnr
 from overens_docs._domain.naming import normalise_name, slugify, unique_slugs
@@ -46,3 +48,63 @@ def test_slugs_are_ascii_and_never_collide() -> None:
 
 def test_slug_of_a_long_name_is_bounded() -> None:
     assert len(slugify("Föreningen " * 40)) <= 80
+
+
+# What every file system a build folder may be copied to accepts (Windows, macOS, Linux,
+# a USB stick in FAT32): the names Windows keeps for devices, with any extension.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{d}" for d in range(10)),
+             *(f"LPT{d}" for d in range(10))}
+_SUFFIXES = (".docx", ".pdf")
+
+
+def _portable_problems(stem: str) -> list[str]:
+    """Why ``stem`` plus each output suffix is not a safe file name everywhere."""
+    problems = []
+    for name in (stem + suffix for suffix in _SUFFIXES):
+        if name.split(".")[0].upper() in _RESERVED:
+            problems.append(f"{name!r}: a name Windows reserves")
+        if len(name.encode("utf-8")) > 255:
+            problems.append(f"{name!r}: over 255 bytes")
+    if not stem or stem != stem.rstrip(". ") or stem != stem.strip():
+        problems.append(f"{stem!r}: empty, or ends in a dot or space")
+    if any(not (c.isascii() and (c.isalnum() or c == "-")) for c in stem):
+        problems.append(f"{stem!r}: a character some file system changes or refuses")
+    return problems
+
+
+_TRICKY_NAMES = ["CON", "con", "Con.", "PRN", "aux", "NUL", "nul ", "COM1", "com9", "LPT1",
+                 "lpt0", "COM1.txt", "Aux AB", " . ", "...", "Föreningen.", "Förening ",
+                 "Å" * 300, "ä" * 200 + "x", "a" * 500, "A.b.c.", "CON", "Con", "cOn"]
+
+
+@pytest.mark.parametrize("name", sorted(set(_TRICKY_NAMES)))
+def test_a_tricky_name_gives_a_file_name_safe_everywhere(name: str) -> None:
+    [stem] = unique_slugs([name])
+    assert _portable_problems(stem) == []
+
+
+def test_names_differing_only_by_case_or_form_do_not_share_a_file() -> None:
+    names = ["CON", "con", "Con", "Föreningen Ängen", "FÖRENINGEN ÄNGEN",
+             unicodedata.normalize("NFD", "Föreningen Ängen"), "Aux", "aux-organisation"]
+    stems = unique_slugs(names)
+    assert len({stem.casefold() for stem in stems}) == len(names)
+    assert stems[:3] == ["con-organisation", "con-organisation-2", "con-organisation-3"]
+    for stem in stems:
+        assert _portable_problems(stem) == []
+
+
+@given(st.lists(st.one_of(st.sampled_from(_TRICKY_NAMES), st.text(max_size=300)),
+                max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_names_give_distinct_file_names_safe_everywhere(names: list[str]) -> None:
+    stems = unique_slugs(names)
+    assert len(stems) == len(names)
+    assert len({unicodedata.normalize("NFC", stem).casefold() for stem in stems}) == len(stems)
+    for stem in stems:
+        assert _portable_problems(stem) == []
+
+
+def test_thousands_of_one_name_are_numbered_in_turn() -> None:
+    stems = unique_slugs(["Föreningen"] * 5000)
+    assert stems[:3] == ["foreningen", "foreningen-2", "foreningen-3"]
+    assert stems[-1] == "foreningen-5000" and len(set(stems)) == 5000

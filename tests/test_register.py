@@ -7,6 +7,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 import overens_docs
 from conftest import EXAMPLES, OREBRO, RunCli
 from overens_docs._domain import Status, read_agreement, read_organisations
@@ -227,3 +229,45 @@ def test_the_excel_samples_public_list(tmp_path: Path) -> None:
     page = signatories_html(agreement, organisations).decode()
     for personal in ("Maria Lind", "Ordförande", "070-123", "example.org", "Syjuntan", "Solrosen"):
         assert personal not in page
+
+
+def test_signing_the_current_text_before_it_was_adopted_is_an_error(tmp_path: Path) -> None:
+    """Adopted on 2017-03-29: an organisation that signed this very text cannot have
+    signed it before; one that signed earlier, without a version, signed an earlier text."""
+    adopted = tmp_path / "adopted"
+    adopted.mkdir()
+    (adopted / "agreement.yaml").write_text((OREBRO / "agreement.yaml").read_text(
+        encoding="utf-8").replace("  body: Kommunfullmäktige i Örebro\n",
+                                  '  body: Kommunfullmäktige i Örebro\n  date: "2017-03-29"\n'),
+        encoding="utf-8")
+    current = short_form(text_fingerprint(read_agreement(
+        load_yaml(adopted / "agreement.yaml"), adopted)))
+    folder = write_register(tmp_path / "orebro", "".join([
+        _organisation("Före", f'    status: signed\n    signed_on: "2016-05-01"\n'
+                              f'    signed_version: "{current}"\n'),
+        _organisation("Samma dag", f'    status: signed\n    signed_on: "2017-03-29"\n'
+                                   f'    signed_version: "{current}"\n'),
+        _organisation("Äldre text", '    status: signed\n    signed_on: "2016-05-01"\n'),
+    ]))
+    (folder / "agreement.yaml").write_bytes((adopted / "agreement.yaml").read_bytes())
+    findings = read_target(Target(folder)).findings
+    assert [(f.rule, f.line, f.severity.value) for f in findings] == [
+        ("register-date-order", 6, "error")]
+    assert "2016-05-01" in findings[0].message and "2017-03-29" in findings[0].message
+
+
+def test_a_date_after_today_is_a_warning_whatever_day_today_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from overens_docs._validate import dates  # noqa: PLC0415
+
+    folder = write_register(tmp_path / "orebro", "".join([
+        _organisation("Undertecknar", '    status: signed\n    signed_on: "2024-06-02"\n'),
+        _organisation("Lämnar", '    status: withdrawn\n    signed_on: "2018-01-01"\n'
+                                '    left_on: "2024-06-02"\n'),
+    ]))
+    monkeypatch.setattr(dates, "today", lambda: datetime.date(2024, 6, 1))
+    found = [(f.rule, f.line, f.severity.value) for f in read_target(Target(folder)).findings]
+    assert found == [("register-future-date", 6, "warning"),
+                     ("register-future-date", 12, "warning")]
+    monkeypatch.setattr(dates, "today", lambda: datetime.date(2024, 6, 2))
+    assert read_target(Target(folder)).findings == []

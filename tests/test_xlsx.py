@@ -228,3 +228,164 @@ def test_a_sheet_with_broken_xml_is_a_finding(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "o.xlsx", [["Namn", "Företrädare", "Titel"], ["A", "B", "C"]])
     _patch_sheet(path, "</sheetData>", "</sheetDat>")
     assert [f.rule for f in load_xlsx(path).findings] == ["xlsx-unreadable"]
+
+
+# --- as officers leave a workbook: hidden sheets, damage, a header further down ----------
+
+def _hide(*titles: str, state: str = "hidden") -> Callable[[Any], None]:
+    def change(sheet: Any) -> None:
+        for title in titles:
+            sheet.parent[title].sheet_state = state
+    return change
+
+
+def test_the_first_visible_sheet_is_read_and_hidden_data_is_a_warning(tmp_path: Path) -> None:
+    def setup(sheet: Any) -> None:
+        old = sheet.parent.create_sheet("Gammal lista", 0)
+        old.append(["name", "representative", "representative_title"])
+        old.append(["Gömd förening", "X", "Y"])
+        sheet.parent.create_sheet("Tom och gömd", 0)
+        _hide("Gammal lista", "Tom och gömd", state="veryHidden")(sheet)
+
+    path = _workbook(tmp_path / "o.xlsx", [["name", "representative", "representative_title"],
+                                           ["Synlig förening", "A", "B"]],
+                     title="Blad2", change=setup)
+    loaded = load_xlsx(path)
+    assert [row["name"] for row in loaded.data["organisations"]] == ["Synlig förening"]
+    [warning] = loaded.findings
+    assert (warning.rule, warning.severity.value, warning.sheet) == (
+        "xlsx-hidden-sheet", "warning", "Gammal lista")
+    assert "'Gammal lista' holds data" in warning.message and "'Blad2'" in warning.message
+
+
+def test_the_sheet_named_organisationer_is_read_even_hidden_with_a_warning(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "o.xlsx", [["name", "representative", "representative_title"],
+                                           ["A", "B", "C"]], before=["Instruktioner"],
+                     change=_hide("Organisationer"))
+    loaded = load_xlsx(path)
+    assert len(loaded.data["organisations"]) == 1
+    assert [(f.rule, f.sheet) for f in loaded.findings] == [
+        ("xlsx-hidden-sheet", "Organisationer")]
+
+
+def test_a_workbook_of_hidden_sheets_only_has_nothing_to_read(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "o.xlsx", [["name"]], title="Blad1")
+
+    def hide(parts: dict[str, bytes]) -> None:  # openpyxl will not save it so; Excel does
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'state="visible" r:id',
+                                                                    b'state="hidden" r:id')
+
+    assert [f.rule for f in load_xlsx(_repacked(path, hide)).findings] == ["xlsx-empty"]
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    ([["Föreningsregister 2024"], [], ["Namn", "Titel"], ["A", "B"]],
+     "Row 3 of the sheet 'Organisationer' is read as the header"),
+    ([["Register"], ["Förening", "Ordförande"], ["A", "B"]],
+     "No row among the first 20 of the sheet 'Organisationer' names a known column, so row "
+     "1"),
+])
+def test_a_header_that_is_not_the_first_row_is_named_with_its_sheet_and_row(
+        tmp_path: Path, rows: list[list[str]], said: str) -> None:
+    loaded = load_xlsx(_workbook(tmp_path / "o.xlsx", rows))
+    missing = [f for f in loaded.findings if f.rule == "xlsx-missing-column"]
+    assert missing and all(said in f.message for f in missing)
+    assert {(f.sheet, f.line) for f in missing} == {("Organisationer", int(said.rsplit(maxsplit=1)[-1]) if
+                                                    said.startswith("No") else 3)}
+
+
+def _repacked(path: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _set(name: str, content: bytes) -> Callable[[dict[str, bytes]], None]:
+    return lambda parts: parts.__setitem__(name, content)
+
+
+_SHEET = "xl/worksheets/sheet1.xml"
+_BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                   b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                   b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c>'
+                   b'</row></sheetData></worksheet>')
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    (_set(_SHEET, _BILLION_LAUGHS), "declares a DTD or entities"),
+    (_set(_SHEET, b'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet/>'),
+     "declares the encoding ISO-8859-1"),
+    (_set(_SHEET, "<worksheet/>".encode("utf-16")), "is not UTF-8"),
+    (lambda parts: parts.pop("xl/workbook.xml"), None),
+    (_set(_SHEET, b"<worksheet><sheetData><row><c t=\"s\"><v>99</v></c></row>"), None),
+])
+def test_a_damaged_part_is_a_finding(tmp_path: Path, damage: Callable[[dict[str, bytes]], None],
+                                     said: str | None) -> None:
+    path = _workbook(tmp_path / "o.xlsx", [["Namn", "Företrädare", "Titel"], ["A", "B", "C"]])
+    loaded = load_xlsx(_repacked(path, damage))
+    assert [f.rule for f in loaded.findings] == ["xlsx-unreadable"]
+    assert said is None or said in loaded.findings[0].message
+
+
+def test_a_part_that_inflates_past_the_limit_is_refused_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from overens_docs._load import package  # noqa: PLC0415
+
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 1 << 20)
+    path = _workbook(tmp_path / "o.xlsx", [["Namn", "Företrädare", "Titel"], ["A", "B", "C"]])
+    _repacked(path, _set("xl/media/bomb.bin", bytes(8 << 20)))  # 8 MB of zeros, 8 KB packed
+    assert path.stat().st_size < 64 << 10
+    [finding] = load_xlsx(path).findings
+    assert finding.rule == "xlsx-unreadable" and "ZIP bomb" in finding.message
+
+
+def test_a_stream_that_does_not_inflate_and_an_unknown_method_are_findings(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "o.xlsx", [["Namn", "Företrädare", "Titel"], ["A", "B", "C"]])
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(_SHEET)
+    local = info.header_offset  # the part's local header: its data follows name and extra
+    start = local + 30 + int.from_bytes(data[local + 26:local + 28], "little") + \
+        int.from_bytes(data[local + 28:local + 30], "little")
+    broken = data[:start] + b"\xff" * 8 + data[start + 8:]
+    central = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02"))
+    while int.from_bytes(data[central + 42:central + 46], "little") != local:
+        central = data.index(b"PK\x01\x02", central + 4)
+    method = data[:central + 10] + (99).to_bytes(2, "little") + data[central + 12:]
+    for damaged in (broken, method):
+        path.write_bytes(damaged)
+        assert [f.rule for f in load_xlsx(path).findings] == ["xlsx-unreadable"]
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_mutated_workbooks_give_findings_never_a_crash(tmp_path: Path, block: int) -> None:
+    """Random damage to the sample workbook, to its bytes or to its XML: any result but an
+    exception."""
+    import io  # noqa: PLC0415
+    import random  # noqa: PLC0415
+
+    sample = (OREBRO.parent / "exempelkommun" / "organisations.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(sample)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml_parts = sorted(name for name in parts if name.endswith((".xml", ".rels")))
+    path = tmp_path / "organisations.xlsx"
+    for case in range(100):
+        rng = random.Random(f"{block}-{case}")  # noqa: S311 -- reproducible test data
+        if rng.random() < 0.4:
+            data = bytearray(sample)
+            for _ in range(rng.randint(1, 5)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            path.write_bytes(bytes(data))
+        else:
+            name = rng.choice(xml_parts)
+            xml, where = parts[name], rng.randrange(len(parts[name]))
+            junk = rng.choice([b"", b"<", b">", b'"', b"&", b"<a>", b'r="ZZ9"', b't="s"', b"-1"])
+            mutated = xml[:where] + junk + xml[where + rng.randint(0, 20):]
+            path.write_bytes(sample)
+            _repacked(path, _set(name, mutated))
+        load_xlsx(path)  # raises on failure, naming the case in the traceback's locals

@@ -27,6 +27,7 @@ from overens_docs._build import (
     Summary,
     UpToDate,
     build_all,
+    one_folder_each,
     with_organisation,
 )
 from overens_docs._build.manifest import MANIFEST
@@ -35,6 +36,7 @@ from overens_docs._findings import Report
 from overens_docs._followup import NewResult, ReportResult, read_year, write_report
 from overens_docs._followup import followup_new as _followup_new
 from overens_docs._i18n import _
+from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._read import read_paths
 from overens_docs._register import StatusResult, register_status
 from overens_docs._revise.diff import DiffResult, write_comparison
@@ -124,6 +126,10 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements
                 if read.valid and read.agreement is not None
                 and read.organisations is not None]
+    requests, clashes = one_folder_each(requests)
+    if clashes:  # refused before anything is built
+        result.report.extend(clashes)
+        return result
     if only is not None:
         requests = with_organisation(requests, only)
     options = Options(Path(out), only, show_progress, timeout, force, every)
@@ -140,8 +146,9 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
                 result.build_failed = True
             case UpToDate(destination):
                 result.up_to_date.append(destination)
-            case Built():
+            case Built(warnings=warnings):
                 result.built.append(outcome)
+                result.report.extend(warnings)
     return result
 
 
@@ -192,8 +199,8 @@ def _roots(paths: Iterable[Path]) -> list[TrustRoot]:
     roots = []
     for path in paths:
         try:
-            roots += load_roots(path.read_bytes(), str(path))
-        except (OSError, ValueError, TypeError) as error:
+            roots += load_roots(read_input(path), str(path))
+        except (InputRefusedError, OSError, ValueError, TypeError) as error:
             raise UsageError(_("{file} is not a certificate that can be trusted ({reason})."
                                ).format(file=path, reason=getattr(error, "strerror", None)
                                         or str(error)[:200])) from error

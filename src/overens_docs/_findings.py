@@ -2,6 +2,12 @@
 
 Every stage returns findings instead of raising or printing, so that one run reports all
 of them and the text and JSON reporters share one model.
+
+A message quotes what it found in the input only as :func:`excerpt` gives it: short, and
+with every character that is not printable written as its code. As a last guard, a finding
+writes any such character of its message (and of ``words``) as its code too, and cuts a
+message longer than :data:`MESSAGE_MOST`: no input, however long or strange, can make a
+message long, or clear a terminal, or print the rest of a line backwards.
 """
 
 from __future__ import annotations
@@ -9,6 +15,25 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+EXCERPT_MOST = 60  # characters of input a message quotes
+MESSAGE_MOST = 2000
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each character that is not printable (a control, a format or
+    bidirectional character, a line or paragraph separator) as ``\\uXXXX``."""
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else f"\\u{ord(character):04x}"
+                   for character in text)
+
+
+def excerpt(value: object, most: int = EXCERPT_MOST) -> str:
+    """``value`` as a message quotes it: its first ``most`` characters (then "…"), each
+    that is not printable written as its code (``\\u202e``)."""
+    text = str(value)
+    return _escaped(text[:most]) + ("…" if len(text) > most else "")
 
 
 class Severity(enum.StrEnum):
@@ -44,6 +69,17 @@ class Finding:
     part: str | None = None
     paragraph: int | None = None
     words: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.message.isprintable() or len(self.message) > MESSAGE_MOST:
+            message = _escaped(self.message)
+            if len(message) > MESSAGE_MOST:
+                message = message[:MESSAGE_MOST - 1] + "…"
+            object.__setattr__(self, "message", message)
+        for name in ("words", "sheet", "path"):
+            value = getattr(self, name)
+            if value is not None and not value.isprintable():
+                object.__setattr__(self, name, _escaped(value))
 
     def sort_key(self) -> tuple[str, int, str, int, int, int, str]:
         return (self.file, self.page or 0, self.part or "", self.paragraph or 0,

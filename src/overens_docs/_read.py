@@ -34,6 +34,7 @@ from overens_docs._targets import (
     ORGANISATION_FILES,
     Target,
     display,
+    present,
     resolve_targets,
 )
 from overens_docs._validate import (
@@ -152,13 +153,13 @@ def read_target(target: Target) -> AgreementInput:
             reading.agreement(target.only)
         return reading.result
     agreement_path = target.folder / AGREEMENT_FILE
-    if agreement_path.is_file():
+    if present(agreement_path):
         reading.agreement(agreement_path)
     else:
         reading.result.findings.append(_missing(
             agreement_path, _("The agreement folder has no {file}.").format(file=AGREEMENT_FILE)))
     lists = [target.folder / name for name in ORGANISATION_FILES
-             if (target.folder / name).is_file()]
+             if present(target.folder / name)]
     if not lists:
         reading.result.findings.append(_missing(
             target.folder / ORGANISATION_FILES[0],

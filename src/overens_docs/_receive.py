@@ -25,6 +25,7 @@ from overens_docs._domain.fingerprint import text_fingerprint
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _
+from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._read import read_paths
 from overens_docs._receipts import (
     E_SIGNATURE,
@@ -79,8 +80,9 @@ def trust_roots(agreement: Agreement, extra: list[Path]) -> tuple[list[TrustRoot
     findings = []
     for path, place in [*named, *((path, None) for path in extra)]:
         try:
-            roots += load_roots(path.read_bytes(), display(path))
-        except (OSError, ValueError, TypeError) as error:
+            within = (agreement.folder,) if place is not None else ()
+            roots += load_roots(read_input(path, within), display(path))
+        except (InputRefusedError, OSError, ValueError, TypeError) as error:
             reason = getattr(error, "strerror", None) or str(error)[:200]
             message = _("{file} is not a certificate that can be trusted ({reason}).").format(
                 file=display(path), reason=reason)

@@ -8,7 +8,7 @@ import re
 from overens_docs._findings import Finding, Report, Severity
 from overens_docs._i18n import _, ngettext
 
-_PLAIN_SHEET_NAME = re.compile(r"\w+\Z")
+_PLAIN_SHEET_NAME = re.compile(r"\A\w+\Z")
 _NUMBERED_PART = re.compile(r"word/(header|footer)(\d*)\.xml")
 
 

@@ -36,10 +36,16 @@ class Target:
         return self.folder.resolve().name
 
 
+def present(path: Path) -> bool:
+    """Whether there is something named ``path``: a file, or anything else a user may have
+    put there by mistake (a FIFO, a link), which reading then refuses with a finding."""
+    return not path.is_dir() and (path.exists() or path.is_symlink())
+
+
 def is_agreement_folder(path: Path) -> bool:
     return path.is_dir() and (
-        (path / AGREEMENT_FILE).is_file()
-        or any((path / name).is_file() for name in ORGANISATION_FILES)
+        present(path / AGREEMENT_FILE)
+        or any(present(path / name) for name in ORGANISATION_FILES)
     )
 
 
@@ -52,7 +58,7 @@ def resolve_targets(paths: Iterable[Path]) -> list[Target]:
     given = list(paths) or [DEFAULT_ROOT]
     targets: list[Target] = []
     for path in given:
-        if path.is_file():
+        if present(path):
             targets.append(Target(path.parent, only=path))
         elif is_agreement_folder(path):
             targets.append(Target(path))

@@ -26,7 +26,7 @@ from overens_docs._render.context import (
     render_context,
 )
 from overens_docs._render.template_check import check_template
-from overens_docs._targets import display
+from overens_docs._targets import display, present
 
 SAMPLE = "check-sample"  # under templates/
 
@@ -88,7 +88,7 @@ def check_template_file(template: Path, agreement_folder: Path | None = None) ->
     """Every problem of the Word template ``template`` (see
     :mod:`overens_docs._render.template_check`), or the findings that make
     ``agreement_folder`` unusable for the check."""
-    if not template.is_file():
+    if not present(template):
         raise UsageError(_("{file}: no such file.").format(file=template))
     context, report = sample_context(agreement_folder)
     if context is None:

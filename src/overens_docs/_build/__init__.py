@@ -11,9 +11,15 @@ from overens_docs._build.outcomes import (
     UpToDate,
 )
 from overens_docs._build.plan import BuildRefused
-from overens_docs._build.several import Options, Request, build_all, with_organisation
+from overens_docs._build.several import (
+    Options,
+    Request,
+    build_all,
+    one_folder_each,
+    with_organisation,
+)
 from overens_docs._build.workflow import build_agreement
 
 __all__ = ["AgreementBuild", "BuildRefused", "Built", "Errored", "Failed", "Options", "Outcome",
            "Refused", "Request", "Summary", "UpToDate", "build_agreement", "build_all",
-           "with_organisation"]
+           "one_folder_each", "with_organisation"]

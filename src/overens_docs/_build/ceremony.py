@@ -11,7 +11,8 @@ from overens_docs._build.manifest import Ceremony, Listed
 from overens_docs._build.plan import CEREMONY_FILE, Plan
 from overens_docs._build.problems import StageFailed, in_template
 from overens_docs._render.context import ceremony_context, organisation_context
-from overens_docs._render.docx import DocumentTemplate, TemplateError
+from overens_docs._render.docx import DocumentTemplate
+from overens_docs._render.template_file import TemplateError
 from overens_docs._targets import display
 
 FILE = CEREMONY_FILE

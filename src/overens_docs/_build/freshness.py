@@ -39,6 +39,7 @@ from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES
 _FORMAT = "overens-inputs-1"
 _PACKAGE = Path(__file__).resolve().parents[1]  # the overens_docs folder
 _DISTRIBUTION = "overens-docs"
+_REQUIREMENT_NAME = re.compile(r"\A[A-Za-z0-9._-]+")
 # An installed package carries the schemas and templates in here; a checkout (and an
 # editable install) has them beside it. Templates count on their own, wherever they are.
 _PACKAGED_DATA = "_data"
@@ -76,7 +77,7 @@ def _tool() -> dict[str, object]:
     for requirement in requirements:
         if "extra ==" in requirement:
             continue
-        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        name = _REQUIREMENT_NAME.match(requirement)
         if name is None:
             continue
         try:

@@ -31,9 +31,10 @@ from overens_docs._pdf.master import Master
 from overens_docs._pdf.convert import PDF_FILTER, Conversion, timeout_for
 from overens_docs._pdf.reading import page_count
 from overens_docs._render.context import organisation_context
-from overens_docs._render.docx import DocumentTemplate, TemplateError
+from overens_docs._render.docx import DocumentTemplate
 from overens_docs._render.mailing_list import mailing_list_csv
 from overens_docs._render.personalise import Personaliser
+from overens_docs._render.template_file import TemplateError
 from overens_docs._reproducible import normalise_pdf
 
 FOLDER = "letters"

@@ -7,6 +7,14 @@ SHA-256, size, pages and organisation, and the key of the inputs it was built fr
 data written by a program, but a person can edit or damage it, so it is checked against
 ``schemas/manifest.schema.json`` as it is read, and a manifest that does not hold is a
 :class:`ManifestProblem`, never a traceback.
+
+The paths it lists are data, not orders: every one must name a file inside the build
+folder, as a build writes it (:func:`path_problem`: relative, with ``/``, no ``..``, no
+link on the way that leads out), or the whole manifest is refused. Everything that reads,
+replaces or deletes a listed file (``--only``, ``overens verify``, the up-to-date check)
+gets its paths from :func:`read_manifest` only, so nothing outside the build folder is
+ever read, replaced or deleted because a manifest says so. The manifest itself is read
+through the input gate (:func:`overens_docs._load.input_files.read_input`).
 """
 
 from __future__ import annotations
@@ -14,20 +22,45 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import fastjsonschema
 
 from overens_docs._build.output import write_atomic
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
+from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._package_data import schema
 from overens_docs._targets import display
 
 MANIFEST = "manifest.json"
+# What a build names its files: folders and names of letters, digits, '.', '_' and '-'.
+# (Possessive, as each name ends at a "/" or the end: no backtracking to keep for a long path.)
+_WRITTEN = re.compile(r"\A[A-Za-z0-9_][A-Za-z0-9._-]*+(?:/[A-Za-z0-9_][A-Za-z0-9._-]*+)*+\Z")
+
+
+def path_problem(folder: Path, relative: str) -> str | None:
+    """Why ``relative`` (a path a manifest lists) may not be taken for a file inside the
+    build folder ``folder``, or None: an absolute path (on any system), a ``..``, a ``\\``,
+    a name no build writes, or a path that leads out of ``folder`` through a link."""
+    if (PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).is_absolute()
+            or PureWindowsPath(relative).drive or "\\" in relative
+            or ".." in PurePosixPath(relative).parts or not _WRITTEN.match(relative)):
+        return _("it lists the path '{path}', which is not a file inside the build folder "
+                 "as a build names it").format(path=excerpt(relative))
+    path = folder / relative
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside or path.is_symlink():
+        return _("it lists '{path}', which is a link, or leads out of the build folder "
+                 "through one").format(path=excerpt(relative))
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +229,11 @@ def read_manifest(folder: Path) -> Manifest | ManifestProblem:
     path = folder / MANIFEST
     shown = display(path)
     try:
-        data = path.read_bytes()
+        data = read_input(path, (folder,))
     except FileNotFoundError:
         return ManifestProblem(shown, _("There is no manifest.json here."), missing=True)
+    except InputRefusedError as refused:
+        return ManifestProblem(shown, refused.reason, missing=False)
     except OSError as error:
         return ManifestProblem(shown, _("manifest.json cannot be read ({reason}).").format(
             reason=error.strerror or error), missing=False)
@@ -212,5 +247,11 @@ def read_manifest(folder: Path) -> Manifest | ManifestProblem:
     except fastjsonschema.JsonSchemaException:
         return ManifestProblem(
             shown, _("manifest.json is not what a build writes ({reason}).").format(
-                reason=_first_error(document)), missing=False)
+                reason=excerpt(_first_error(document), 300)), missing=False)
+    for entry in document["files"]:
+        problem = path_problem(folder, entry["path"])
+        if problem is not None:
+            return ManifestProblem(shown, _("manifest.json is not what a build writes "
+                                            "({reason}).").format(reason=problem),
+                                   missing=False)
     return _parsed(document)

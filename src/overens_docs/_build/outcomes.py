@@ -71,6 +71,7 @@ class Built:
     destination: Path
     summary: Summary
     seconds: float
+    warnings: tuple[Finding, ...] = ()  # what the build found that did not stop it
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,18 @@
 
 A build writes into a staging folder beside its destination and swaps it into place only
 when everything in it is whole; single files are written under a temporary name and
-renamed. A crash leaves the previous build untouched.
+renamed. A crash leaves the previous build untouched. The staging folder and the old build
+moved aside are scratch folders (:mod:`overens_docs._scratch`): what a killed run leaves of
+them, the next run removes.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
+
+from overens_docs._scratch import Scratch
 
 
 def _umask() -> int:
@@ -25,11 +28,10 @@ def as_usual(path: Path, *, folder: bool) -> None:
     path.chmod((0o777 if folder else 0o666) & ~_umask())
 
 
-def staging_folder(destination: Path) -> Path:
+def staging_folder(destination: Path) -> Scratch:
     """A new, empty folder beside ``destination`` to build into."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-",
-                                    dir=destination.parent))
-    as_usual(staging, folder=True)
+    staging = Scratch.make(destination.parent, f".{destination.name}.staging-")
+    as_usual(staging.path, folder=True)
     return staging
 
 
@@ -47,16 +49,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def swap_into_place(staging: Path, destination: Path) -> None:
-    """Replace ``destination`` (a folder) by ``staging`` with two renames."""
+def swap_into_place(staging: Scratch, destination: Path) -> Path | None:
+    """Replace ``destination`` (a folder) by ``staging`` with two renames. Returns the old
+    build when it could not be removed once the new one was in place (the build holds: the
+    caller warns, and the next run removes it), else None."""
     old = None
     if destination.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
-        old.rmdir()
-        destination.replace(old)
-    staging.replace(destination)
-    if old is not None:
-        shutil.rmtree(old)
+        old = Scratch.make(destination.parent, f".{destination.name}.old-")
+        old.path.rmdir()
+        try:
+            destination.replace(old.path)
+        except BaseException:
+            old.release()
+            raise
+    staging.path.replace(destination)
+    staging.release()
+    if old is not None and not old.remove():
+        return old.path
+    return None
 
 
 def write_staged(path: Path, data: bytes) -> None:

@@ -114,7 +114,8 @@ def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Pat
     templates = data_dir("templates")
     form = agreement.template.signature_form
     destination = out / agreement.id
-    check_destination(destination, inputs=(agreement.folder, templates))
+    check_destination(destination, inputs=(agreement.folder, templates),
+                      replaced=only is None)
     refuse_unlisted(destination)
     fingerprint = text_fingerprint(agreement)
     listed = tuple(organisation.id for organisation in everyone)
@@ -203,7 +204,8 @@ def _overlap(first: Path, second: Path) -> bool:
     return first == second or first.is_relative_to(second) or second.is_relative_to(first)
 
 
-def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
+def check_destination(destination: Path, *, inputs: tuple[Path, ...],
+                      replaced: bool = True) -> None:
     """Refuse (with :class:`UsageError`) a destination a build must not replace."""
     resolved = destination.resolve()
     out = resolved.parent
@@ -223,7 +225,9 @@ def check_destination(destination: Path, *, inputs: tuple[Path, ...]) -> None:
     if resolved.exists() and not resolved.is_dir():
         raise UsageError(_("{path} is a file, not a folder: a build writes a folder there. "
                            "Choose another --out folder.").format(path=display(destination)))
-    if resolved.is_dir() and any(resolved.iterdir()) and not written_by_a_build(resolved):
+    # --only replaces no folder: whether its manifest holds is for _previous_build to say.
+    if replaced and resolved.is_dir() and any(resolved.iterdir()) \
+            and not written_by_a_build(resolved):
         raise UsageError(
             _("{folder} exists and was not written by 'overens build' (it has no {manifest} of "
               "ours), so a build will not replace it. Move it away or choose another --out "

@@ -12,13 +12,14 @@ from overens_docs._findings import Finding, Severity
 from overens_docs._targets import display
 
 
-def at(place: Place, rule: str, message: str) -> Finding:
-    return Finding(place.file, place.line, place.column, "$", rule, Severity.ERROR, message,
+def at(place: Place, rule: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(place.file, place.line, place.column, "$", rule, severity, message,
                    sheet=place.sheet)
 
 
-def in_template(template: Path, rule: str, message: str) -> Finding:
-    return at(Place(display(template)), rule, message)
+def in_template(template: Path, rule: str, message: str,
+                severity: Severity = Severity.ERROR) -> Finding:
+    return at(Place(display(template)), rule, message, severity)
 
 
 def for_organisation(organisation: Organisation, rule: str, message: str) -> Finding:

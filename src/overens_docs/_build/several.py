@@ -11,6 +11,7 @@ returned, not raised, so that it crosses from a worker process intact).
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,12 @@ from pathlib import Path
 from overens_docs._build import processes
 from overens_docs._build.outcomes import Errored, Outcome, Refused
 from overens_docs._build.plan import BuildRefused
+from overens_docs._build.problems import at
 from overens_docs._build.workflow import build_agreement
 from overens_docs._domain import Agreement, Organisation, OrganisationContact
 from overens_docs._errors import OverensError, UsageError
+from overens_docs._findings import Finding
+from overens_docs._i18n import _
 from overens_docs._targets import display, unknown_id
 
 
@@ -31,6 +35,30 @@ class Request:
     agreement: Agreement
     organisations: tuple[Organisation, ...]  # resolved (see overens_docs._read)
     contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # for the mailing list
+
+
+def one_folder_each(requests: Sequence[Request]) -> tuple[list[Request], list[Finding]]:
+    """The requests of a run, each agreement folder once; and, when two different folders
+    would build into the same ``OUT/<id>/`` (the same name in two places, or names that
+    differ only by case or Unicode form, which Windows and macOS take for one folder),
+    a ``build-same-folder`` finding at each of them: then nothing may be built."""
+    unique: dict[Path, Request] = {}
+    for request in requests:
+        unique.setdefault(request.agreement.folder.resolve(), request)
+    by_name: dict[str, list[Request]] = {}
+    for request in unique.values():
+        key = unicodedata.normalize("NFC", request.agreement.id).casefold()
+        by_name.setdefault(key, []).append(request)
+    findings = [at(request.agreement.place, "build-same-folder", _(
+        "{folder} and {others} would all be built into the folder {name} of --out (names "
+        "that differ only by case are one folder on Windows and macOS): build them in "
+        "separate runs with different --out folders, or rename a folder.").format(
+            folder=display(request.agreement.folder),
+            others=_(" and ").join(display(other.agreement.folder) for other in clashing
+                                   if other is not request),
+            name=request.agreement.id))
+        for clashing in by_name.values() if len(clashing) > 1 for request in clashing]
+    return list(unique.values()), findings
 
 
 @dataclass(frozen=True, slots=True)

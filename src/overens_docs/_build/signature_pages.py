@@ -28,7 +28,7 @@ from overens_docs._build.problems import StageFailed, at, for_organisation, in_t
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import _
 from overens_docs._pdf.convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
 from overens_docs._pdf.reading import page_count
@@ -179,8 +179,8 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
                 plan.template, "signature-page-overflow",
                 _("{count} signature pages came out as {pages} pages: one of '{first}' … "
                   "'{last}' does not fit on one page.").format(
-                    count=len(organisations), pages=pages, first=organisations[0].name,
-                    last=organisations[-1].name))]
+                    count=len(organisations), pages=pages, first=excerpt(organisations[0].name),
+                    last=excerpt(organisations[-1].name)))]
         starts.append(found)
     ends = [*starts[1:], pages]
     over = [end - start > 1 for start, end in zip(starts, ends, strict=True)]
@@ -196,7 +196,7 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
         _("The signature page of '{name}' takes {pages} pages: its name, representative or "
           "title, with the agreement's title above them, is too long for one page. Shorten it "
           "here, or make the template's signature section smaller.").format(
-            name=organisation.name, pages=end - start))
+            name=excerpt(organisation.name), pages=end - start))
         for organisation, start, end in zip(organisations, starts, ends, strict=True)
         if end - start > 1]
 

@@ -16,6 +16,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from overens_docs._build import ceremony, processes, signature_pages
 from overens_docs._build.manifest import Manifest
 from overens_docs._build.organisation_files import CopyState, Made, write_docx
@@ -23,14 +25,24 @@ from overens_docs._build.output import write_staged
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, for_organisation, in_template
 from overens_docs._domain import Organisation
+from overens_docs._domain.template_files import template_folders
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._pdf.check import accessibility_problems, expected_fonts_missing, problems
 from overens_docs._pdf.reading import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context
-from overens_docs._render.docx import CoreProperties, DocumentTemplate, with_page_number_glyphs
+from overens_docs._render.docx import (
+    CoreProperties,
+    DocumentTemplate,
+    template_sources,
+    with_page_number_glyphs,
+)
+from overens_docs._render.jinja_env import environment
 from overens_docs._render.personalise import Personaliser
 from overens_docs._render.signatories import signatories_csv, signatories_html
+from overens_docs._render.template_file import macros_message, read_template
+from overens_docs._render.template_signature import signature_problems
 from overens_docs._reproducible import normalise_pdf
 
 TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
@@ -49,11 +61,34 @@ class Rendered:
     published: bytes  # agreement.docx
     text: tuple[Path, Path]  # agreement.docx and master.docx in the work folder
     numbered: bool  # signature pages get a stamped page number (not a PDF form's)
+    warnings: tuple[Finding, ...] = ()  # about the template (macros left out)
+
+
+def template_warnings(plan: Plan) -> list[Finding]:
+    """The Word template as a build requires it (read as data, with a signature section
+    unless a PDF form makes the signature pages): :class:`StageFailed` when it is not, else
+    the warnings about it. What it takes from outside itself is refused as it is rendered."""
+    within = template_folders(plan.agreement.folder)
+    read = read_template(plan.template, within)
+    if plan.form is None:
+        try:
+            parsed = [(part, environment().parse(source))
+                      for part, source in template_sources(plan.template, within)]
+        except jinja2.TemplateSyntaxError:
+            parsed = []  # the render reports it, at its place
+        problems = signature_problems(parsed) if parsed else []
+        if problems:
+            raise StageFailed([in_template(plan.template, "template-signature", problem)
+                               for problem in problems])
+    return [in_template(plan.template, "template-macros", macros_message(read.macros),
+                        severity=Severity.WARNING)] if read.macros else []
 
 
 def render(plan: Plan, work: Path) -> Rendered:
+    warnings = template_warnings(plan)
     template = DocumentTemplate(plan.template, agreement_context(plan.agreement),
-                                CoreProperties.of(plan.agreement), plan.date)
+                                CoreProperties.of(plan.agreement), plan.date,
+                                template_folders(plan.agreement.folder))
     personaliser = Personaliser(template)
     published = template.render([], include_text=True)
     master = personaliser.master_document(with_number=True)
@@ -64,7 +99,8 @@ def render(plan: Plan, work: Path) -> Rendered:
     (work / "master.docx").write_bytes(master)
     personaliser.prove(plan.organisations)  # before other processes copy it
     return Rendered(template, personaliser, published,
-                    (work / "agreement.docx", work / "master.docx"), numbered)
+                    (work / "agreement.docx", work / "master.docx"), numbered,
+                    tuple(warnings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +219,7 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
                              _("The documents for {name} could not be made: {error}").format(
-                                 name=organisation.name, error=error))
+                                 name=excerpt(organisation.name), error=excerpt(error, 300)))
             for organisation, error in failed.values()])
 
 

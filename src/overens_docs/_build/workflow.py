@@ -45,9 +45,7 @@ there are. Only :mod:`processes` knows how work is spread over processes.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -60,9 +58,10 @@ from overens_docs._build.plan import Plan, plan
 from overens_docs._build.problems import StageFailed, at, in_template
 from overens_docs._domain import Agreement, OrganisationContact, Organisation
 from overens_docs._errors import UsageError
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
-from overens_docs._render.docx import TemplateError
+from overens_docs._render.template_file import TemplateError
+from overens_docs._scratch import Scratch, sweep
 from overens_docs._targets import display
 
 
@@ -99,23 +98,27 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
         return UpToDate(destination)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
+        sweep(destination.parent)  # what killed runs left here
         staging = staging_folder(destination)
     except OSError as error:
         raise UsageError(_("{folder}: cannot write there ({reason}). Choose another --out "
                            "folder.").format(folder=display(destination.parent),
                                              reason=error.strerror or error)) from error
     try:
-        with tempfile.TemporaryDirectory(prefix=".overens-work-", dir=destination.parent) as work:
+        with Scratch.make(destination.parent, ".overens-work-") as work:
             with _template_findings(the_plan):
-                manifest = make(the_plan, Path(work), staging, progress=progress)
+                manifest, warnings = make(the_plan, work.path, staging.path,
+                                          progress=progress)
             manifest.inputs = inputs
-            written = _move_into_place(the_plan, manifest, staging)
+            written, old = _move_into_place(the_plan, manifest, staging)
+            warnings += _left_behind(the_plan, old)
         _keep(the_plan, written)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Built(destination, Summary.of(written, only, the_plan), time.monotonic() - started)
+        staging.remove()
+    return Built(destination, Summary.of(written, only, the_plan), time.monotonic() - started,
+                 tuple(warnings))
 
 
 def _missing_templates(plan: Plan) -> list[Finding]:
@@ -129,9 +132,11 @@ def _missing_templates(plan: Plan) -> list[Finding]:
             if path is not None and not path.is_file()][:1]
 
 
-def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
+def make(plan: Plan, work: Path, staging: Path, *,
+         progress: bool) -> tuple[Manifest, list[Finding]]:
     """Stages 2 to 6: every file of the build, written into ``staging``; the manifest that
-    lists them. ``work`` holds what LibreOffice reads and writes."""
+    lists them, and the warnings found on the way. ``work`` holds what LibreOffice reads
+    and writes."""
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
@@ -162,7 +167,7 @@ def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Manifest:
     if assembled.ceremony is not None:
         manifest.record(assembled.ceremony)
     stages.stage_lists(plan, staging, manifest)
-    return manifest
+    return manifest, list(rendered.warnings)
 
 
 @contextlib.contextmanager
@@ -174,25 +179,38 @@ def _template_findings(plan: Plan) -> Iterator[None]:
     except TemplateError as problem:
         message = f"{display(plan.template)}: {problem}"
         finding = (at(plan.agreement.template.document_place, problem.rule, message)
-                   if problem.rule == "template-unreadable"
+                   if problem.rule in ("template-unreadable", "input-refused")
                    else in_template(plan.template, problem.rule, message))
         raise StageFailed([finding]) from problem
 
 
-def _move_into_place(plan: Plan, manifest: Manifest, staging: Path) -> Manifest:
-    """Stage 7; returns the manifest as written into the destination."""
+def _move_into_place(plan: Plan, manifest: Manifest,
+                     staging: Scratch) -> tuple[Manifest, Path | None]:
+    """Stage 7; returns the manifest as written into the destination, and the old build
+    when it could not be removed."""
     if plan.previous is None:
-        manifest.write(staging)
-        swap_into_place(staging, plan.destination)
-        return manifest
+        manifest.write(staging.path)
+        return manifest, swap_into_place(staging, plan.destination)
     # --only: that organisation's files and the ceremony file move in
     updated, stale = plan.previous.updated_with(
         manifest, replacing={o.id for o in plan.organisations})
-    move_files(staging, plan.destination)
+    move_files(staging.path, plan.destination)
     updated.write(plan.destination)
     for relative in stale:  # its files under an earlier name
         (plan.destination / relative).unlink(missing_ok=True)
-    return updated
+    return updated, None
+
+
+def _left_behind(plan: Plan, old: Path | None) -> list[Finding]:
+    """A warning naming the old build, when it could not be removed after the new one was
+    moved into place: the build holds; the next run removes the old one."""
+    if old is None:
+        return []
+    return [in_template(old, "build-old-folder", _(
+        "{destination} is built, but the build it replaced, moved aside to {old}, could not "
+        "be removed (a file in it is open, or not ours to delete): remove it by hand, or the "
+        "next build will.").format(destination=display(plan.destination), old=display(old)),
+        severity=Severity.WARNING)]
 
 
 def _keep(plan: Plan, manifest: Manifest) -> None:

@@ -42,7 +42,7 @@ from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
 
 # An e-mail address, as the organisation list's schema takes one.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+EMAIL = re.compile(r"\A[^@\s]+@[^@\s.]+\.[^@\s]+\Z")  # linear: tests/test_patterns.py
 
 
 def paragraphs(text: str | None) -> Paragraphs:
@@ -185,13 +185,15 @@ def default_ids(rows: list[dict[str, Any]]) -> list[str]:
     A derived id never equals a given one or an earlier derived one (it gets ``-2``, ...).
     """
     taken = {row["id"] for row in rows if row.get("id")}
+    counters: dict[str, int] = {}
     result = []
     for row in rows:
         identifier = row.get("id")
         if not identifier:
             number = row.get("org_number")
             formatted = orgnr.check(number).formatted if number else None
-            identifier = first_free(formatted or slugify(row["name"]) or "organisation", taken)
+            identifier = first_free(formatted or slugify(row["name"]) or "organisation", taken,
+                                    counters)
         taken.add(identifier)
         result.append(identifier)
     return result

@@ -16,6 +16,11 @@ from overens_docs._package_data import data_dir
 DEFAULT_TEMPLATE = "default/agreement.docx"
 
 
+def template_folders(folder: Path) -> tuple[Path, Path]:
+    """The folders an agreement's templates may be read from: its own, and ``templates/``."""
+    return folder, data_dir("templates")
+
+
 def document_template(folder: Path, name: str | None) -> Path:
     """The template file ``name`` stands for (the default when None): in ``folder`` when
     there is something of that name there, else under ``templates/``. Call

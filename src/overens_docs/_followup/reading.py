@@ -11,9 +11,11 @@ years, and the agreement may have changed since it was made.
 from __future__ import annotations
 
 import datetime
+import io
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +23,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+from lxml import etree
 from openpyxl.utils.exceptions import InvalidFileException
 
-from overens_docs._findings import Finding, Severity, column_letters
+from overens_docs._findings import Finding, Severity, column_letters, excerpt
 from overens_docs._followup.items import SCALE, Item, Progress
 from overens_docs._followup.layout import (
     FIRST_ROW_SEARCH,
@@ -36,9 +39,14 @@ from overens_docs._followup.layout import (
     Kind,
 )
 from overens_docs._i18n import _
+from overens_docs._load.input_files import InputRefusedError, read_input
+from overens_docs._load.package import PackageError, read_package
 
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
-               ElementTree.ParseError, EOFError, OSError)
+# A returned workbook comes from anyone: it is read as every input is (a regular file in its
+# folder, inflated within bounds, XML without DTDs), and any damage is a finding.
+_UNREADABLE = (PackageError, zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError,
+               ValueError, TypeError, IndexError, AttributeError, NotImplementedError,
+               ElementTree.ParseError, etree.XMLSyntaxError, EOFError, OSError)
 _LOCKED_NAMES = ("id", "who", "text", "principles", "time")
 Row = tuple[Any, ...]
 
@@ -109,7 +117,9 @@ def _sheet_rows(path: Path, kind: Kind) -> tuple[str, list[Row]] | None:
     # openpyxl warns about what it does not read (data validation extensions): harmless.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        package = read_package(read_input(path))
+        book = openpyxl.load_workbook(io.BytesIO(package.data), read_only=True,
+                                      data_only=True)
         try:
             sheets = book.worksheets
             if not sheets:
@@ -129,11 +139,14 @@ def read_workbook(path: Path, file: str, kind: Kind, expected: Sequence[Item], *
     read = Read(file, kind.sheet)
     try:
         sheet = _sheet_rows(path, kind)
+    except InputRefusedError as refused:
+        read.finding(None, None, refused.rule, refused.reason)
+        return read
     except _UNREADABLE as error:
         read.finding(None, None, "followup-unreadable",
                      _("The file cannot be read as an Excel workbook (.xlsx): {error}. Save it "
                        "from Excel as 'Excel-arbetsbok (*.xlsx)', without a password.").format(
-                         error=error or type(error).__name__))
+                         error=excerpt(error or type(error).__name__, 200)))
         return read
     if sheet is None:
         read.finding(None, None, "followup-unreadable", _("The workbook has no worksheet."))

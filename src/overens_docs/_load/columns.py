@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from overens_docs._findings import Severity
+from overens_docs._findings import Severity, excerpt
 from overens_docs._i18n import _
 
 COLUMNS = ("id", "name", "org_number", "representative", "representative_title", "email",
@@ -103,13 +103,13 @@ def read_header(cells: Sequence[str | None]) -> Header:
                          "Known columns: {known}, or their Swedish names ({swedish})."))
             header.problems.append(HeaderProblem(
                 number, "unknown-column", Severity.WARNING, message.format(
-                    column=written, nearest=nearest, known=", ".join(COLUMNS),
+                    column=excerpt(written), nearest=nearest, known=", ".join(COLUMNS),
                     swedish=", ".join(SWEDISH_COLUMNS))))
         elif key is not None and key in header.keys:
             header.problems.append(HeaderProblem(
                 number, "duplicate-column", Severity.ERROR,
                 _("The column '{column}' appears twice in the header (as '{key}').").format(
-                    column=written, key=key)))
+                    column=excerpt(written), key=key)))
             key = None
         header.keys.append(key)
     for required in REQUIRED_COLUMNS:

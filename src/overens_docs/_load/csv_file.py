@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._load.columns import REQUIRED_COLUMNS, read_header, status_value
 from overens_docs._load.positions import Loaded
@@ -44,7 +44,8 @@ class _Reading:
             header = next(self.reader, None)
         except csv.Error as error:
             self.finding(1, None, "$", "csv-syntax",
-                         _("The header row cannot be read: {error}.").format(error=error))
+                         _("The header row cannot be read: {error}.").format(
+                             error=excerpt(error, 200)))
             return None
         if header is None or not any(cell.strip() for cell in header):
             self.finding(1, 1, "$", "csv-empty",
@@ -82,7 +83,7 @@ class _Reading:
         except csv.Error as error:
             self.finding(self.reader.line_num, None, "$", "csv-syntax",
                          _("The file cannot be read as CSV here: {error}. Check the quotes "
-                           "on this line.").format(error=error))
+                           "on this line.").format(error=excerpt(error, 200)))
             return None
         return rows
 

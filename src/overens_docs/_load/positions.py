@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 
 JsonPath: TypeAlias = tuple[str | int, ...]
 
-_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SIMPLE_KEY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def format_path(path: JsonPath) -> str:
@@ -22,7 +22,7 @@ def format_path(path: JsonPath) -> str:
         elif _SIMPLE_KEY.match(part):
             parts.append(f".{part}")
         else:
-            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            escaped = excerpt(part).replace("\\", "\\\\").replace("'", "\\'")
             parts.append(f"['{escaped}']")
     return "".join(parts)
 

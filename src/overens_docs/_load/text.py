@@ -14,6 +14,7 @@ from pathlib import Path
 
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
+from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._load.positions import Loaded, SourceMap
 
 BOM = "\ufeff"
@@ -151,10 +152,16 @@ def decode_utf8(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
 
 def read_text(path: Path, display_name: str | None = None) -> tuple[Loaded, str | None]:
     """A new :class:`Loaded` for ``path`` and the file's text; the text is None (and the
-    Loaded holds the finding) when the file is not UTF-8."""
+    Loaded holds the finding) when the file is not UTF-8, or is refused as input (see
+    :mod:`overens_docs._load.input_files`)."""
     file = display_name or str(path)
     loaded = Loaded(SourceMap(file))
-    text, problem = decode_utf8(path.read_bytes(), file)
+    try:
+        raw = read_input(path)
+    except InputRefusedError as refused:
+        loaded.findings.append(refused.finding(file))
+        return loaded, None
+    text, problem = decode_utf8(raw, file)
     if problem is not None:
         loaded.findings.append(problem)
     return loaded, text

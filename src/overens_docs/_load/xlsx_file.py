@@ -1,8 +1,13 @@
 """Organisation lists kept in Excel: ``organisations.xlsx``, read with openpyxl.
 
-The sheet named ``Organisationer`` is read, else the first sheet. Its header row is the
-first row that names a known column (rows above it, such as a title, are skipped), else
-its first row that is not empty. Rows become the same shape as ``organisations.yaml``
+The workbook is read as officers leave it. The sheet named ``Organisationer`` is read,
+else the first visible sheet; a hidden sheet that holds data is a warning (someone may
+have hidden the list itself). The file is read through :mod:`input_files` and inflated
+within bounds by :mod:`package` before openpyxl sees it, and any damage (a broken
+archive, XML that does not parse) is an ``xlsx-unreadable`` finding. The sheet's header
+row is the first row that names a known column (rows above it, such as a title, are
+skipped), else its first row that is not empty; a finding about the header says which row
+of which sheet was taken for it, and why. Rows become the same shape as ``organisations.yaml``
 (``{"organisations": [{column: value}, ...]}``), so one schema and one set of rules check
 every format; a value's position is its row and column number in that sheet, and findings
 name the cell (``organisations.xlsx:Organisationer!C7``).
@@ -21,18 +26,22 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
+from lxml import etree
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 
-from overens_docs._findings import Finding, Severity, column_letters
+from overens_docs._findings import Finding, Severity, column_letters, excerpt
 from overens_docs._i18n import _
 from overens_docs._load.columns import column_key, read_header, status_value
+from overens_docs._load.input_files import InputRefusedError, read_input
+from overens_docs._load.package import Package, PackageError, read_package
 from overens_docs._load.positions import Loaded, SourceMap
 
 SHEET_NAME = "Organisationer"
@@ -40,11 +49,15 @@ _HEADER_SEARCH_ROWS = 20
 # What Excel shows for a formula that failed; never a value anyone meant to type.
 _EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                            "#GETTING_DATA", "#SPILL!", "#CALC!"})
-# A workbook that is damaged, or not a workbook at all, fails in one of these ways.
-_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
-               ElementTree.ParseError, EOFError)
+# A workbook that is damaged, or not a workbook at all, fails in one of these ways, once
+# :func:`read_package` has found its archive whole: openpyxl's parts that do not parse (lxml,
+# or expat without it), references that lead nowhere ("no valid workbook part", a shared
+# string that is not there), values of the wrong kind.
+_UNREADABLE = (PackageError, zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError,
+               ValueError, TypeError, IndexError, AttributeError, OSError, EOFError,
+               ElementTree.ParseError, etree.XMLSyntaxError, NotImplementedError)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^<>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 Row = tuple[Any, ...]
 
@@ -57,56 +70,77 @@ class _Sheet:
     rows: list[Row]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # col, row, col, row
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)  # (row, col)
+    hidden: bool = False  # the sheet read is hidden (it is named Organisationer)
+    hidden_data: list[str] = field(default_factory=list)  # other hidden sheets with data
 
 
 def load_xlsx(path: Path, display_name: str | None = None) -> Loaded:
-    """Read an organisation list from a workbook; never raises for bad content."""
+    """Read an organisation list from a workbook; never raises for bad content (a file
+    that exists but cannot be opened at all raises ``OSError``)."""
     file = display_name or str(path)
     loaded = Loaded(SourceMap(file))
     try:
-        sheet = _read_sheet(path)
+        data = read_input(path)
+    except InputRefusedError as refused:
+        loaded.findings.append(refused.finding(file))
+        return loaded
+    try:
+        sheet = _read_sheet(read_package(data))
     except _UNREADABLE as error:
         loaded.findings.append(Finding(
             file, None, None, "$", "xlsx-unreadable", Severity.ERROR,
             _("The file cannot be read as an Excel workbook (.xlsx): {error}. If it is an old "
               ".xls file or a LibreOffice .ods, open it and save it as 'Excel-arbetsbok "
               "(*.xlsx)'; a password-protected workbook must be saved without a password.")
-            .format(error=error or type(error))))
+            .format(error=excerpt(error or type(error).__name__, 200))))
         return loaded
     if sheet is None:
         loaded.findings.append(Finding(
             file, None, None, "$", "xlsx-empty", Severity.ERROR,
-            _("The workbook has no worksheet to read.")))
+            _("The workbook has no visible worksheet to read.")))
         return loaded
     _Reader(loaded, sheet).read()
     return loaded
 
 
-def _read_sheet(path: Path) -> _Sheet | None:
+def _chosen(sheets: list[Any]) -> Any:
+    """The sheet named Organisationer, else the first visible one (None: none is)."""
+    named = [sheet for sheet in sheets if sheet.title.strip().casefold() == SHEET_NAME.casefold()]
+    visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
+    return (named or visible or [None])[0]
+
+
+def _holds_data(sheet: Any) -> bool:
+    sheet.reset_dimensions()
+    return any(cell is not None for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def _read_sheet(package: Package) -> _Sheet | None:
     # openpyxl warns about workbook features it does not read (data validation, slicers,
     # conditional formatting extensions); none of them changes a cell's value.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(package.data), read_only=True,
+                                          data_only=True)
         try:
             sheets = workbook.worksheets
-            if not sheets:
+            chosen = _chosen(sheets)
+            if chosen is None:
                 return None
-            chosen: Any = next(
-                (sheet for sheet in sheets if sheet.title.strip().casefold()
-                 == SHEET_NAME.casefold()), sheets[0])
             # Some programs write a wrong <dimension>; read the rows that are there.
             chosen.reset_dimensions()
             rows: list[Row] = [tuple(row) for row in chosen.iter_rows(values_only=True)]
             # openpyxl's read-only sheet keeps the path of its XML part only privately;
             # tests/test_xlsx.py fails if that ever changes.
             part: str = chosen._worksheet_path
-            title: str = chosen.title
+            hidden_data = [sheet.title for sheet in sheets if sheet is not chosen
+                           and sheet.sheet_state != "visible" and _holds_data(sheet)]
+            sheet = _Sheet(chosen.title, rows, hidden=chosen.sheet_state != "visible",
+                           hidden_data=hidden_data)
         finally:
             workbook.close()
-    with zipfile.ZipFile(path) as archive:
-        xml = archive.read(part)
-    return _Sheet(title, rows, *_sheet_extras(xml))
+    sheet.merged, sheet.formulas_without_value = _sheet_extras(package.parts[part.lstrip("/")])
+    return sheet
 
 
 def _sheet_extras(xml: bytes) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
@@ -183,16 +217,42 @@ class _Reader:
         self.loaded.findings.append(Finding(self.source.file, row, column, "$", rule, severity,
                                             message, self.sheet.title))
 
-    def _header_index(self) -> int | None:
+    def _header_index(self) -> tuple[int | None, bool]:
+        """The header row's index, and whether it was found by a known column's name."""
         rows = self.sheet.rows
         for index, cells in enumerate(rows[:_HEADER_SEARCH_ROWS]):
             if any(isinstance(cell, str) and column_key(cell) for cell in cells):
-                return index
+                return index, True
         return next((index for index, cells in enumerate(rows)
-                     if any(_cell_text(cell, None) for cell in cells)), None)
+                     if any(_cell_text(cell, None) for cell in cells)), None), False
+
+    def _where_looked(self, row: int, named: bool) -> str:
+        """Which row was taken for the header, and why: said when it is not the first."""
+        if named:
+            return _("(Row {row} of the sheet '{sheet}' is read as the header: the first row "
+                     "that names a known column.)").format(row=row, sheet=self.sheet.title)
+        return _("(No row among the first {rows} of the sheet '{sheet}' names a known column, "
+                 "so row {row}, the first that is not empty, is read as the header.)").format(
+                     rows=_HEADER_SEARCH_ROWS, sheet=self.sheet.title, row=row)
+
+    def _hidden(self) -> None:
+        """Warnings for a hidden sheet read, and for hidden sheets whose data is not read."""
+        if self.sheet.hidden:
+            self.finding(None, None, "xlsx-hidden-sheet", _(
+                "The sheet '{sheet}' is read, but it is hidden in Excel, so whoever edits the "
+                "workbook may not see the list: show it ('Visa blad').").format(
+                    sheet=self.sheet.title), Severity.WARNING)
+        for hidden in self.sheet.hidden_data:
+            self.loaded.findings.append(Finding(
+                self.source.file, None, None, "$", "xlsx-hidden-sheet", Severity.WARNING, _(
+                    "The hidden sheet '{hidden}' holds data, which is not read (the list is "
+                    "read from the sheet '{sheet}'). If it holds organisations, show it "
+                    "('Visa blad') and move them to '{sheet}', or name it {name}.").format(
+                        hidden=hidden, sheet=self.sheet.title, name=SHEET_NAME), hidden))
 
     def read(self) -> None:
-        index = self._header_index()
+        self._hidden()
+        index, named = self._header_index()
         if index is None:
             self.finding(None, None, "xlsx-empty",
                          _("The sheet '{sheet}' is empty: it needs a header row with the "
@@ -204,7 +264,10 @@ class _Reader:
                                             for cell in self.sheet.rows[index]]
         header = read_header(header_cells)
         for problem in header.problems:
-            self.finding(header_row, problem.column, f"xlsx-{problem.kind}", problem.message,
+            message = problem.message
+            if problem.kind == "missing-column" and (header_row > 1 or not named):
+                message += " " + self._where_looked(header_row, named)
+            self.finding(header_row, problem.column, f"xlsx-{problem.kind}", message,
                          problem.severity)
         covered = self._merged(header_row)
         for row, column in sorted(self.sheet.formulas_without_value):

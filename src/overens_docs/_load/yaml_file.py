@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._load.positions import JsonPath, Loaded, SourceMap, format_path
 from overens_docs._load.text import (
@@ -106,11 +106,12 @@ def _syntax_finding(file: str, error: yaml.MarkedYAMLError,
                     positions: EditorPositions) -> Finding:
     mark = error.problem_mark or error.context_mark
     line, column = positions.at(mark.line, mark.column) if mark is not None else (None, None)
-    parts = [part for part in (error.context, error.problem) if part]
+    parts = [excerpt(part, 200) for part in (error.context, error.problem) if part]
     if error.context_mark is not None and error.problem_mark is not None and error.context:
         context_line = positions.at(error.context_mark.line, error.context_mark.column)[0]
-        parts = [_("{context} (line {line})").format(context=error.context, line=context_line),
-                 str(error.problem)]
+        parts = [_("{context} (line {line})").format(context=excerpt(error.context, 200),
+                                                     line=context_line),
+                 excerpt(error.problem, 200)]
     # The parser's own words (in English) follow; they name the construct exactly.
     message = _("YAML syntax error: {problem}").format(problem="; ".join(parts))
     return Finding(file, line, column, "$", "yaml-syntax", Severity.ERROR, message)

@@ -17,6 +17,7 @@ only material for assembled files, are exported plainly (see :data:`PAGES_FILTER
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ from typing import Any
 
 from overens_docs._errors import ConversionError, ToolMissingError
 from overens_docs._i18n import _, ngettext
+from overens_docs._scratch import Scratch, sweep
 
 # Where LibreOffice's installers put it; on Windows and macOS it is not on PATH.
 _WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -88,14 +90,34 @@ PAGES_FILTER = _pdf_filter(SelectPdfVersion=0, UseTaggedPDF=True, EmbedStandardF
 # the 1.2 s LibreOffice took to start and convert one page (and a third of its time in the
 # kernel, zeroing those surfaces). Every consumer of the setting only asks whether it is
 # older than the running version, so a version above any real one says "not upgraded".
-_PROFILE_SETTINGS = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
-xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" \
-oor:op="fuse"><value>9999.9</value></prop></item>
-</oor:items>
-"""
+#
+# The profile also keeps LibreOffice from fetching anything a document points to (a
+# picture inserted with "Link to file", over http or from a local file): links are refused
+# unless they come from a trusted location, of which there is none
+# (BlockUntrustedRefererLinks); and should anything still try the network, every protocol
+# goes through a proxy on 127.0.0.1:1, where nothing answers. Macros never run. Templates
+# with links out are refused before they are rendered (overens_docs._render.template_file);
+# this is the second wall, tested by serving a linked picture from 127.0.0.1
+# (tests/test_templates_as_data.py).
+_INET = "/org.openoffice.Inet/Settings"
+_PROFILE_SETTINGS = "".join([
+    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+    'xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n',
+    *(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value>'
+      f'</prop></item>\n' for path, name, value in (
+          ("/org.openoffice.Setup/Product", "ooSetupLastVersion", "9999.9"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks",
+           "true"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution",
+           "true"),
+          ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+          (_INET, "ooInetProxyType", "1"), (_INET, "ooInetNoProxy", ""),
+          (_INET, "ooInetHTTPProxyName", "127.0.0.1"), (_INET, "ooInetHTTPProxyPort", "1"),
+          (_INET, "ooInetHTTPSProxyName", "127.0.0.1"), (_INET, "ooInetHTTPSProxyPort", "1"),
+          (_INET, "ooInetFTPProxyName", "127.0.0.1"), (_INET, "ooInetFTPProxyPort", "1"))),
+    "</oor:items>\n"])
 
 # A conversion that takes longer than this is taken to hang (LibreOffice does, on some
 # documents): a minute to start and convert the text, and 100 ms per page on top.
@@ -103,6 +125,19 @@ DEFAULT_TIMEOUT = 60.0
 SECONDS_PER_PAGE = 0.1
 _REPORT_EVERY = 15.0  # seconds between "still converting" notes
 _PIPES = Path(tempfile.gettempdir() if os.name == "nt" else "/tmp")  # noqa: S108 -- LibreOffice's own choice
+
+
+@functools.cache
+def _swept() -> None:
+    """Once per process: the profiles that killed runs left in the temporary folder."""
+    sweep(Path(tempfile.gettempdir()))
+
+
+def _profile() -> Scratch:
+    """A new folder for one LibreOffice's profile and temporary files, locked while it runs
+    (LibreOffice inherits the lock), so that a killed run's is removed by the next."""
+    _swept()
+    return Scratch.make(Path(tempfile.gettempdir()), "overens-lo-profile-")
 
 
 def timeout_for(pages: int, timeout: float | None = None) -> float:
@@ -167,11 +202,11 @@ class Conversion:
         self.outputs = [outdir / f"{document.stem}.pdf" for document in documents]
         self._timeout = timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._notify = notify
-        self._temporary = tempfile.TemporaryDirectory(prefix="overens-lo-profile-")
-        private_tmp = Path(self._temporary.name) / "tmp"
+        self._temporary = _profile()
+        private_tmp = self._temporary.path / "tmp"
         private_tmp.mkdir()
         self._pipes_before = set(_PIPES.glob("OSL_PIPE_*")) if os.name != "nt" else set()
-        user = Path(self._temporary.name) / "profile"
+        user = self._temporary.path / "profile"
         (user / "user").mkdir(parents=True)
         (user / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS,
                                                                  encoding="utf-8")
@@ -193,7 +228,8 @@ class Conversion:
             else {"start_new_session": True})
         self._process = subprocess.Popen(  # noqa: S603 -- fixed program, our own file arguments
             command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=environment, **group)  # type: ignore[call-overload]
+            env=environment, pass_fds=self._temporary.descriptors if os.name != "nt" else (),
+            **group)  # type: ignore[call-overload]
 
     def __enter__(self) -> Conversion:
         return self
@@ -216,7 +252,7 @@ class Conversion:
 
     def _close(self) -> None:
         self._log.close()
-        self._temporary.cleanup()
+        self._temporary.remove()
 
     def done(self) -> bool:
         """Whether LibreOffice has ended (then :meth:`wait` returns at once), without

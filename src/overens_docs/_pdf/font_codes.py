@@ -8,24 +8,35 @@ Both the PDF form path (pypdf, which fills fields) and the page numbers stamped 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-_CHARS = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_RANGES = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _RANGE = re.compile(
-    rb"<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])")
+    rb"<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(<[0-9A-Fa-f\s]*>|\[[^\[\]]*\])")
+
+
+def _sections(cmap: bytes, begin: bytes, end: bytes) -> Iterator[bytes]:
+    """What stands between each ``begin`` and the ``end`` after it (``beginbfchar`` ...
+    ``endbfchar``), found in one pass: a lazy regular expression would look for the end
+    again from every ``begin``, in quadratic time when there is none."""
+    position = 0
+    while (start := cmap.find(begin, position)) >= 0:
+        stop = cmap.find(end, start + len(begin))
+        if stop < 0:
+            return
+        yield cmap[start + len(begin):stop]
+        position = stop + len(end)
 
 
 def to_unicode(cmap: bytes, code_bytes: int) -> dict[int, str]:
     """The code -> text mapping of a ToUnicode CMap (its bfchar and bfrange sections), for
     codes of ``code_bytes`` bytes."""
     mapping: dict[int, str] = {}
-    for section in _CHARS.findall(cmap):
+    for section in _sections(cmap, b"beginbfchar", b"endbfchar"):
         hexes = _HEX.findall(section)
         for source, target in zip(hexes[::2], hexes[1::2], strict=False):
             mapping[_code(source)] = _text(target)
-    for section in _RANGES.findall(cmap):
+    for section in _sections(cmap, b"beginbfrange", b"endbfrange"):
         for low, high, target in _RANGE.findall(section):
             first, last = _code(low), _code(high)
             if last - first > 0xFFFF:
@@ -70,12 +81,12 @@ def _number(value: float | Sequence[float]) -> float:
 
 
 def _code(hex_digits: bytes) -> int:
-    digits = re.sub(rb"\s", b"", hex_digits)
+    digits = b"".join(hex_digits.split())
     return int(digits, 16) if digits else 0
 
 
 def _text(hex_digits: bytes) -> str:
-    digits = re.sub(rb"\s", b"", hex_digits)
+    digits = b"".join(hex_digits.split())
     if len(digits) % 2:
         digits += b"0"
     return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace")

@@ -36,13 +36,13 @@ from overens_docs._pdf.font_codes import cid_widths, to_unicode
 FONT = pikepdf.Name("/OverensPageNumber")  # the font's name in a stamped page's resources
 TEXT = "sida {page} av {pages}"
 _NEEDED = frozenset("sida av0123456789")
-_READ = re.compile(r"\s*sida [0-9]+ av [0-9]+$")  # a stamp in a page's text, at its end
+_READ = re.compile(r"(?<!\s)\s*sida [0-9]+ av [0-9]+$")  # a stamp in a page's text, at its end
 
 # A stamp, exactly as :meth:`PageNumbers.stream` writes it.
 STAMP = re.compile(
     rb"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
     rb"q\n(?:-?[0-9.]+ ){1,4}(?:g|rg|k)\nBT\n"
-    rb"/OverensPageNumber [0-9.]+ Tf\n-?[0-9.]+ -?[0-9.]+ Td\n<(?:[0-9A-F]{2})+> Tj\n"
+    rb"/OverensPageNumber [0-9.]+ Tf\n-?[0-9.]+ -?[0-9.]+ Td\n<(?:[0-9A-F]{2})++> Tj\n"
     rb"ET\nQ\nEMC\n")
 
 # Text farther than this from the footer's baseline is on another line.

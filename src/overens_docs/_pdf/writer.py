@@ -33,8 +33,10 @@ from typing import BinaryIO
 import pikepdf
 
 # A reference in unparsed PDF, after a delimiter; literal strings are matched first and
-# left alone (qpdf escapes every parenthesis inside one, so none ends early).
-_REFERENCE = re.compile(rb"\((?:\\.|[^\\)])*\)|(?<![\w.#/+-])(\d+) (\d+) R")
+# left alone (qpdf escapes every parenthesis inside one, so none ends early). Possessive,
+# and a string's closing parenthesis optional: the time is linear in what is read, even in
+# text that is not qpdf's (an unclosed string is read once, not from each parenthesis).
+_REFERENCE = re.compile(rb"\((?:\\.|[^\\)])*+\)?|(?<![\w.#/+-])(\d++) (\d++) R")
 _OBJECTS_PER_STREAM = 100
 _BINARY_MARK = b"%\xe2\xe3\xcf\xd3\n"  # tells transfer programs that the file is binary
 

@@ -1,8 +1,11 @@
 """Stage: Word templates (docxtpl) -> .docx bytes.
 
-Every template is rendered in the one sandboxed, strict, autoescaping Jinja environment
-(:mod:`jinja_env`); a name the data lacks, a broken or unsafe tag, and template syntax that
-survives rendering are each a :class:`TemplateError` naming the kind of problem.
+Every template is read as data first (:mod:`template_file`: through the input gate,
+inflated within bounds, without macros) and rendered in the one sandboxed, limited,
+strict, autoescaping Jinja environment (:mod:`jinja_env`); a template that takes anything
+from outside itself, a name the data lacks, a broken or unsafe tag, a render past its
+limits, and template syntax that survives rendering are each a :class:`TemplateError`
+naming the kind of problem.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,24 +28,22 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from overens_docs._domain import Agreement
-from overens_docs._errors import OverensError
+from overens_docs._findings import excerpt
 from overens_docs._i18n import _
 from overens_docs._render.context import Context, render_context
 from overens_docs._render.jinja_env import environment
+from overens_docs._render.jinja_limits import LimitError
+from overens_docs._render.template_file import TemplateError, external_message, read_template
 from overens_docs._reproducible import FALLBACK, normalise_docx
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 _LISTING = "\t\a\n\f"  # what docxtpl's resolve_listing turns into Word markup
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
-
-
-class TemplateError(OverensError):
-    """A template cannot be rendered with the data; ``rule`` names the kind of problem."""
-
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.rule = rule
+# What python-docx and docxtpl raise on a package that is whole but not a Word document
+# they can read (parts missing or of the wrong kind, XML of the wrong shape).
+UNREADABLE = (OSError, ValueError, KeyError, IndexError, AttributeError, TypeError,
+              zipfile.BadZipFile, PackageNotFoundError, etree.XMLSyntaxError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +100,11 @@ _LIBREOFFICE_CORE = (b"http://schemas.openxmlformats.org/officedocument/2006/rel
 _CORE = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
-def _package(template: Path) -> io.BytesIO:
-    """The template's bytes, with the core properties' relationship named as python-docx
+def _package(data: bytes) -> io.BytesIO:
+    """A template's bytes, with the core properties' relationship named as python-docx
     knows it. A template saved by LibreOffice names it otherwise, and python-docx would add
     core properties of its own under the same name: two docProps/core.xml in every
     rendered document (and zipfile's "Duplicate name" warning)."""
-    data = template.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         relationships = package.read("_rels/.rels") if "_rels/.rels" in package.namelist() \
             else b""
@@ -159,28 +159,41 @@ def _with_pictures(value: Any, document: DocxTemplate) -> Any:
     return value
 
 
-def open_template(template: Path) -> DocxTemplate:
-    """The Word template at ``template``; :class:`TemplateError` if it is not one."""
+def open_template(template: Path, within: Sequence[Path] = ()) -> DocxTemplate:
+    """The Word template at ``template`` (a file in one of the folders ``within``, default
+    its own), read as data; :class:`TemplateError` if it is not one, or is refused."""
+    data = read_template(template, within).data
     try:
-        document = _Template(_package(template))
+        document = _Template(_package(data))
         document.init_docx()
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError,
-            etree.XMLSyntaxError) as error:  # a part that is not XML
+    except UNREADABLE as error:
         raise TemplateError(
             "template-unreadable",
             _("{file} is not a Word document (.docx) that can be read ({error}). Save it from "
-              "Word as 'Word-dokument (*.docx)'.").format(file=template.name, error=error)
+              "Word as 'Word-dokument (*.docx)'.").format(file=excerpt(template.name),
+                                                          error=excerpt(error, 200))
         ) from error
     return document
 
 
-def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> bytes:
+def render(template: Path, context: Mapping[str, Any], core: CoreProperties,
+           within: Sequence[Path] = ()) -> bytes:
     """Render ``template`` with ``context`` (in which a :class:`Picture` is printed as a
     picture); raises :class:`TemplateError`."""
-    document = open_template(template)
+    outside = read_template(template, within).external
+    if outside:
+        raise TemplateError("template-external", external_message(outside[0]))
+    document = open_template(template, within)
     try:
-        document.render(_with_pictures(dict(context), document), jinja_env=environment(),
-                        autoescape=True)
+        with environment().limited():
+            document.render(_with_pictures(dict(context), document),
+                            jinja_env=environment(), autoescape=True)
+    except (LimitError, RecursionError, OverflowError, MemoryError) as error:
+        raise TemplateError("template-limit", _(
+            "The template asks too much of a render: {problem}. Simplify the loops and "
+            "calculations in its tags.").format(problem=excerpt(
+                error if isinstance(error, LimitError) else type(error).__name__, 200))
+        ) from error
     except jinja2.UndefinedError as error:
         match = _UNDEFINED_NAME.search(str(error))
         name = next((group for group in match.groups() if group), str(error)) if match else str(
@@ -188,20 +201,23 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
         raise TemplateError(
             "template-undefined",
             _("The template uses '{name}', which the data does not provide ({error}).").format(
-                name=name, error=error)) from error
+                name=excerpt(name), error=excerpt(error, 200))) from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError("template-syntax",
                             _("The template has a tag Jinja cannot read: {error}.").format(
-                                error=error.message)) from error
+                                error=excerpt(error.message, 200))) from error
     except SecurityError as error:
         raise TemplateError("template-unsafe",
                             _("The template tries something the sandbox forbids: {error}.")
-                            .format(error=error)) from error
-    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
-        # A tag that does with a value what it cannot: loops over a number, divides by 0.
+                            .format(error=excerpt(error, 200))) from error
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+            AttributeError) as error:
+        # A tag that does with a value what it cannot: loops over a number, divides by 0,
+        # includes another template.
         raise TemplateError("template-failed",
                             _("A tag of the template fails with this data: {error}.")
-                            .format(error=error)) from error
+                            .format(error=excerpt(f"{type(error).__name__}: {error}", 200))
+                            ) from error
     properties = document.docx.core_properties
     properties.title, properties.subject, properties.author = core.title, core.subject, core.author
     properties.language = core.language
@@ -213,7 +229,8 @@ def render(template: Path, context: Mapping[str, Any], core: CoreProperties) -> 
         raise TemplateError(
             "template-leftover",
             _("Template syntax survived rendering: {leftovers}. A tag is probably split by "
-              "formatting in Word; retype it in one go.").format(leftovers=", ".join(leftovers)))
+              "formatting in Word; retype it in one go.").format(
+                leftovers=excerpt(", ".join(leftovers), 300)))
     return data
 
 
@@ -228,24 +245,30 @@ class DocumentTemplate:
     agreement: Context  # agreement_context(...), made once
     core: CoreProperties
     when: datetime.datetime = FALLBACK  # the build date: every ZIP entry carries it
+    # The folders the template may be in (default: its own; see template_file).
+    within: tuple[Path, ...] = field(default=())
 
     def render(self, organisations: Sequence[Context], *, include_text: bool,
                ceremony: Context | None = None) -> bytes:
         context = render_context(self.agreement, organisations, include_text=include_text,
                                  ceremony=ceremony)
-        return normalise_docx(render(self.path, context, self.core), self.when)
+        return normalise_docx(render(self.path, context, self.core, self.within), self.when)
 
 
-def template_sources(template: Path) -> list[tuple[str, str]]:
+def template_sources(template: Path, within: Sequence[Path] = ()) -> list[tuple[str, str]]:
     """The Jinja source of each part of a Word template (body, headers, footers), as
     docxtpl renders it: after it has joined tags that Word split across runs."""
-    document = open_template(template)
-    sources = [("word/document.xml", document.patch_xml(document.get_xml()))]
+    return sources(open_template(template, within))
+
+
+def sources(document: DocxTemplate) -> list[tuple[str, str]]:
+    """The Jinja source of each part of an open Word template (see template_sources)."""
+    found = [("word/document.xml", document.patch_xml(document.get_xml()))]
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _relationship, part in document.get_headers_footers(uri):
-            sources.append((str(part.partname).lstrip("/"),
-                            document.patch_xml(document.get_part_xml(part))))
-    return sources
+            found.append((str(part.partname).lstrip("/"),
+                          document.patch_xml(document.get_part_xml(part))))
+    return found
 
 
 def xml_parts(data: bytes) -> dict[str, bytes]:
@@ -285,7 +308,7 @@ PAGE_NUMBER_GLYPHS = "sida 0123456789 av"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_PAGE_FIELD = re.compile(r"\s*PAGE(\s|$)")
+_PAGE_FIELD = re.compile(r"\A\s*PAGE(?:\s|$)")
 
 
 def _w(name: str) -> str:

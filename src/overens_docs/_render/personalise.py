@@ -39,7 +39,7 @@ from overens_docs._reproducible import zip_info
 
 # Plain letters: any other character would make LibreOffice embed a fallback font.
 _PLACEHOLDER = "XoverensX{}XplaceholderX"
-_PLACEHOLDER_BYTES = re.compile(rb"XoverensX(\w+?)XplaceholderX")
+_PLACEHOLDER_BYTES = re.compile(rb"XoverensX([a-z_]+)XplaceholderX")  # a field's name
 
 # A part split at its placeholders: literal bytes, then a field name, then bytes, ...
 _Segments = list[bytes | str]
@@ -84,7 +84,7 @@ def _uses_outside_printing(node: nodes.Node, names: set[str],
 def prints_organisation_values_only(template: DocumentTemplate) -> bool:
     """Whether the template uses organisations' values only by printing them as they are
     (and by testing whether an optional one is there): then placeholders can stand in."""
-    for _, source in template_sources(template.path):
+    for _, source in template_sources(template.path, template.within):
         tree = environment().parse(source)
         if _uses_outside_printing(tree, set(), None):
             return False

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,20 +25,29 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
-from overens_docs._render.docx import TemplateError, open_template, style_ids
+from overens_docs._render.docx import UNREADABLE, open_template, style_ids
+from overens_docs._render.docx import sources as template_sources_of
 from overens_docs._render.jinja_env import environment
+from overens_docs._render.template_file import (
+    External,
+    TemplateError,
+    TemplateFile,
+    external_message,
+    macros_message,
+    read_template,
+)
 from overens_docs._render.template_names import Problem, name_problems, unbalanced_blocks
+from overens_docs._render.template_signature import signature_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PARAGRAPH_START = re.compile(r"<w:p(?=[ >/])")
 _MARKER = re.compile(r"<\?overens-paragraph (\d+)\?>")
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _DELIMITER = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
-_PARAGRAPH_TAG = re.compile(r"\{[{%]p\s.*?[}%]\}")
+_PARAGRAPH_OPENER = re.compile(r"\{[{%]p\s")
 _INVISIBLE_FORMATTING = {f"{W}lang", f"{W}noProof", f"{W}proofErr", f"{W}rtl"}
 # The PDF's headings (tags, bookmarks) come from these styles (templates/default/README.md),
 # found by name as Word finds them: "Heading 1", as LibreOffice writes it, is "heading 1".
@@ -58,7 +67,6 @@ class Paragraph:
 class Part:
     name: str  # word/document.xml, word/header1.xml, ...
     xml: str
-    external: tuple[tuple[str, str, str], ...] = ()  # (id, type, target) of links out
 
     def paragraphs(self) -> list[Paragraph]:
         root = etree.fromstring(self.xml.encode("utf-8"))
@@ -66,17 +74,26 @@ class Part:
                 for number, element in enumerate(root.iter(f"{W}p"), start=1)]
 
 
-def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Finding]:
+def check_template(path: Path, file: str, context: Mapping[str, Any],
+                   within: Sequence[Path] = ()) -> list[Finding]:
     """Every problem of the Word template at ``path`` (shown as ``file``) for a render
     with ``context``; a file that is not a Word document is one finding."""
     try:
-        document = open_template(path)
+        read = read_template(path, within)
+    except TemplateError as problem:
+        return [Finding(file, None, None, "$", problem.rule, Severity.ERROR, str(problem))]
+    try:
+        document = open_template(path, within)
         parts = list(_parts(document))
-    except (TemplateError, etree.XMLSyntaxError) as problem:
+    except (TemplateError, *UNREADABLE) as problem:
+        if read.external:  # a header or a part that is outside: python-docx cannot follow it
+            return _external_findings(file, read.external, [])
+        if isinstance(problem, TemplateError):
+            return [Finding(file, None, None, "$", problem.rule, Severity.ERROR, str(problem))]
         return [Finding(file, None, None, "$", "template-unreadable", Severity.ERROR, _(
             "{file} is not a Word document (.docx) that can be read ({error}): save it "
             "from Word as 'Word Document (*.docx)'.").format(
-                file=path.name, error=problem.__cause__ or problem))]
+                file=excerpt(path.name), error=excerpt(problem, 200)))]
     findings: list[Finding] = []
     every_paragraph = [(part, part.paragraphs()) for part in parts]
     for part, paragraphs in every_paragraph:
@@ -85,23 +102,36 @@ def check_template(path: Path, file: str, context: Mapping[str, Any]) -> list[Fi
         if any(finding.rule == "template-leftover" for finding in in_paragraphs):
             # A tag left open is also what Jinja cannot read: say it once, where it is.
             in_jinja = [finding for finding in in_jinja if finding.rule != "template-syntax"]
-        findings += in_paragraphs + in_jinja + _external_findings(file, part, paragraphs)
+        findings += in_paragraphs + in_jinja
+    findings += _external_findings(file, read.external, every_paragraph)
     findings += _style_findings(file, document, every_paragraph)
+    findings += _whole_findings(file, read, document)
+    return findings
+
+
+def _whole_findings(file: str, read: TemplateFile, document: DocxTemplate) -> list[Finding]:
+    """What a build requires of the template as a whole (its signature section), and its
+    macros."""
+    findings = []
+    if read.macros:
+        findings.append(Finding(file, None, None, "$", "template-macros", Severity.WARNING,
+                                macros_message(read.macros)))
+    try:
+        parsed = [(name, environment().parse(source))
+                  for name, source in template_sources_of(document)]
+    except jinja2.TemplateSyntaxError:
+        return findings  # reported where it is
+    findings += [Finding(file, None, None, "$", "template-signature", Severity.ERROR, problem,
+                         part="word/document.xml") for problem in signature_problems(parsed)]
     return findings
 
 
 def _parts(document: DocxTemplate) -> Iterator[Part]:
     """The body, then every header and footer, as docxtpl reads them."""
-    yield Part("word/document.xml", document.get_xml(), _external(document.docx.part))
+    yield Part("word/document.xml", document.get_xml())
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _key, part in document.get_headers_footers(uri):
-            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part),
-                       _external(part))
-
-
-def _external(part: Any) -> tuple[tuple[str, str, str], ...]:
-    return tuple((key, relationship.reltype.rsplit("/", 1)[-1], relationship.target_ref)
-                 for key, relationship in part.rels.items() if relationship.is_external)
+            yield Part(str(part.partname).lstrip("/"), document.get_part_xml(part))
 
 
 def first_words(text: str) -> str:
@@ -109,7 +139,7 @@ def first_words(text: str) -> str:
     shown = " ".join(words[:_WORDS])
     if len(shown) > _WORDS_LENGTH:
         shown = shown[:_WORDS_LENGTH].rstrip()
-    return shown + ("…" if shown != " ".join(words) else "")
+    return excerpt(shown) + ("…" if shown != " ".join(words) else "")
 
 
 def _own_runs(paragraph: Any) -> list[Any]:
@@ -150,13 +180,13 @@ def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> l
         text = "".join(piece for _run, piece in runs)
         findings += [_finding(file, part, paragraph, "template-leftover", message)
                      for message in _open_tags(text)]
-        alone = _PARAGRAPH_TAG.search(text)
-        if alone and text.strip() != alone.group().strip():
-            rest = (text[:alone.start()] + text[alone.end():]).strip()
+        alone = _paragraph_tag(text)
+        if alone and text.strip() != text[alone[0]:alone[1]].strip():
+            rest = (text[:alone[0]] + text[alone[1]:]).strip()
             findings.append(_finding(file, part, paragraph, "template-leftover", _(
                 "'{tag}' must be alone in its paragraph: docxtpl replaces the whole paragraph "
                 "with it, so '{rest}' would be lost. Put the tag in a paragraph of its own."
-            ).format(tag=alone.group(), rest=first_words(rest))))
+            ).format(tag=excerpt(text[alone[0]:alone[1]]), rest=first_words(rest))))
         findings += [_finding(file, part, paragraph, "template-split-tag", message,
                               severity=Severity.WARNING) for message in _split_tags(runs)]
         if _COMMON_DATE.search(text):
@@ -170,7 +200,7 @@ def _paragraph_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> l
 
 
 # A template written before signing occasions: the same signing date on every page.
-_COMMON_DATE = re.compile(r"\{[{%][^}]*agreement\.signing\.date")
+_COMMON_DATE = re.compile(r"\{[{%][^{}]*agreement\.signing\.date")  # [^{}]: linear
 
 
 def _open_tags(text: str) -> Iterator[str]:
@@ -202,14 +232,48 @@ def _split_tags(runs: list[tuple[Any, str]]) -> Iterator[str]:
         starts.append(offset)
         offset += len(piece)
     text = "".join(piece for _run, piece in runs)
-    for match in _TAG.finditer(text):
+    for tag_start, tag_end in tag_spans(text):
         covering = [run for (run, piece), start in zip(runs, starts, strict=True)
-                    if piece and start < match.end() and start + len(piece) > match.start()]
+                    if piece and start < tag_end and start + len(piece) > tag_start]
         if len({_formatting(run) for run in covering}) > 1:
             yield _("Word has split the tag '{tag}' into {count} pieces formatted "
                     "differently: the result takes the first piece's formatting, and the next "
                     "edit may break the tag. Delete it and type it again in one go.").format(
-                        tag=match.group(), count=len(covering))
+                        tag=excerpt(text[tag_start:tag_end]), count=len(covering))
+
+
+def tag_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each ``{{ … }}``, ``{% … %}`` and ``{# … #}`` is: from its opener to the first
+    closer of its kind, as a lazy regular expression would find them, but in one pass: such
+    an expression looks for a closer from every opener again, which takes quadratic time
+    on a paragraph of thousands of openers and no closer."""
+    # Each opener's next place at or after ``position``; -1 when none of it will close.
+    following = dict.fromkeys(_CLOSER, -2)
+    position = 0
+    while True:
+        for opener, place in following.items():
+            if place != -1 and place < position:
+                following[opener] = text.find(opener, position)
+        places = [(place, opener) for opener, place in following.items() if place >= 0]
+        if not places:
+            return
+        start, opener = min(places)
+        end = text.find(_CLOSER[opener], start + 2)
+        if end < 0:  # no closer of its kind anywhere after: no later opener of it closes
+            following[opener] = -1
+            continue
+        yield start, end + 2
+        position = end + 2
+
+
+def _paragraph_tag(text: str) -> tuple[int, int] | None:
+    """Where the first ``{%p … %}`` (or ``{{p … }}``) tag of a paragraph is, if any."""
+    opener = _PARAGRAPH_OPENER.search(text)
+    if opener is None:
+        return None
+    ends = [end for end in (text.find("}}", opener.end()), text.find("%}", opener.end()))
+            if end >= 0]
+    return (opener.start(), min(ends) + 2) if ends else None
 
 
 def _marked(xml: str) -> str:
@@ -222,7 +286,9 @@ def _marked(xml: str) -> str:
 def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
                     document: DocxTemplate, context: Mapping[str, Any]) -> list[Finding]:
     source = document.patch_xml(_marked(part.xml))
-    line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+    line_starts = [0]
+    while (newline := source.find("\n", line_starts[-1])) >= 0:
+        line_starts.append(newline + 1)
     markers = [(match.start(), int(match.group(1))) for match in _MARKER.finditer(source)]
     positions = [position for position, _number in markers]
 
@@ -242,27 +308,34 @@ def _jinja_findings(file: str, part: Part, paragraphs: list[Paragraph],
     except jinja2.TemplateSyntaxError as error:
         return [located(Problem("template-syntax", error.lineno or 1, _(
             "Jinja cannot read the tags here: {error}.").format(
-                error=error.message or error)))]
+                error=excerpt(error.message or error, 200))))]
     return [located(problem) for problem in name_problems(template, context, env)]
 
 
-def _external_findings(file: str, part: Part, paragraphs: list[Paragraph]) -> list[Finding]:
-    """Pictures and links that point out of the document: a picture inserted with "Link
-    to file" is missing wherever that file is, and LibreOffice would fetch it; a PDF to
+def _external_findings(file: str, outside: Sequence[External],
+                       every_paragraph: list[tuple[Part, list[Paragraph]]]) -> list[Finding]:
+    """What the template takes from outside itself (see :mod:`template_file`), each at its
+    paragraph when it is in the body, a header or a footer: a picture inserted with "Link to
+    file" is missing wherever that file is, a field may include another file, and a PDF to
     archive may not link out."""
+    paragraphs_of = {part.name: (part, paragraphs) for part, paragraphs in every_paragraph}
     findings = []
-    for key, kind, target in part.external:
-        paragraph = next((p for p in paragraphs if any(
-            value == key for element in p.element.iter() for name, value in element.items()
-            if name.startswith(_R)) ), None)
-        message = (_("The paragraph links to '{target}' outside the document: the documents "
-                     "are archived as PDF/A, which may not link out. Remove the link.")
-                   if kind == "hyperlink" else
-                   _("The template shows '{target}' from outside itself (a picture inserted "
-                     "with 'Link to file'?): insert the picture into the document instead."))
+    for external in outside:
+        part, paragraphs = paragraphs_of.get(external.part, (Part(external.part, ""), []))
+        paragraph = next((p for p in paragraphs if _refers_to(p, external)), None)
         findings.append(_finding(file, part, paragraph, "template-external",
-                                 message.format(target=target)))
+                                 external_message(external)))
     return findings
+
+
+def _refers_to(paragraph: Paragraph, external: External) -> bool:
+    """Whether ``paragraph`` holds ``external``: by its relationship's id, or its field."""
+    if external.key is not None:
+        return any(value == external.key for element in paragraph.element.iter()
+                   for name, value in element.items() if name.startswith(_R))
+    instructions = "".join(element.text or element.get(f"{W}instr", "") for element in
+                           paragraph.element.iter(f"{W}instrText", f"{W}fldSimple"))
+    return external.target in instructions
 
 
 def _style_findings(file: str, document: DocxTemplate,
@@ -279,7 +352,7 @@ def _style_findings(file: str, document: DocxTemplate,
     findings = [Finding(file, None, None, "$", "template-style-missing", Severity.ERROR, _(
         "The template defines no style '{style}': the PDF's headings and bookmarks come from "
         "the styles Title, heading 1 and heading 2. Copy the style from the default template "
-        "(overens template new).").format(style=style), part="word/styles.xml")
+        "(overens template new).").format(style=excerpt(style)), part="word/styles.xml")
         for style in HEADING_STYLES if style.casefold() not in names]
     for part, paragraphs in every_paragraph:
         for paragraph in paragraphs:
@@ -288,6 +361,6 @@ def _style_findings(file: str, document: DocxTemplate,
             findings += [_finding(file, part, paragraph, "template-style-missing", _(
                 "The paragraph uses the style '{style}', which the template does not define: "
                 "Word and LibreOffice show it as Normal. Choose a style that exists, or "
-                "create '{style}'.").format(style=style))
+                "create '{style}'.").format(style=excerpt(style)))
                 for style in sorted(used - defined) if style is not None]
     return findings

@@ -5,8 +5,9 @@ by :mod:`overens_docs._render.context` from an agreement), so that the check nev
 from what a build gives: a name the context lacks (``{{ x }}``), an attribute a value lacks
 (``agreement.titel``), what the sandbox refuses (``agreement.__class__``), an
 ``include`` or ``import`` (a Word template has no other templates to read), and blocks
-that are never closed. Each problem carries the Jinja line it is on; the caller knows
-which paragraph that line is.
+that are never closed, and what a render would refuse as too large, when constants say it
+(``"x" * 10 ** 9``: :func:`overens_docs._render.jinja_limits.constant_problem`). Each
+problem carries the Jinja line it is on; the caller knows which paragraph that line is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from overens_docs._findings import excerpt
 from overens_docs._i18n import _
+from overens_docs._render.jinja_limits import constant_problem
 
 _UNKNOWN = object()  # a value the check cannot foresee (a filter's result, a loop's pair)
 _BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)([^%]*)")
@@ -59,11 +62,12 @@ def unbalanced_blocks(source: str) -> list[Problem]:
             else:
                 problems.append(Problem("template-syntax", line, _(
                     "'{{% {tag} %}}' ends no open '{{% {opened} %}}' block: remove it, or "
-                    "open the block before it.").format(tag=keyword, opened=opened)))
+                    "open the block before it.").format(tag=excerpt(keyword),
+                                                        opened=excerpt(opened))))
     problems += [Problem("template-syntax", line, _(
         "'{{% {keyword} %}}' is never closed: add '{{% end{keyword} %}}' where it should end "
         "(as '{{%p end{keyword} %}}' in a paragraph of its own when the block spans "
-        "paragraphs).").format(keyword=keyword)) for keyword, line in stack]
+        "paragraphs).").format(keyword=excerpt(keyword))) for keyword, line in stack]
     return problems
 
 
@@ -80,7 +84,7 @@ def name_problems(template: nodes.Template, context: Mapping[str, Any],
 
 def _suggestion(name: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(name, choices, n=1)
-    return (" " + _("Did you mean '{name}'?").format(name=close[0])) if close else ""
+    return (" " + _("Did you mean '{name}'?").format(name=excerpt(close[0]))) if close else ""
 
 
 def _first(value: Any) -> Any:
@@ -174,16 +178,21 @@ class _Walker:
                 self.visit(child, scope)
 
     def _check(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        limit = constant_problem(node)
+        if limit is not None:
+            self._report("template-limit", node.lineno, _(
+                "A render would stop here: {problem}.").format(problem=limit))
         if isinstance(node, nodes.Filter | nodes.Test):
             known = self.filters if isinstance(node, nodes.Filter) else self.tests
             if node.name not in known:
                 self._report("template-syntax", node.lineno, _(
-                    "Jinja has no filter or test named '{name}'.").format(name=node.name)
+                    "Jinja has no filter or test named '{name}'.").format(
+                        name=excerpt(node.name))
                     + _suggestion(node.name, known))
         if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in scope:
             self._report("template-undefined", node.lineno, _(
                 "The template uses '{name}', which the data does not provide.").format(
-                    name=node.name) + _suggestion(node.name, self.context_names))
+                    name=excerpt(node.name)) + _suggestion(node.name, self.context_names))
         elif isinstance(node, nodes.Getattr | nodes.Getitem):
             key = node.attr if isinstance(node, nodes.Getattr) else (
                 node.arg.value if isinstance(node.arg, nodes.Const) else None)
@@ -192,14 +201,14 @@ class _Walker:
             if key.startswith("_"):
                 self._report("template-unsafe", node.lineno, _(
                     "The template reads '{name}', which the sandbox forbids: names that start "
-                    "with '_' are Python's own.").format(name=key))
+                    "with '_' are Python's own.").format(name=excerpt(key)))
                 return
             owner = self.value(node.node, scope)
             if isinstance(owner, dict) and key not in owner and not hasattr(dict, key):
                 self._report("template-undefined", node.lineno, _(
                     "The template uses '{expression}', which the data does not provide: "
                     "'{owner}' has {keys}.").format(
-                        expression=_dotted(node), owner=_dotted(node.node),
+                        expression=excerpt(_dotted(node)), owner=excerpt(_dotted(node.node)),
                         keys=", ".join(sorted(owner)) or _("nothing"))
                     + _suggestion(key, sorted(owner)))
         elif (isinstance(node, nodes.Filter) and node.name in _UNSAFE_FILTER_ARGUMENT
@@ -207,7 +216,7 @@ class _Walker:
               and str(node.args[0].value).startswith("_")):
             self._report("template-unsafe", node.lineno, _(
                 "The template reads '{name}', which the sandbox forbids: names that start "
-                "with '_' are Python's own.").format(name=node.args[0].value))
+                "with '_' are Python's own.").format(name=excerpt(node.args[0].value)))
 
 
 def _dotted(node: nodes.Node) -> str:

@@ -9,14 +9,14 @@ and only the new version's is used (for who must sign again).
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from overens_docs._build.output import as_usual
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
-from overens_docs._domain.template_files import document_template
+from overens_docs._domain.template_files import document_template, template_folders
 from overens_docs._errors import UsageError
 from overens_docs._findings import Report
 from overens_docs._i18n import _
@@ -30,6 +30,7 @@ from overens_docs._revise.compare import compare
 from overens_docs._revise.redline import DOCUMENT, headed, tracked_docx
 from overens_docs._revise.review import marked_up
 from overens_docs._revise.summary import Revision, must_sign_again
+from overens_docs._scratch import Scratch, sweep
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES, Target, display
 
 DOCX_NAME = "jamforelsedokument.docx"
@@ -95,8 +96,8 @@ def render_version(agreement: Agreement, template: Path,
     organisations, dated as its build is."""
     when = build_date(agreement.signing.date, agreement.adoption.date)
     return DocumentTemplate(template, agreement_context(agreement),
-                            core or CoreProperties.of(agreement), when).render(
-        [], include_text=True)
+                            core or CoreProperties.of(agreement), when,
+                            template_folders(agreement.folder)).render([], include_text=True)
 
 
 def write_comparison(old: Agreement, new: Agreement, out: Path, *,
@@ -118,16 +119,22 @@ def write_comparison(old: Agreement, new: Agreement, out: Path, *,
                                    render_version(new, template, core), when, whole=(before,)),
                       INTRODUCTION.format(title=new.title, old=before, new=after))
     out.mkdir(parents=True, exist_ok=True)
-    docx_path = out / DOCX_NAME
-    docx_path.write_bytes(tracked)
-    with tempfile.TemporaryDirectory(prefix="overens-diff-") as folder:
-        printable = Path(folder) / DOCX_NAME
+    sweep(out)  # what a killed diff left
+    # Both files are made in a folder of ours inside ``out`` and renamed into place only
+    # when both are whole: a failed run leaves the previous pair as it was.
+    with Scratch.make(out, ".overens-diff-") as scratch:
+        made = scratch.path / DOCX_NAME
+        made.write_bytes(tracked)
+        printable = scratch.path / "printable" / DOCX_NAME
+        printable.parent.mkdir()
         printable.write_bytes(_printable(tracked))
-        [pdf] = convert([printable], Path(folder), timeout=timeout)
+        [pdf] = convert([printable], printable.parent, timeout=timeout)
         normalise_pdf(pdf, when)
-        pdf_path = out / PDF_NAME
-        pdf_path.write_bytes(pdf.read_bytes())
-    return [docx_path, pdf_path]
+        written = [out / DOCX_NAME, out / PDF_NAME]
+        for source, target in zip((made, pdf), written, strict=True):
+            as_usual(source, folder=False)
+            source.replace(target)
+    return written
 
 
 def check_out(out: Path, *, inputs: tuple[Path, ...]) -> None:

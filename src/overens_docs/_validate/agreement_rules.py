@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
 from overens_docs._domain.template_files import template_outside
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import N_, _
 from overens_docs._load import JsonPath, Loaded
+from overens_docs._validate.dates import FORM, out_of_range, real_date
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 AGREEMENT_RULES: dict[str, Rule] = {}
@@ -45,12 +45,13 @@ def commitment_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 path, "commitment-without-principle",
                 _("Commitment '{id}' has no 'principles' key: add 'principles: [...]' with "
-                  "the id of at least one principle it serves.").format(id=commitment.get("id")))
+                  "the id of at least one principle it serves.").format(
+                    id=excerpt(commitment.get("id"))))
         elif commitment["principles"] == []:
             yield rule_input.error(
                 (*path, "principles"), "commitment-without-principle",
                 _("Commitment '{id}' cites no principle: list the id of at least one "
-                  "principle it serves.").format(id=commitment.get("id")))
+                  "principle it serves.").format(id=excerpt(commitment.get("id"))))
 
 
 @rule("activity-without-principle", AGREEMENT_RULES)
@@ -63,7 +64,7 @@ def activity_without_principle(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 (*path, "principles"), "activity-without-principle",
                 _("Activity '{id}' cites no principle: list the id of at least one "
-                  "principle it serves.").format(id=activity.get("id")))
+                  "principle it serves.").format(id=excerpt(activity.get("id"))))
 
 
 def _unknown_cited(path: JsonPath, item: dict[str, Any], key: str,
@@ -83,7 +84,7 @@ def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
     if not isinstance(rule_input.data, dict):
         return
     known = _principle_ids(rule_input.data)
-    listed = ", ".join(sorted(known)) or _("none")
+    listed = excerpt(", ".join(sorted(known)), 200) or _("none")
     for path, commitment in _commitments(rule_input.data):
         for place, principle_id in _unknown_cited(path, commitment, "principles",
                                                   known):
@@ -91,7 +92,8 @@ def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
                 place, "unknown-principle",
                 _("Commitment '{id}' cites the principle '{principle}', which does not "
                   "exist. Principles: {principles}.").format(
-                    id=commitment.get("id"), principle=principle_id, principles=listed))
+                    id=excerpt(commitment.get("id")), principle=excerpt(principle_id),
+                    principles=listed))
     for path, activity in _activities(rule_input.data):
         for place, principle_id in _unknown_cited(path, activity, "principles",
                                                   known):
@@ -99,7 +101,8 @@ def unknown_principle(rule_input: RuleInput) -> Iterator[Finding]:
                 place, "unknown-principle",
                 _("Activity '{id}' cites the principle '{principle}', which does not "
                   "exist. Principles: {principles}.").format(
-                    id=activity.get("id"), principle=principle_id, principles=listed))
+                    id=excerpt(activity.get("id")), principle=excerpt(principle_id),
+                    principles=listed))
 
 
 @rule("unknown-party", AGREEMENT_RULES)
@@ -115,8 +118,8 @@ def unknown_party(rule_input: RuleInput) -> Iterator[Finding]:
                 place, "unknown-party",
                 _("Activity '{id}' is done by the party '{party}', which does not exist. "
                   "Parties: {parties}.").format(
-                    id=activity.get("id"), party=party_id,
-                    parties=", ".join(sorted(known)) or _("none")))
+                    id=excerpt(activity.get("id")), party=excerpt(party_id),
+                    parties=excerpt(", ".join(sorted(known)), 200) or _("none")))
 
 
 @rule("activity-when", AGREEMENT_RULES)
@@ -129,12 +132,13 @@ def activity_when(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 (*path, "period"), "activity-when",
                 _("Activity '{id}' has both a date and a period: keep one.").format(
-                    id=activity.get("id")))
+                    id=excerpt(activity.get("id"))))
         elif "date" not in activity and "period" not in activity:
             yield rule_input.error(
                 path, "activity-when",
                 _("Activity '{id}' does not say when: add 'date: \"YYYY-MM-DD\"' (done by "
-                  "then) or 'period: {{start: ..., end: ...}}'.").format(id=activity.get("id")))
+                  "then) or 'period: {{start: ..., end: ...}}'.").format(
+                    id=excerpt(activity.get("id"))))
 
 
 @rule("uncited-principle", AGREEMENT_RULES)
@@ -150,7 +154,7 @@ def uncited_principle(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.warning(
                 ("principles", index, "id"), "uncited-principle",
                 _("No commitment cites the principle '{principle}'.").format(
-                    principle=principle_id))
+                    principle=excerpt(principle_id)))
 
 
 @rule("party-without-commitments", AGREEMENT_RULES)
@@ -162,7 +166,7 @@ def party_without_commitments(rule_input: RuleInput) -> Iterator[Finding]:
         if party.get("commitments") in ([], None) and "commitments" in party:
             yield rule_input.error(
                 ("parties", index, "commitments"), "party-without-commitments",
-                _("The party '{id}' has no commitments.").format(id=party.get("id")))
+                _("The party '{id}' has no commitments.").format(id=excerpt(party.get("id"))))
 
 
 @rule("party-roles", AGREEMENT_RULES)
@@ -190,7 +194,7 @@ def party_roles(rule_input: RuleInput) -> Iterator[Finding]:
                 ("parties", index), "party-roles",
                 _("The public body '{id}' needs a signatory (at least a title, e.g. "
                   "'Kommunstyrelsens ordförande') for the signature pages.").format(
-                    id=party.get("id")))
+                    id=excerpt(party.get("id"))))
 
 
 @rule("duplicate-id", AGREEMENT_RULES)
@@ -217,7 +221,8 @@ def duplicate_id(rule_input: RuleInput) -> Iterator[Finding]:
                 _("The activity id '{id}' is also a commitment's id (line {line}); the "
                   "follow-up tells commitments and activities apart by id, so give the "
                   "activity another.").format(
-                    id=activity_id, line=rule_input.line_of((*commitments[activity_id], "id"))))
+                    id=excerpt(activity_id),
+                    line=rule_input.line_of((*commitments[activity_id], "id"))))
 
 
 # One message per kind, so that a translation can inflect each noun as its language does.
@@ -247,16 +252,13 @@ def _duplicates(rule_input: RuleInput, kind: str,
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
                 _(_DUPLICATE_MESSAGES[kind]).format(
-                    id=entry_id, line=rule_input.line_of((*first[entry_id], "id"))))
+                    id=excerpt(entry_id), line=rule_input.line_of((*first[entry_id], "id"))))
 
 
 def _date(value: Any) -> Iterator[datetime.date]:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return  # the schema reports the form
-    try:
-        yield datetime.date.fromisoformat(value)
-    except ValueError:
-        return
+    date = real_date(value)  # the schema reports the form, invalid-date a date that is not
+    if date is not None:
+        yield date
 
 
 def _at(data: Any, path: JsonPath) -> Any:
@@ -285,12 +287,13 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
         return
     for path in _date_paths(rule_input.data):
         value = _at(rule_input.data, path)
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if isinstance(value, str) and FORM.match(value):
             try:
                 datetime.date.fromisoformat(value)
             except ValueError:
                 yield rule_input.error(path, "invalid-date",
-                                       _("'{value}' is not a date.").format(value=value))
+                                       _("'{value}' is not a date.").format(
+                                           value=excerpt(value)))
 
 
 @rule("duplicate-ceremony", AGREEMENT_RULES)
@@ -333,6 +336,32 @@ def period_order(rule_input: RuleInput) -> Iterator[Finding]:
                     end=ends[0], start=starts[0]))
 
 
+@rule("date-range", AGREEMENT_RULES)
+def date_range(rule_input: RuleInput) -> Iterator[Finding]:
+    """Every date is in a year between 1900 and 2100."""
+    if not isinstance(rule_input.data, dict):
+        return
+    for path in _date_paths(rule_input.data):
+        finding = out_of_range(rule_input, path, _at(rule_input.data, path))
+        if finding is not None:
+            yield finding
+
+
+@rule("date-order", AGREEMENT_RULES)
+def signed_after_adoption(rule_input: RuleInput) -> Iterator[Finding]:
+    """The agreement is signed on or after the day it was adopted."""
+    if not isinstance(rule_input.data, dict):
+        return
+    adopted = real_date(_at(rule_input.data, ("adoption", "date")))
+    signed = real_date(_at(rule_input.data, ("signing", "date")))
+    if adopted is not None and signed is not None and signed < adopted:
+        yield rule_input.error(
+            ("signing", "date"), "date-order",
+            _("The agreement is signed on {signed}, before it was adopted ({adopted}): the "
+              "documents would print both. Correct one of the dates.").format(
+                signed=signed, adopted=adopted))
+
+
 def template_location(loaded: Loaded, folder: Path) -> list[Finding]:
     """``template.document`` names a file in the agreement's folder or under
     ``templates/``, nowhere else (see :mod:`overens_docs._domain.template_files`).
@@ -346,4 +375,5 @@ def template_location(loaded: Loaded, folder: Path) -> list[Finding]:
         ("template", "document"), "template-location",
         _("The template '{name}' is outside the agreement's folder and templates/: put the "
           "template in the agreement's folder and name it without a folder, e.g. "
-          "'document: {file}'.").format(name=name, file=PurePath(name).name or "mall.docx"))]
+          "'document: {file}'.").format(name=excerpt(name),
+                                        file=excerpt(PurePath(name).name or "mall.docx")))]

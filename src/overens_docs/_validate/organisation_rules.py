@@ -8,7 +8,7 @@ from typing import Any
 from overens_docs._domain import orgnr
 from overens_docs._domain.naming import normalise_name
 from overens_docs._domain.reading import default_ids
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import _
 from overens_docs._load import JsonPath
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
@@ -45,26 +45,26 @@ def org_number(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 where, "org-number-format",
                 _("'{number}' is not an organisation number: write ten digits as "
-                  "NNNNNN-NNNN.").format(number=number))
+                  "NNNNNN-NNNN.").format(number=excerpt(number)))
         elif checked.problem is orgnr.Problem.PERSONAL:
             yield rule_input.error(
                 where, "org-number-personal",
                 _("'{number}' looks like a personnummer (its third digit is below 2), not an "
                   "organisation number. Do not list personal identity numbers.")
-                .format(number=number))
+                .format(number=excerpt(number)))
         elif checked.problem is orgnr.Problem.CHECKSUM:
             yield rule_input.error(
                 where, "org-number-checksum",
                 _("'{number}' has a wrong check digit (the last digit): check it against the "
                   "registration certificate; a digit is probably mistyped.")
-                .format(number=number))
+                .format(number=excerpt(number)))
         elif checked.group not in orgnr.USUAL_GROUPS:
             group = orgnr.GROUPS.get(checked.group or "", _("an unknown group"))
             yield rule_input.warning(
                 where, "org-number-group",
                 _("'{number}' begins with {digit} ({group}); civil-society organisations "
                   "usually begin with 8, 7 or 2. Check that it is the right number.")
-                .format(number=number, digit=checked.group, group=group))
+                .format(number=excerpt(number), digit=checked.group, group=group))
 
 
 @rule("missing-representative", ORGANISATION_RULES)
@@ -81,7 +81,7 @@ def missing_representative(rule_input: RuleInput) -> Iterator[Finding]:
                 yield rule_input.error(
                     path if key not in organisation else (*path, key),
                     "missing-representative",
-                    message.format(name=organisation.get("name", _("This organisation"))))
+                    message.format(name=excerpt(organisation.get("name", _("This organisation")))))
 
 
 @rule("duplicate-organisation", ORGANISATION_RULES)
@@ -97,7 +97,8 @@ def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 (*path, "org_number"), "duplicate-organisation",
                 _("The organisation number {number} is listed twice; the first is on line "
-                  "{line}.").format(number=number, line=rule_input.line_of(by_number[digits])))
+                  "{line}.").format(number=excerpt(number),
+                                    line=rule_input.line_of(by_number[digits])))
         elif name and normalise_name(name) in by_name:
             first_path, first_name = by_name[normalise_name(name)]
             message = (_("'{name}' is listed twice; the first is on line {line}.")
@@ -106,7 +107,7 @@ def duplicate_organisation(rule_input: RuleInput) -> Iterator[Finding]:
                          "Unicode form or invisible characters); the first is on line {line}."))
             yield rule_input.error(
                 (*path, "name"), "duplicate-organisation",
-                message.format(name=first_name, line=rule_input.line_of(first_path)))
+                message.format(name=excerpt(first_name), line=rule_input.line_of(first_path)))
         if digits:
             by_number.setdefault(digits, path)
         if name:
@@ -141,7 +142,8 @@ def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
             yield rule_input.error(
                 (*path, "id"), "duplicate-id",
                 _("The organisation id '{id}' is used twice; the first is on line {line}.")
-                .format(id=organisation_id, line=rule_input.line_of(first[organisation_id])))
+                .format(id=excerpt(organisation_id),
+                        line=rule_input.line_of(first[organisation_id])))
             continue
         first[organisation_id] = path
         if organisation_id in defaults:
@@ -154,5 +156,6 @@ def duplicate_organisation_id(rule_input: RuleInput) -> Iterator[Finding]:
                  _("The organisation id '{id}' is also the id that '{name}' (line {line}) gets "
                    "from its name, as it has no id of its own. Choose another id, or give that "
                    "organisation an id.")).format(
-                    id=organisation_id, name=other.get("name", _("the organisation")),
+                    id=excerpt(organisation_id),
+                    name=excerpt(other.get("name", _("the organisation"))),
                     line=rule_input.line_of(other_path)))

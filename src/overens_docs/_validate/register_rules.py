@@ -19,16 +19,17 @@ from overens_docs._domain import Agreement
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
 from overens_docs._domain.reading import EMAIL
 from overens_docs._domain.signing import date_is_over
-from overens_docs._findings import Finding, Severity
+from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._load import JsonPath, Loaded
 from overens_docs._load.columns import status_value
+from overens_docs._validate import dates
+from overens_docs._validate.dates import FORM, out_of_range, real_date
 from overens_docs._validate.framework import Rule, RuleInput, items, rule, text
 
 REGISTER_RULES: dict[str, Rule] = {}
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_VERSION = re.compile(r"\s*([0-9A-Fa-f]\s*){12,64}\Z")
+_VERSION = re.compile(r"\A\s*(?:[0-9A-Fa-f]\s*){12,64}\Z")
 
 
 def _organisations(rule_input: RuleInput) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -49,17 +50,12 @@ _status = status_of
 def _date(organisation: dict[str, Any], key: str) -> datetime.date | None:
     """The date under ``key`` if it is a real one; None if absent or wrong (the schema and
     :func:`invalid_date` report those)."""
-    value = text(organisation, key)
-    if value is None or not _DATE.match(value):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
+    return real_date(organisation.get(key))
 
 
 def _name(organisation: dict[str, Any]) -> str:
-    return text(organisation, "name") or _("This organisation")
+    """The organisation's name as a message quotes it."""
+    return excerpt(text(organisation, "name") or _("This organisation"))
 
 
 @rule("invalid-date", REGISTER_RULES)
@@ -68,9 +64,10 @@ def invalid_date(rule_input: RuleInput) -> Iterator[Finding]:
     for path, organisation in _organisations(rule_input):
         for key in ("signed_on", "left_on", "ceremony", "invited_on"):
             value = text(organisation, key)
-            if value is not None and _DATE.match(value) and _date(organisation, key) is None:
+            if value is not None and FORM.match(value) and _date(organisation, key) is None:
                 yield rule_input.error((*path, key), "invalid-date",
-                                       _("'{value}' is not a date.").format(value=value))
+                                       _("'{value}' is not a date.").format(
+                                           value=excerpt(value)))
 
 
 @rule("register-missing-date", REGISTER_RULES)
@@ -104,6 +101,35 @@ def date_order(rule_input: RuleInput) -> Iterator[Finding]:
                 (*path, "left_on"), "register-date-order",
                 _("'{name}' left on {left_on}, not after it signed on {signed_on}.").format(
                     name=_name(organisation), left_on=left_on, signed_on=signed_on))
+
+
+@rule("date-range", REGISTER_RULES)
+def date_range(rule_input: RuleInput) -> Iterator[Finding]:
+    """``signed_on`` and ``left_on`` are in years between 1900 and 2100."""
+    for path, organisation in _organisations(rule_input):
+        for key in ("signed_on", "left_on"):
+            finding = out_of_range(rule_input, (*path, key), organisation.get(key))
+            if finding is not None:
+                yield finding
+
+
+@rule("register-future-date", REGISTER_RULES)
+def future_date(rule_input: RuleInput) -> Iterator[Finding]:
+    """Nobody has signed or left on a day that has not come yet."""
+    now = dates.today()
+    messages = {
+        "signed_on": _("'{name}' signed on {date}, which is after today ({today}): the "
+                       "signature page and the public list would print a day that has not "
+                       "come. Enter the day it signed, once it has."),
+        "left_on": _("'{name}' left on {date}, which is after today ({today}): record the "
+                     "withdrawal on the day it takes effect."),
+    }
+    for path, organisation in _organisations(rule_input):
+        for key, message in messages.items():
+            date = _date(organisation, key)
+            if date is not None and date > now:
+                yield rule_input.warning((*path, key), "register-future-date", message.format(
+                    name=_name(organisation), date=date, today=now))
 
 
 @rule("register-status", REGISTER_RULES)
@@ -154,6 +180,27 @@ def run_folder_rules(agreement: Agreement, organisations: Loaded) -> list[Findin
     return [finding for check in FOLDER_RULES.values() for finding in check(folder_input)]
 
 
+@folder_rule("register-date-order")
+def signed_before_adoption(folder_input: FolderInput) -> Iterator[Finding]:
+    """Nobody signed the current text before it was adopted."""
+    adopted = folder_input.agreement.adoption.date
+    organisations = folder_input.organisations
+    if adopted is None:
+        return
+    for path, organisation in _organisations(organisations):
+        signed_on, version = _date(organisation, "signed_on"), text(organisation,
+                                                                     "signed_version")
+        if (signed_on is not None and signed_on < adopted and version is not None
+                and _VERSION.match(version) and matches(folder_input.fingerprint, version)):
+            yield organisations.error(
+                (*path, "signed_on"), "register-date-order",
+                _("'{name}' signed the current text (version {version}) on {signed_on}, "
+                  "before it was adopted on {adopted}: correct the date, or the version if "
+                  "it signed an earlier text.").format(
+                    name=_name(organisation), version=short_form(folder_input.fingerprint),
+                    signed_on=signed_on, adopted=adopted))
+
+
 @folder_rule("register-unknown-version")
 def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
     """A ``signed_version`` names a version overens-docs can compute (the current text)."""
@@ -169,7 +216,7 @@ def unknown_version(folder_input: FolderInput) -> Iterator[Finding]:
             _("'{name}' signed the version {version}, which is not the current text "
               "({current}). If it signed an older version, it must sign the current one "
               "again (`overens status` lists it); else correct the fingerprint.").format(
-                name=_name(organisation), version=version.strip(), current=current))
+                name=_name(organisation), version=excerpt(version.strip()), current=current))
 
 
 def _to_sign(organisation: dict[str, Any], fingerprint: str) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from overens_docs._findings import Finding
+from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import N_, _, ngettext
 from overens_docs._load import JsonPath, Loaded, SourceMap
 from overens_docs._package_data import schema
@@ -77,7 +77,7 @@ def _described(value: Any) -> str:
         return _kind("object")
     if isinstance(value, list):
         return _kind("array")
-    return f"'{value}'"
+    return f"'{excerpt(value)}'"
 
 
 def _kind(json_type: str) -> str:
@@ -89,9 +89,9 @@ def _unknown_key_message(key: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
     if close:
         return _("Unknown key '{key}'. Did you mean '{close}'? Allowed here: {allowed}.").format(
-            key=key, close=close[0], allowed=", ".join(allowed))
+            key=excerpt(key), close=close[0], allowed=", ".join(allowed))
     return _("Unknown key '{key}'. Allowed here: {allowed}.").format(
-        key=key, allowed=", ".join(allowed))
+        key=excerpt(key), allowed=", ".join(allowed))
 
 
 def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
@@ -139,5 +139,5 @@ def _to_findings(error: ValidationError, source: SourceMap) -> list[Finding]:
                            "This list needs at least {count} items.", expected).format(
             count=expected)
     else:
-        message = error.message
+        message = excerpt(error.message, 300)  # jsonschema's own words quote the value
     return [source.finding(path, rule, message)]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from pypdf.errors import PyPdfError
 
 from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._domain.fingerprint import short_form
-from overens_docs._findings import Finding, Report, Severity
+from overens_docs._findings import Finding, Report, Severity, excerpt
 from overens_docs._i18n import _
 from overens_docs._pdf.page_numbers import TEXT, unstamped
 from overens_docs._targets import display
@@ -99,6 +100,27 @@ def _texts(path: Path) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
 
 
+# What reading a damaged or garbled PDF raises, in pikepdf (qpdf) and in pypdf (whose
+# parser lets the odd KeyError or TypeError through on a broken object).
+_UNREADABLE = (pikepdf.PdfError, PyPdfError, OSError, ValueError, KeyError, IndexError,
+               TypeError, AttributeError, RecursionError, zlib.error)
+
+
+def _unreadable(path: Path, error: BaseException) -> Finding:
+    return _finding(display(path), "verify-unreadable", _(
+        "It is not a readable PDF ({error}).").format(error=excerpt(
+            str(error) or type(error).__name__, 200)))
+
+
+def _guarded(path: Path, findings: Callable[[], Iterator[Finding]]) -> Iterator[Finding]:
+    """The findings about the PDF ``path``, or, when it cannot be read, that finding: a
+    damaged build is findings, never a traceback."""
+    try:
+        yield from findings()
+    except _UNREADABLE as error:
+        yield _unreadable(path, error)
+
+
 def verify_build(folder: Path) -> Report:
     """Every problem with the build in ``folder``, as findings (none: it holds).
     ``report.files`` names the manifest and every file it lists: what was checked."""
@@ -117,7 +139,8 @@ def verify_build(folder: Path) -> Report:
     report.files.extend(display(folder / relative) for relative in sorted(manifest.files))
     report.extend(_files(folder, manifest))
     report.extend(_organisation_pdfs(folder, manifest))
-    report.extend(_ceremony(folder, manifest))
+    ceremony = folder / "signature-pages.pdf"
+    report.extend(_guarded(ceremony, lambda: _ceremony(folder, manifest)))
     return report
 
 
@@ -127,7 +150,7 @@ def _files(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         if not path.is_file():
             yield _finding(display(path), "verify-missing",
                            _("The manifest lists this file, but it is not there."))
-        elif _sha256(path) != entry.sha256:
+        elif _readable_sha256(path) != entry.sha256:
             yield _finding(display(path), "verify-changed",
                            _("The file has changed since it was built (its SHA-256 differs "
                              "from the manifest's)."))
@@ -153,6 +176,13 @@ class _Build:
         return short_form(self.manifest.text_fingerprint)
 
 
+def _readable_sha256(path: Path) -> str | None:
+    try:
+        return _sha256(path)
+    except OSError:
+        return None
+
+
 def _organisation_pdfs(folder: Path, manifest: Manifest) -> Iterator[Finding]:
     agreement = folder / "agreement.pdf"
     entries = [entry for entry in manifest.of_kind("organisation-pdf")
@@ -161,21 +191,27 @@ def _organisation_pdfs(folder: Path, manifest: Manifest) -> Iterator[Finding]:
         return
     ceremony = folder / "signature-pages.pdf"
     pages = ceremony.is_file() and manifest.signature_layout != LIST
-    build = _Build(manifest, _texts(agreement), _page_hashes(ceremony) if pages else [])
+    try:
+        text = _texts(agreement)
+    except _UNREADABLE as error:  # the copies cannot be compared with it
+        yield _unreadable(agreement, error)
+        return
+    try:
+        signature_pages = _page_hashes(ceremony) if pages else []
+    except _UNREADABLE:  # said where the ceremony file is checked; compare without it
+        signature_pages = []
+    build = _Build(manifest, text, signature_pages)
     for entry in entries:
-        yield from _organisation_pdf(folder / entry.path, entry.organisation, build)
+        path = folder / entry.path
+        yield from _guarded(path, lambda path=path, entry=entry: _organisation_pdf(  # type: ignore[misc]
+            path, entry.organisation, build))
 
 
 def _organisation_pdf(path: Path, organisation: str | None,
                       build: _Build) -> Iterator[Finding]:
     shown = display(path)
-    try:
-        with pikepdf.open(path) as pdf:
-            pages = len(pdf.pages)
-    except pikepdf.PdfError as error:
-        yield _finding(shown, "verify-unreadable",
-                       _("It is not a readable PDF ({error}).").format(error=error))
-        return
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
     if pages != len(build.text) + 1:
         yield _finding(shown, "verify-pages",
                        _("It has {pages} pages; the text has {text} and one signature page "
@@ -227,12 +263,7 @@ def _ceremony(folder: Path, manifest: Manifest) -> Iterator[Finding]:
     if not path.is_file():
         return
     fingerprint = short_form(manifest.text_fingerprint)
-    try:
-        texts = _texts(path)
-    except (PyPdfError, OSError) as error:
-        yield _finding(display(path), "verify-unreadable",
-                       _("It is not a readable PDF ({error}).").format(error=error))
-        return
+    texts = _texts(path)
     if manifest.signature_layout == LIST:
         yield from _listed(display(path), manifest, texts)
     elif len(texts) != len(manifest.ceremony_ids):

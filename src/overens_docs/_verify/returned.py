@@ -34,6 +34,7 @@ from overens_docs._build.versions import page_text
 from overens_docs._domain.fingerprint import short_form
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _, ngettext
+from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._pdf.page_content import active_content
 from overens_docs._receipts import SignatureRecord
 from overens_docs._targets import display
@@ -108,7 +109,9 @@ def verify_returned(folder: Path, returned: Path, roots: list[TrustRoot] | None 
     build folder; the texts kept beside it too), its signatures checked against ``roots``."""
     shown = display(returned)
     try:
-        data = returned.read_bytes()
+        data = read_input(returned)
+    except InputRefusedError as refused:
+        return Returned(shown, Verdict.UNREADABLE, refused.reason)
     except OSError as error:
         return Returned(shown, Verdict.UNREADABLE, _("It cannot be read ({reason}).").format(
             reason=error.strerror or error))
