@@ -81,7 +81,7 @@ class _Jobs:
         self.results.append(self._pool.submit(write_pdf, PdfJob(run, self._text_pages)))
 
 
-def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,  # noqa: PLR0913
+def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,
              pipeline: signature_pages.SignaturePipeline, *, numbered: bool, work: Path,
              progress: bool, notify: Notify | None,
              then: Callable[[], None] | None = None) -> Assembled:
@@ -98,7 +98,8 @@ def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,  # noqa: PLR
             for batch, organisations in _batches(plan, pipeline, work):
                 jobs.add(batch, organisations, [])
         elif plan.signature_list is None:
-            record = _record(path, _ceremony_file(plan, master, pipeline, jobs, path, work))
+            pages = _ceremony_file(plan, master, pipeline, jobs, path=path, work=work)
+            record = _record(path, pages)
         else:
             for batch, organisations in _batches(plan, pipeline, work):
                 jobs.add(batch, organisations, [])
@@ -143,7 +144,7 @@ def _batches(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Path
 
 
 def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
-                   jobs: _Jobs, path: Path, work: Path) -> int:
+                   jobs: _Jobs, *, path: Path, work: Path) -> int:
     """signature-pages.pdf as the pages of the organisations it is for (plan.ceremony), in
     list order, written as the batches come; with --only, the earlier one with this
     organisation's page replaced, or inserted where it belongs. Returns its pages."""

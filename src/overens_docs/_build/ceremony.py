@@ -5,7 +5,6 @@ or, with ``signing.layout: list``, one ceremony list of them."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from overens_docs._build.manifest import Ceremony, Listed
 from overens_docs._build.plan import CEREMONY_FILE, Plan

@@ -27,8 +27,8 @@ from overens_docs._build.problems import StageFailed, at, in_template
 from overens_docs._i18n import _
 from overens_docs._pdf.assemble import Assembler, AssemblyError, Batch
 from overens_docs._pdf.check import delivered_organisation_pdf, problems
-from overens_docs._pdf.master import Master
 from overens_docs._pdf.convert import PDF_FILTER, Conversion, timeout_for
+from overens_docs._pdf.master import Master
 from overens_docs._pdf.reading import page_count
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate

@@ -117,8 +117,8 @@ class Workers(Generic[S, T, R]):
     """``function(state, item)`` for every item; started at once, collected by :meth:`results`.
 
     ``processes``: how many worker processes; 0 runs everything in this process, lazily,
-    as :meth:`results` is read. ``lower_priority``: the workers run at nice 10, for work that may wait while work on
-    the critical path (LibreOffice) runs.
+    as :meth:`results` is read. ``lower_priority``: the workers run at nice 10, for work
+    that may wait while work on the critical path (LibreOffice) runs.
     """
 
     def __init__(self, function: Callable[[S, T], R], state: S, items: Iterable[T], *,

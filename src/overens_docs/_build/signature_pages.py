@@ -75,7 +75,7 @@ class SignaturePipeline:
     comes; every LibreOffice is stopped when ``stack`` closes. With ``signing.layout: list``
     the ceremony list is converted with the first batch (made smaller for it)."""
 
-    def __init__(self, stack: contextlib.ExitStack, text: Sequence[Path],  # noqa: PLR0913
+    def __init__(self, stack: contextlib.ExitStack, text: Sequence[Path],
                  template: DocumentTemplate, organisations: Sequence[Organisation], *,
                  sizes: Sequence[int], limit: int, work: Path, ceremony_list: bytes | None,
                  list_weight: float, timeout: float | None, notify: Notify | None) -> None:

@@ -179,11 +179,12 @@ def stage_published(plan: Plan, staging: Path, manifest: Manifest, rendered: Ren
                     text: Text) -> None:
     """The agreement as published: .docx, PDF and web page (not with --only)."""
     if plan.complete:
-        stage(staging, manifest, "agreement.docx", rendered.published, "agreement-docx", None)
-        stage(staging, manifest, "agreement.pdf", text.agreement.read_bytes(), "agreement-pdf",
-              text.pages)
+        stage(staging, manifest, "agreement.docx", rendered.published, kind="agreement-docx",
+              pages=None)
+        stage(staging, manifest, "agreement.pdf", text.agreement.read_bytes(),
+              kind="agreement-pdf", pages=text.pages)
         stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
-              "agreement-html", None)
+              kind="agreement-html", pages=None)
 
 
 def check_delivered(plan: Plan, name: str, found: list[str]) -> None:
@@ -194,7 +195,7 @@ def check_delivered(plan: Plan, name: str, found: list[str]) -> None:
                                                                    problems="; ".join(found)))])
 
 
-def stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
+def stage(staging: Path, manifest: Manifest, relative: str, data: bytes, *, kind: str,
           pages: int | None) -> None:
     """Write one file into the staging folder and list it in the manifest."""
     write_staged(staging / relative, data)
@@ -227,6 +228,6 @@ def stage_lists(plan: Plan, staging: Path, manifest: Manifest) -> None:
     """The public list of signatories: who has signed the current text (and, apart, an
     older one), nothing personal."""
     stage(staging, manifest, "signatories.html",
-          signatories_html(plan.agreement, plan.everyone), "signatories-html", None)
+          signatories_html(plan.agreement, plan.everyone), kind="signatories-html", pages=None)
     stage(staging, manifest, "signatories.csv", signatories_csv(plan.agreement, plan.everyone),
-          "signatories-csv", None)
+          kind="signatories-csv", pages=None)

@@ -56,7 +56,7 @@ from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary,
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
 from overens_docs._build.plan import Plan, plan
 from overens_docs._build.problems import StageFailed, at, in_template
-from overens_docs._domain import Agreement, OrganisationContact, Organisation
+from overens_docs._domain import Agreement, Organisation, OrganisationContact
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
@@ -65,7 +65,7 @@ from overens_docs._scratch import Scratch, sweep
 from overens_docs._targets import display
 
 
-def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
+def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
                     out: Path, only: str | None = None, progress: bool = False,
                     timeout: float | None = None, force: bool = False, every: bool = False,
                     contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementBuild:
