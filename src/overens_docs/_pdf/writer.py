@@ -139,38 +139,46 @@ class PdfWriter:
         else:
             first = self.reserve()
         if replacing:
-            copy = pikepdf.Dictionary(dict(obj.items()))
-            for key, value in replacing.items():
-                copy[key] = value
-            obj = copy
+            obj = pikepdf.Dictionary({**dict(obj.items()), **replacing})
         to_write: list[tuple[int, object]] = [(first, obj)]
         written = self._references.setdefault(id(source), {})
+        # The hot path of a large build (every object of every signature page passes
+        # here): locals rather than attributes, and reserve() inlined.
+        types, places, indexes = self._types, self._places, self._indexes
+        pending = self._pending
+        get_object = source.get_object
 
         def renumber(match: re.Match[bytes]) -> bytes:
-            found = written.get(match.group(0))
+            whole = match[0]
+            found = written.get(whole)
             if found is not None:
                 return found
-            if match.group(1) is None:
-                return match.group(0)  # a literal string
-            objgen = (int(match.group(1)), int(match.group(2)))
+            if match[1] is None:
+                return whole  # a literal string
+            objgen = (int(match[1]), int(match[2]))
             number = numbers.get(objgen)
             if number is None:
-                number = numbers[objgen] = self.reserve()
-                to_write.append((number, source.get_object(objgen)))
-            reference = written[match.group(0)] = b"%d 0 R" % number
+                types.append(0)
+                places.append(0)
+                indexes.append(0)
+                number = numbers[objgen] = len(types) - 1
+                to_write.append((number, get_object(objgen)))
+            reference = written[whole] = b"%d 0 R" % number
             return reference
 
+        substitute = _REFERENCE.sub
         while to_write:
             number, current = to_write.pop()
             if isinstance(current, pikepdf.Stream):
-                dictionary = pikepdf.Dictionary(dict(current.stream_dict.items()))
-                if "/Length" in dictionary:
-                    del dictionary["/Length"]
-                self.add_stream(number, _REFERENCE.sub(renumber, dictionary.unparse()),
-                                current.read_raw_bytes())
+                dictionary = dict(current.stream_dict.items())
+                dictionary.pop("/Length", None)
+                body = pikepdf.Dictionary(dictionary).unparse()
+                self.add_stream(number, substitute(renumber, body), current.read_raw_bytes())
             elif isinstance(current, pikepdf.Object):
                 body = current.unparse(resolved=True)
-                self.add_raw(number, _REFERENCE.sub(renumber, body) if b" R" in body else body)
+                pending.append((number, substitute(renumber, body) if b" R" in body else body))
+                if len(pending) >= _OBJECTS_PER_STREAM:
+                    self._flush_objects()
             else:  # a scalar (qpdf gives Python values for them) or a missing object: null
                 scalar = current if isinstance(current, int | float | Decimal) else None
                 self.add_raw(number, serialise(scalar))
@@ -205,7 +213,7 @@ class PdfWriter:
         data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
         self.add_stream(holder, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode >>"
                         % (len(self._pending), len(head)), data)
-        self._pending = []
+        self._pending.clear()  # in place: add() holds it
 
     def finish(self, *, root: int, info: int | None, first_id: bytes) -> None:
         """Write what is pending, the cross-reference stream and the trailer. The file's
