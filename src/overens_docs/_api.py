@@ -25,7 +25,7 @@ from overens_docs._read import read_paths
 # that cost time and memory to load (openpyxl, pypdf, pyHanko), and every forked worker
 # of a build would carry them.
 if TYPE_CHECKING:
-    from overens_docs._build import Built, Summary
+    from overens_docs._build import Built, Outcome, Summary
     from overens_docs._followup import NewResult, ReportResult
     from overens_docs._receive import ReceiveResult
     from overens_docs._register import StatusResult
@@ -105,13 +105,8 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     :class:`~overens_docs.ToolMissingError` when LibreOffice is missing.
     """
     from overens_docs._build import (  # noqa: PLC0415 -- see the imports
-        Built,
-        Errored,
-        Failed,
         Options,
-        Refused,
         Request,
-        UpToDate,
         build_all,
         one_folder_each,
         with_organisation,
@@ -134,23 +129,38 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if only is not None:
         requests = with_organisation(requests, only)
     options = Options(Path(out), only, show_progress, timeout, force, every)
-    for request, outcome in zip(requests, build_all(requests, options), strict=True):
-        match outcome:
-            case Errored(ToolMissingError() as error):  # no agreement can be built
-                raise error
-            case Errored(error):
-                result.errors[request.agreement.folder] = error
-            case Refused(findings):  # the input asks for a build that would mix versions
-                result.report.extend(findings)
-            case Failed(_destination, findings):
-                result.report.extend(findings)
-                result.build_failed = True
-            case UpToDate(destination):
-                result.up_to_date.append(destination)
-            case Built(warnings=warnings):
-                result.built.append(outcome)
-                result.report.extend(warnings)
+    outcomes = build_all(requests, options)
+    for folder, outcome in zip((request.agreement.folder for request in requests), outcomes,
+                               strict=True):
+        _record(result, folder, outcome)
     return result
+
+
+def _record(result: BuildResult, folder: Path, outcome: Outcome) -> None:
+    """Put what the build of the agreement in ``folder`` came to into ``result``."""
+    from overens_docs._build import (  # noqa: PLC0415 -- see the imports
+        Built,
+        Errored,
+        Failed,
+        Refused,
+        UpToDate,
+    )
+
+    match outcome:
+        case Errored(ToolMissingError() as error):  # no agreement can be built
+            raise error
+        case Errored(error):
+            result.errors[folder] = error
+        case Refused(findings):  # the input asks for a build that would mix versions
+            result.report.extend(findings)
+        case Failed(_destination, findings):
+            result.report.extend(findings)
+            result.build_failed = True
+        case UpToDate(destination):
+            result.up_to_date.append(destination)
+        case Built(warnings=warnings):
+            result.built.append(outcome)
+            result.report.extend(warnings)
 
 
 def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
