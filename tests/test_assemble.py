@@ -379,3 +379,57 @@ def test_a_font_that_is_not_embedded_is_reported(tmp_path: Path) -> None:
     assert _check.page_problems(pdf) == []
     _page(pdf, "not embedded", _font(pdf, "Helvetica", embedded=False))
     assert _check.page_problems(pdf) == ["fonts not embedded: /Helvetica"]
+
+
+def _inheriting(path: Path) -> Path:
+    """``path`` rewritten so that its pages inherit their size, rotation and resources from
+    the page tree's root, as other PDF producers write them (LibreOffice does not)."""
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.Pages
+        first = pdf.pages[0].obj
+        root.MediaBox, root.Rotate = pikepdf.Array([0, 0, 300, 400]), 90
+        root.Resources = first.Resources
+        for page in pdf.pages:
+            del page.obj.MediaBox
+            del page.obj.Resources
+        pdf.save(path.with_suffix(".inheriting.pdf"))
+    with pikepdf.open(path.with_suffix(".inheriting.pdf"), inherit_page_attributes=False) \
+            as check:
+        assert "/MediaBox" not in check.Root.Pages.Kids[0]  # as written, still inherited
+    return path.with_suffix(".inheriting.pdf")
+
+
+def test_a_page_that_inherits_from_its_page_tree_is_copied_with_what_it_inherits(
+        assembler: Assembly) -> None:
+    """Batches are opened without qpdf pushing inherited attributes to every page (see
+    open_pdf): each page copied gets them itself, in a copy and in the ceremony file."""
+    assembler.batches[0] = type(assembler.batches[0])(
+        _inheriting(assembler.batches[0].path), assembler.batches[0].salt)
+    copy = _open(assembler.organisation_pdf(0, 1, "a")[0])
+    ceremony = _open(assembler.signature_pages_pdf()[0])
+    for page in (copy.pages[2], ceremony.pages[1]):
+        assert [float(value) for value in page.mediabox] == [0, 0, 300, 400]
+        assert int(page.obj.get("/Rotate", 0)) == 90
+        assert "/F1" in page.obj.Resources.Font
+        assert b"Signature 0-1" in _content(page)
+    assert [float(value) for value in ceremony.pages[2].mediabox] == [0, 0, 595, 842]
+
+
+def test_own_attributes_walks_up_the_tree_and_stops_at_a_loop() -> None:
+    from overens_docs._pdf.master import own_attributes  # noqa: PLC0415
+
+    pdf = pikepdf.new()
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Rotate=180,
+                                                MediaBox=[0, 0, 1, 1]))
+    middle = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Parent=root,
+                                                  MediaBox=[0, 0, 2, 2]))
+    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=middle, CropBox=[0, 0, 3, 3])
+    own_attributes(page)
+    assert [int(value) for value in page.MediaBox] == [0, 0, 2, 2]
+    assert [int(value) for value in page.CropBox] == [0, 0, 3, 3]
+    assert int(page.Rotate) == 180
+    assert "/Resources" not in page  # inherited from nowhere: left out
+    root.Parent = middle  # a damaged file: the tree loops
+    looping = pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=middle)
+    own_attributes(looping)
+    assert [int(value) for value in looping.MediaBox] == [0, 0, 2, 2]

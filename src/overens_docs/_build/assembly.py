@@ -30,7 +30,7 @@ from overens_docs._build.stages import Copies, Text, check_delivered
 from overens_docs._domain import Organisation
 from overens_docs._i18n import _
 from overens_docs._pdf.assemble import COPIES_PER_BASE, AssemblyError, Batch, whole_pdf
-from overens_docs._pdf.ceremony import CeremonyFile
+from overens_docs._pdf.ceremony import CeremonyFile, PageCountError
 from overens_docs._pdf.check import (
     DeliveredFile,
     KnownContent,
@@ -55,12 +55,15 @@ class Assembled:
 class _Jobs:
     """The copies given to the workers: a batch's at a time (so that a worker opens each
     batch it makes copies from once), or :data:`COPIES_PER_BASE` of one-page batches (the
-    filled forms). Each copy knows its place among all copies (see COPIES_PER_BASE)."""
+    filled forms). The last of ``batches`` batches is shared out among the workers (each
+    opens it), so that the build does not end with one worker making a whole batch while
+    the others wait. Each copy knows its place among all copies (see COPIES_PER_BASE)."""
 
-    def __init__(self, copies: Copies, text_pages: int) -> None:
+    def __init__(self, copies: Copies, text_pages: int, batches: int) -> None:
         self._pool, self._text_pages = copies.pool, text_pages
         self._waiting: list[Copy] = []
         self._count = 0
+        self._left = batches
         self.results: list[Callable[[], list[Made]]] = []
 
     def add(self, batch: Batch, organisations: Sequence[Organisation],
@@ -69,16 +72,26 @@ class _Jobs:
             self._waiting.append(Copy(organisation, batch, page, self._count,
                                       known[page] if page < len(known) else {}))
             self._count += 1
+        self._left -= 1
         if len(organisations) > 1 or len(self._waiting) >= COPIES_PER_BASE:
-            self._submit()
+            self._submit(self._pool.workers if self._left == 0 else 1)
 
     def finish(self) -> None:
         if self._waiting:
-            self._submit()
+            self._submit(1)
 
-    def _submit(self) -> None:
+    def _submit(self, parts: int) -> None:
+        """Give the waiting copies to the workers in ``parts`` runs, each starting where a
+        base starts (so that the copies' bytes do not depend on how they were shared)."""
         run, self._waiting = tuple(self._waiting), []
-        self.results.append(self._pool.submit(write_pdf, PdfJob(run, self._text_pages)))
+        size = -(-len(run) // max(1, parts))
+        starts = [0]
+        for index in range(1, len(run)):
+            if run[index].sequence % COPIES_PER_BASE == 0 and index - starts[-1] >= size:
+                starts.append(index)
+        for start, end in zip(starts, [*starts[1:], len(run)], strict=True):
+            self.results.append(self._pool.submit(write_pdf,
+                                                  PdfJob(run[start:end], self._text_pages)))
 
 
 def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,
@@ -90,7 +103,9 @@ def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,
     docstring). ``then`` is called once every batch is converted and given to the workers,
     before their copies are collected."""
     master = _master(plan, text, numbered, notify)
-    jobs = _Jobs(copies, text.pages)
+    jobs = _Jobs(copies, text.pages,
+                 len(plan.organisations) if plan.form is not None
+                 else sum(1 for chunk in pipeline.chunks if chunk))
     path = staging / ceremony.FILE
     record = None
     try:
@@ -131,16 +146,27 @@ def _master(plan: Plan, text: Text, numbered: bool, notify: Notify | None) -> Ma
 def _batches(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Path,
              ) -> Iterator[tuple[Batch, tuple[Organisation, ...]]]:
     """Each batch of signature pages as it comes, checked, and its organisations."""
+    for batch, organisations, converted in _unchecked(plan, pipeline, work):
+        if converted is not None:
+            signature_pages.check_batch(converted, plan)
+        yield batch, organisations
+
+
+def _unchecked(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Path,
+               ) -> Iterator[tuple[Batch, tuple[Organisation, ...],
+                                   signature_pages.Converted | None]]:
+    """Each batch as it comes, its organisations, and LibreOffice's batch, not yet checked
+    to hold one page per organisation (None: a filled form, one page by making)."""
     salt = "" if plan.complete else f"{plan.organisations[0].id}:"
     if plan.form is not None:
         forms = signature_pages.fill_forms(plan.form, plan.agreement, plan.organisations, work)
         for index, (path, organisation) in enumerate(zip(forms, plan.organisations,
                                                          strict=True)):
-            yield Batch(path, f"{salt}{index}"), (organisation,)
+            yield Batch(path, f"{salt}{index}"), (organisation,), None
         return
     for converted in pipeline.batches():
-        signature_pages.check_batch(converted, plan)
-        yield Batch(converted.pdf, f"{salt}{converted.index}"), converted.organisations
+        yield (Batch(converted.pdf, f"{salt}{converted.index}"), converted.organisations,
+               converted)
 
 
 def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
@@ -156,17 +182,37 @@ def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.Signatu
         writer = CeremonyFile(out, master, len(on_file.ids),
                               title=f"{plan.agreement.title} – underskriftssidor")
         _add_earlier(plan, writer, earlier, before)
-        for batch, organisations in _batches(plan, pipeline, work):
+        for batch, organisations, converted in _unchecked(plan, pipeline, work):
             pages = [page for page, organisation in enumerate(organisations)
                      if organisation.id in wanted]
-            found = (writer.add_batch(batch) if plan.complete and len(pages) == len(organisations)
-                     else writer.add_pages(batch, pages) if pages else [])
+            found = _add_batch(plan, writer, batch, organisations, pages,
+                               converted=converted)
             check_delivered(plan, ceremony.FILE, found)
             known = dict(zip(pages, writer.page_known if pages else [], strict=True))
             jobs.add(batch, organisations, [known.get(page, {})
                                             for page in range(len(organisations))])
         _add_earlier(plan, writer, earlier, after)
         return writer.finish()
+
+
+def _add_batch(plan: Plan, writer: CeremonyFile, batch: Batch,
+               organisations: tuple[Organisation, ...], pages: list[int], *,
+               converted: signature_pages.Converted | None) -> list[str]:
+    """Pages ``pages`` of ``batch`` written into the ceremony file (the whole batch, when
+    they are all of it), checked to be one per organisation as it is opened: each batch is
+    opened once here. What keeps them from being delivered."""
+    if not pages:  # none of its pages goes into the ceremony file: checked on its own
+        if converted is not None:
+            signature_pages.check_batch(converted, plan)
+        return []
+    expected = None if converted is None else len(organisations)
+    try:
+        if plan.complete and len(pages) == len(organisations):
+            return writer.add_batch(batch, pages=expected)
+        return writer.add_pages(batch, pages, pages=expected)
+    except PageCountError as error:
+        assert converted is not None  # noqa: S101 -- only LibreOffice's batches are counted
+        raise signature_pages.wrong_page_count(converted, plan, error.pages) from None
 
 
 def _earlier(plan: Plan) -> tuple[Batch | None, range, range]:
@@ -218,7 +264,7 @@ def _list_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePi
 def _check_written(plan: Plan, path: Path, pages: int) -> None:
     """The ceremony file as written: its catalog, and as many pages as were written."""
     try:
-        with pikepdf.open(path) as written:
+        with pikepdf.open(path, inherit_page_attributes=False) as written:  # its catalog only
             found = archival_problems(written) + catalog_problems(written)
             if int(written.Root.Pages.Count) != pages:
                 found.append(f"its page tree counts {written.Root.Pages.Count} pages, "

@@ -58,9 +58,11 @@ class PdfJob:
 
 @dataclass(frozen=True, slots=True)
 class Made:
-    """One file made for one organisation: its record, or the reason it could not be made."""
+    """One file made for one organisation (its id: this is sent back from a worker, and
+    thousands of them are kept until the build ends, so not the whole organisation): its
+    record, or the reason it could not be made."""
 
-    organisation: Organisation
+    organisation: str
     record: FileRecord | None
     error: str | None = None
 
@@ -116,8 +118,8 @@ def _docx(state: CopyState, organisation: Organisation) -> Made:
         data = state.personaliser.document(organisation)
         write_staged(state.staging / relative, data)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
-        return Made(organisation, None, f"{type(error).__name__}: {error}")
-    return Made(organisation, FileRecord.of(relative, data, kind="organisation-docx",
+        return Made(organisation.id, None, f"{type(error).__name__}: {error}")
+    return Made(organisation.id, FileRecord.of(relative, data, kind="organisation-docx",
                                             pages=None, organisation=organisation.id))
 
 
@@ -143,10 +145,10 @@ def _pdf(state: CopyState, job: PdfJob, copy: Copy) -> Made:
             title=f"{state.title} – {organisation.name}", sequence=copy.sequence)
         found = text_problems + found
         if found:
-            return Made(organisation, None, _("its PDF is not fit to deliver: {problems}")
+            return Made(organisation.id, None, _("its PDF is not fit to deliver: {problems}")
                         .format(problems="; ".join(found)))
         write_staged(state.staging / relative, data)
     except Exception as error:  # noqa: BLE001 -- reported by organisation, never swallowed
-        return Made(organisation, None, f"{type(error).__name__}: {error}")
-    return Made(organisation, FileRecord.of(relative, data, kind="organisation-pdf",
+        return Made(organisation.id, None, f"{type(error).__name__}: {error}")
+    return Made(organisation.id, FileRecord.of(relative, data, kind="organisation-pdf",
                                             pages=pages, organisation=organisation.id))

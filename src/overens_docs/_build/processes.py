@@ -176,6 +176,7 @@ class Pool(Generic[S]):
 
     def __init__(self, state: S, *, processes: int, lower_priority: bool = False) -> None:
         self._state = state
+        self.workers = max(0, processes)  # 0: jobs run in this process
         self._pool: ProcessPoolExecutor | None = None
         self._frozen = False
         self._started = False

@@ -202,17 +202,18 @@ def stage(staging: Path, manifest: Manifest, relative: str, data: bytes, *, kind
     manifest.add(relative, data, kind=kind, pages=pages)
 
 
-def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> None:
+def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made],
+                  organisations: Sequence[Organisation]) -> None:
     """List each organisation's files in the manifest; or, if any of its files could not be
     made, remove all of them (never half its documents) and fail the build naming it."""
-    failed: dict[str, tuple[Organisation, str]] = {}
+    failed: dict[str, str] = {}
     for item in made:
         if item.error is not None:
-            failed.setdefault(item.organisation.id, (item.organisation, item.error))
+            failed.setdefault(item.organisation, item.error)
     for item in made:
         if item.record is None:
             continue
-        if item.organisation.id in failed:
+        if item.organisation in failed:
             (staging / item.record.path).unlink(missing_ok=True)
         else:
             manifest.record(item.record)
@@ -220,8 +221,9 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
                              _("The documents for {name} could not be made: {error}").format(
-                                 name=excerpt(organisation.name), error=excerpt(error, 300)))
-            for organisation, error in failed.values()])
+                                 name=excerpt(organisation.name),
+                                 error=excerpt(failed[organisation.id], 300)))
+            for organisation in organisations if organisation.id in failed])
 
 
 def stage_lists(plan: Plan, staging: Path, manifest: Manifest) -> None:

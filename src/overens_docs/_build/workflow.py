@@ -163,7 +163,8 @@ def make(plan: Plan, work: Path, staging: Path, *,
                                       progress=progress, notify=notify, then=start_letters)
         docx_made = [item for result in copies.docx for item in result()]
         letters.finish(plan, started, staging, manifest)
-    stages.record_copies(staging, manifest, docx_made + assembled.made)
+    stages.record_copies(staging, manifest, docx_made + assembled.made,
+                         plan.organisations)
     if assembled.ceremony is not None:
         manifest.record(assembled.ceremony)
     stages.stage_lists(plan, staging, manifest)

@@ -29,6 +29,7 @@ from overens_docs._pdf.master import (
     Master,
     give_back_memory,
     open_signatures,
+    own_attributes,
     printable,
 )
 from overens_docs._pdf.page_numbers import stamp
@@ -141,13 +142,14 @@ class Assembler:
         if self._base is not None and (sequence % COPIES_PER_BASE == 0
                                        or sequence != self._last + 1
                                        or self._base_batch != batch):
-            self._base = None
-            give_back_memory()
+            self._base = None  # small: its memory is given back with the batch's
         self._last = sequence
         base = self._text()
         tree = self._tree
         assert tree is not None  # noqa: S101 -- made with the base
-        base.pages.append(document.pages[page])
+        source = document.pages[page].obj
+        own_attributes(source)  # copied without its page tree (see open_pdf)
+        base.pages.append(pikepdf.Page(base.copy_foreign(source)))
         elements = 0
         try:
             copied = base.pages[-1]

@@ -19,7 +19,14 @@ from typing import BinaryIO
 import pikepdf
 
 from overens_docs._pdf.check import KnownContent, page_delivery_problems
-from overens_docs._pdf.master import Batch, Master, give_back_memory, open_signatures, printable
+from overens_docs._pdf.master import (
+    Batch,
+    Master,
+    give_back_memory,
+    open_signatures,
+    own_attributes,
+    printable,
+)
 from overens_docs._pdf.page_numbers import stamp
 from overens_docs._pdf.structure import ARRAY_LIMIT, TaggedPages, number_tree
 from overens_docs._pdf.structure.source import DOCUMENT
@@ -28,6 +35,14 @@ from overens_docs._pdf.writer import PdfWriter, Reference, serialise
 # Pages per node of the page tree, structure elements per Div, and entries per leaf of the
 # ParentTree, when one array would hold more than ARRAY_LIMIT.
 _PER_NODE = 1000
+
+
+class PageCountError(Exception):
+    """A batch has another number of pages than it should (see :meth:`CeremonyFile.add_batch`)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"{pages} pages")
+        self.pages = pages
 
 
 class _Holder:
@@ -41,8 +56,12 @@ class _Holder:
 class _Source:
     """A batch or an earlier file being written from, and what its pages share."""
 
-    def __init__(self, batch: Batch) -> None:
+    def __init__(self, batch: Batch, pages: int | None) -> None:
         self.document, self.tagged = open_signatures(batch)
+        if pages is not None and len(self.document.pages) != pages:
+            count = len(self.document.pages)
+            self.document.close()
+            raise PageCountError(count)
         self.resources: dict[tuple[int, int], pikepdf.Object] = {}  # stamped, see stamp()
         self.placeholders: dict[int, pikepdf.Object] = {}  # by the number they stand for
         self.fonts_seen: set[tuple[int, int]] = set()  # checked already
@@ -73,11 +92,12 @@ class CeremonyFile:
         # What the content of each page of the last add_* holds, for the copies.
         self.page_known: list[KnownContent] = []
 
-    def add_batch(self, batch: Batch) -> list[str]:
+    def add_batch(self, batch: Batch, *, pages: int | None = None) -> list[str]:
         """Every page of ``batch`` (a fresh one: its tree is taken whole when it can be);
         what keeps them from being delivered. :attr:`page_known` then says what their
-        content holds."""
-        source = _Source(batch)
+        content holds. ``pages``: how many it must have (:class:`PageCountError`, before
+        anything is written, if it has not), checked here where it is opened anyway."""
+        source = _Source(batch, pages)
         self.page_known = []
         try:
             kids = source.tagged.whole()
@@ -90,10 +110,12 @@ class CeremonyFile:
         finally:
             self._done(source)
 
-    def add_pages(self, batch: Batch, numbers: Iterable[int]) -> list[str]:
+    def add_pages(self, batch: Batch, numbers: Iterable[int], *,
+                  pages: int | None = None) -> list[str]:
         """Pages ``numbers`` of ``batch`` (an earlier ceremony file, or a batch), each with
-        its elements in a ``Sect`` of its own; what keeps them from being delivered."""
-        source = _Source(batch)
+        its elements in a ``Sect`` of its own; what keeps them from being delivered.
+        ``pages``: as in :meth:`add_batch`."""
+        source = _Source(batch, pages)
         self.page_known = []
         try:
             if self._grouped is None:
@@ -139,6 +161,7 @@ class CeremonyFile:
     def _ready(self, source: _Source, index: int) -> None:
         """Page ``index`` of ``source`` made as it is delivered: printable, numbered."""
         page = source.document.pages[index]
+        own_attributes(page.obj)  # written without its page tree (see open_pdf)
         printable(page)
         numbers = self._master.page_numbers
         if numbers is None:
