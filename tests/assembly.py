@@ -26,6 +26,7 @@ class Assembly:
         self.assembler = Assembler(self.master)
         self.batches = [Batch(path, f"{salt}{index}") for index, path in enumerate(batches)]
         self.found: list[str] = []  # what the last ceremony file's checks found
+        self.digests: list[str] = []  # the last ceremony file's pages, as it took them
 
     @property
     def unnumbered(self) -> str | None:
@@ -60,6 +61,7 @@ class Assembly:
             self.found = [problem for batch in self.batches
                           for problem in ceremony.add_batch(batch)]
             ceremony.finish()
+            self.digests = ceremony.page_digests
             return buffer.getvalue(), count
         with pikepdf.open(earlier) as previous:
             before = len(previous.pages)
@@ -72,4 +74,62 @@ class Assembly:
                       + ceremony.add_pages(self.batches[0], [0])
                       + ceremony.add_pages(old, range(position + replaced, before)))
         ceremony.finish()
+        self.digests = ceremony.page_digests
         return buffer.getvalue(), count
+
+
+XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+       b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+       b'rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part>'
+       b'<pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>'
+       b'<?xpacket end="w"?>')
+
+
+def make_font(pdf: pikepdf.Pdf, name: str, *, embedded: bool = True) -> pikepdf.Object:
+    descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
+                                    FontName=pikepdf.Name(f"/{name}"))
+    if embedded:
+        descriptor.FontFile2 = pikepdf.Stream(pdf, b"not really a font")
+    return pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+        BaseFont=pikepdf.Name(f"/{name}"), FontDescriptor=pdf.make_indirect(descriptor)))
+
+
+def add_page(pdf: pikepdf.Pdf, text: str, font: pikepdf.Object,
+             annotation_flags: int | None = None) -> None:
+    content = pikepdf.Stream(pdf, f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=content,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)), StructParents=0)
+    if annotation_flags is not None:
+        annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                        Rect=[72, 72, 144, 90])
+        if annotation_flags:
+            annotation.F = annotation_flags
+        page.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
+    pdf.pages.append(pikepdf.Page(page))
+
+
+def small_assembly(tmp_path: Path) -> Assembly:
+    """A master of two text pages and a placeholder page, and two signature 'batches' whose
+    font subsets are named like the master's, as LibreOffice names them."""
+    master = pikepdf.new()
+    font = make_font(master, "BAAAAA+LiberationSerif")
+    for text in ("Text page 1", "Text page 2", "Placeholder signature page"):
+        add_page(master, text, font)
+    master.Root.Metadata = pikepdf.Stream(master, XMP)
+    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
+    master.Root.Lang = pikepdf.String("sv-SE")
+    master.docinfo.Title = "Överenskommelse"
+    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
+    master.save(tmp_path / "master.pdf")
+    batches = []
+    for batch, flags in enumerate((None, 2)):  # no annotation; a hidden, unprintable one
+        signatures = pikepdf.new()
+        font = make_font(signatures, "BAAAAA+LiberationSerif")
+        for page in range(2):
+            add_page(signatures, f"Signature {batch}-{page}", font, annotation_flags=flags)
+        signatures.save(tmp_path / f"signatures-{batch}.pdf")
+        batches.append(tmp_path / f"signatures-{batch}.pdf")
+    return Assembly(tmp_path / "master.pdf", 2, batches)

@@ -8,66 +8,17 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from assembly import Assembly
+from assembly import Assembly, small_assembly
+from assembly import add_page as _page
+from assembly import make_font as _font
 from overens_docs._pdf import check as _check
 from overens_docs._pdf import reading as _reading
-
-XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-       b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-       b'rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part>'
-       b'<pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>'
-       b'<?xpacket end="w"?>')
-
-
-def _font(pdf: pikepdf.Pdf, name: str, *, embedded: bool = True) -> pikepdf.Object:
-    descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
-                                    FontName=pikepdf.Name(f"/{name}"))
-    if embedded:
-        descriptor.FontFile2 = pikepdf.Stream(pdf, b"not really a font")
-    return pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
-        BaseFont=pikepdf.Name(f"/{name}"), FontDescriptor=pdf.make_indirect(descriptor)))
-
-
-def _page(pdf: pikepdf.Pdf, text: str, font: pikepdf.Object,
-          annotation_flags: int | None = None) -> None:
-    content = pikepdf.Stream(pdf, f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=content,
-        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)), StructParents=0)
-    if annotation_flags is not None:
-        annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                        Rect=[72, 72, 144, 90])
-        if annotation_flags:
-            annotation.F = annotation_flags
-        page.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
-    pdf.pages.append(pikepdf.Page(page))
 
 
 @pytest.fixture
 def assembler(tmp_path: Path) -> Assembly:
-    """A master of two text pages and a placeholder page, and two signature 'batches' whose
-    font subsets are named like the master's, as LibreOffice names them."""
-    master = pikepdf.new()
-    font = _font(master, "BAAAAA+LiberationSerif")
-    for text in ("Text page 1", "Text page 2", "Placeholder signature page"):
-        _page(master, text, font)
-    master.Root.Metadata = pikepdf.Stream(master, XMP)
-    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
-    master.Root.Lang = pikepdf.String("sv-SE")
-    master.docinfo.Title = "Överenskommelse"
-    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
-    master.save(tmp_path / "master.pdf")
-    batches = []
-    for batch, flags in enumerate((None, 2)):  # no annotation; a hidden, unprintable one
-        signatures = pikepdf.new()
-        font = _font(signatures, "BAAAAA+LiberationSerif")
-        for page in range(2):
-            _page(signatures, f"Signature {batch}-{page}", font, annotation_flags=flags)
-        signatures.save(tmp_path / f"signatures-{batch}.pdf")
-        batches.append(tmp_path / f"signatures-{batch}.pdf")
-    return Assembly(tmp_path / "master.pdf", 2, batches)
+    """See :func:`assembly.small_assembly`."""
+    return small_assembly(tmp_path)
 
 
 def _open(data: bytes) -> pikepdf.Pdf:
@@ -380,56 +331,3 @@ def test_a_font_that_is_not_embedded_is_reported(tmp_path: Path) -> None:
     _page(pdf, "not embedded", _font(pdf, "Helvetica", embedded=False))
     assert _check.page_problems(pdf) == ["fonts not embedded: /Helvetica"]
 
-
-def _inheriting(path: Path) -> Path:
-    """``path`` rewritten so that its pages inherit their size, rotation and resources from
-    the page tree's root, as other PDF producers write them (LibreOffice does not)."""
-    with pikepdf.open(path) as pdf:
-        root = pdf.Root.Pages
-        first = pdf.pages[0].obj
-        root.MediaBox, root.Rotate = pikepdf.Array([0, 0, 300, 400]), 90
-        root.Resources = first.Resources
-        for page in pdf.pages:
-            del page.obj.MediaBox
-            del page.obj.Resources
-        pdf.save(path.with_suffix(".inheriting.pdf"))
-    with pikepdf.open(path.with_suffix(".inheriting.pdf"), inherit_page_attributes=False) \
-            as check:
-        assert "/MediaBox" not in check.Root.Pages.Kids[0]  # as written, still inherited
-    return path.with_suffix(".inheriting.pdf")
-
-
-def test_a_page_that_inherits_from_its_page_tree_is_copied_with_what_it_inherits(
-        assembler: Assembly) -> None:
-    """Batches are opened without qpdf pushing inherited attributes to every page (see
-    open_pdf): each page copied gets them itself, in a copy and in the ceremony file."""
-    assembler.batches[0] = type(assembler.batches[0])(
-        _inheriting(assembler.batches[0].path), assembler.batches[0].salt)
-    copy = _open(assembler.organisation_pdf(0, 1, "a")[0])
-    ceremony = _open(assembler.signature_pages_pdf()[0])
-    for page in (copy.pages[2], ceremony.pages[1]):
-        assert [float(value) for value in page.mediabox] == [0, 0, 300, 400]
-        assert int(page.obj.get("/Rotate", 0)) == 90
-        assert "/F1" in page.obj.Resources.Font
-        assert b"Signature 0-1" in _content(page)
-    assert [float(value) for value in ceremony.pages[2].mediabox] == [0, 0, 595, 842]
-
-
-def test_own_attributes_walks_up_the_tree_and_stops_at_a_loop() -> None:
-    from overens_docs._pdf.master import own_attributes  # noqa: PLC0415
-
-    pdf = pikepdf.new()
-    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Rotate=180,
-                                                MediaBox=[0, 0, 1, 1]))
-    middle = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Pages, Parent=root,
-                                                  MediaBox=[0, 0, 2, 2]))
-    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=middle, CropBox=[0, 0, 3, 3])
-    own_attributes(page)
-    assert [int(value) for value in page.MediaBox] == [0, 0, 2, 2]
-    assert [int(value) for value in page.CropBox] == [0, 0, 3, 3]
-    assert int(page.Rotate) == 180
-    assert "/Resources" not in page  # inherited from nowhere: left out
-    root.Parent = middle  # a damaged file: the tree loops
-    looping = pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=middle)
-    own_attributes(looping)
-    assert [int(value) for value in looping.MediaBox] == [0, 0, 2, 2]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from assembly import Assembly
+from assembly import XMP, Assembly
 from overens_docs._pdf import check as _check
+from overens_docs._pdf.page_content import raw_digests
 from overens_docs._pdf.page_numbers import (
     FONT,
     PageNumberError,
@@ -24,7 +25,6 @@ from overens_docs._pdf.page_numbers import (
     without_number,
 )
 from overens_docs._verify import build_folder as _verify
-from test_assemble import XMP
 
 CHARACTERS = " adisv0123456789XYZ"  # the test font's characters, codes 1, 2, ...
 WIDTHS = {" ": 278, "a": 556, "d": 556, "i": 222, "s": 500, "v": 500}  # digits: 556
@@ -237,6 +237,27 @@ def test_only_renumbers_every_page_of_an_earlier_ceremony_file(
         assert b"Signature 9" in b"".join(s.read_bytes() for s in pdf.pages[
             0 if pages == 5 else 2].obj.Contents)
         assert _check.structure_problems(pdf, ua=False) == []
+
+
+
+def test_the_ceremony_file_knows_its_pages_digests_as_they_are_read_back(
+        numbered: Assembly, tmp_path: Path) -> None:
+    """The digests the ceremony file takes as it writes (for the text kept, see
+    _build/versions.py) are those read back from it, stamps left out: of a whole file, and
+    of one with a page inserted or replaced (--only), whose earlier pages were stamped."""
+    data = numbered.signature_pages_pdf()[0]
+    assert numbered.digests == raw_digests(_open(data), stamp=False)
+    assert not set(numbered.digests) & set(raw_digests(_open(data)))  # stamps left out
+    earlier = tmp_path / "signature-pages.pdf"
+    earlier.write_bytes(data)
+    _batch(tmp_path / "new.pdf", 1, first=9)
+    only = Assembly(tmp_path / "master.pdf", 2, [tmp_path / "new.pdf"], salt="new:")
+    for inserting, replacing, pages in ((0, -1, 5), (-1, 2, 4)):
+        data = only.signature_pages_pdf(earlier, inserting=inserting, replacing=replacing)[0]
+        assert only.digests == raw_digests(_open(data), stamp=False)
+        assert len(only.digests) == pages
+        assert set(numbered.digests) - set(only.digests) == (
+            set() if pages == 5 else {numbered.digests[2]})
 
 
 def test_the_same_inputs_give_the_same_bytes(numbered: Assembly, tmp_path: Path) -> None:
