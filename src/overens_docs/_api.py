@@ -25,7 +25,7 @@ from overens_docs._read import read_paths
 # that cost time and memory to load (openpyxl, pypdf, pyHanko), and every forked worker
 # of a build would carry them.
 if TYPE_CHECKING:
-    from overens_docs._build import Built, Outcome, Summary
+    from overens_docs._build import Built, Outcome, Request, Summary
     from overens_docs._followup import NewResult, ReportResult
     from overens_docs._receive import ReceiveResult
     from overens_docs._register import StatusResult
@@ -106,22 +106,13 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     """
     from overens_docs._build import (  # noqa: PLC0415 -- see the imports
         Options,
-        Request,
         build_all,
         one_folder_each,
         with_organisation,
     )
 
-    inputs = read_paths(Path(path) for path in paths)
-    for read in inputs.agreements:
-        if read.target.only is not None:
-            read.whole("build")  # raises: a file, not a folder
-    result = BuildResult(inputs.report)
+    result, requests = _requests(paths)
     show_progress = sys.stderr.isatty() if progress is None else progress
-    # The valid ones; the report says why another is not.
-    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements
-                if read.valid and read.agreement is not None
-                and read.organisations is not None]
     requests, clashes = one_folder_each(requests)
     if clashes:  # refused before anything is built
         result.report.extend(clashes)
@@ -134,6 +125,23 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
                                strict=True):
         _record(result, folder, outcome)
     return result
+
+
+def _requests(paths: Iterable[Path | str]) -> tuple[BuildResult, list[Request]]:
+    """What ``paths`` ask to build: a result holding the report of reading them, and a
+    request for each valid agreement (the report says why another is not). What was read
+    to validate them (the files' data and where each value stands in them, 4 KB an
+    organisation) is let go here, before the build: the domain's records say what the
+    build needs, their places included."""
+    from overens_docs._build import Request  # noqa: PLC0415 -- see the imports
+
+    inputs = read_paths(Path(path) for path in paths)
+    for read in inputs.agreements:
+        if read.target.only is not None:
+            read.whole("build")  # raises: a file, not a folder
+    return BuildResult(inputs.report), [
+        Request(*read.whole("build"), read.contacts) for read in inputs.agreements
+        if read.valid and read.agreement is not None and read.organisations is not None]
 
 
 def _record(result: BuildResult, folder: Path, outcome: Outcome) -> None:

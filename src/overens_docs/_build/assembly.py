@@ -50,6 +50,9 @@ class Assembled:
 
     made: list[Made]
     ceremony: FileRecord | None  # None: this build makes no ceremony file
+    # The raw digest of each signature page in the ceremony file, page numbers left out
+    # (see CeremonyFile.page_digests); None: no ceremony file of signature pages.
+    signature_pages: list[str] | None = None
 
 
 class _Jobs:
@@ -107,14 +110,14 @@ def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,
                  len(plan.organisations) if plan.form is not None
                  else sum(1 for chunk in pipeline.chunks if chunk))
     path = staging / ceremony.FILE
-    record = None
+    record, digests = None, None
     try:
         if not ceremony.made(plan):
             for batch, organisations in _batches(plan, pipeline, work):
                 jobs.add(batch, organisations, [])
         elif plan.signature_list is None:
-            pages = _ceremony_file(plan, master, pipeline, jobs, path=path, work=work)
-            record = _record(path, pages)
+            digests = _ceremony_file(plan, master, pipeline, jobs, path=path, work=work)
+            record = _record(path, len(digests))
         else:
             for batch, organisations in _batches(plan, pipeline, work):
                 jobs.add(batch, organisations, [])
@@ -127,7 +130,7 @@ def assemble(plan: Plan, staging: Path, text: Text, copies: Copies,
     if then is not None:
         then()
     made = list(_made(jobs.results, len(plan.organisations), progress))
-    return Assembled(made, record)
+    return Assembled(made, record, digests)
 
 
 def _master(plan: Plan, text: Text, numbered: bool, notify: Notify | None) -> Master:
@@ -170,10 +173,11 @@ def _unchecked(plan: Plan, pipeline: signature_pages.SignaturePipeline, work: Pa
 
 
 def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.SignaturePipeline,
-                   jobs: _Jobs, *, path: Path, work: Path) -> int:
+                   jobs: _Jobs, *, path: Path, work: Path) -> list[str]:
     """signature-pages.pdf as the pages of the organisations it is for (plan.ceremony), in
     list order, written as the batches come; with --only, the earlier one with this
-    organisation's page replaced, or inserted where it belongs. Returns its pages."""
+    organisation's page replaced, or inserted where it belongs. Returns its pages' raw
+    digests (see :attr:`CeremonyFile.page_digests`), one per page."""
     on_file = plan.ceremony
     assert on_file is not None  # noqa: S101 -- see ceremony.made()
     wanted = set(on_file.ids)
@@ -192,7 +196,9 @@ def _ceremony_file(plan: Plan, master: Master, pipeline: signature_pages.Signatu
             jobs.add(batch, organisations, [known.get(page, {})
                                             for page in range(len(organisations))])
         _add_earlier(plan, writer, earlier, after)
-        return writer.finish()
+        written = writer.finish()
+        assert written == len(writer.page_digests)  # noqa: S101 -- one each, as written
+        return writer.page_digests
 
 
 def _add_batch(plan: Plan, writer: CeremonyFile, batch: Batch,

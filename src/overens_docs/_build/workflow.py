@@ -48,6 +48,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from overens_docs._build import assembly, ceremony, freshness, letters, processes, stages, versions
@@ -107,12 +108,11 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
     try:
         with Scratch.make(destination.parent, ".overens-work-") as work:
             with _template_findings(the_plan):
-                manifest, warnings = make(the_plan, work.path, staging.path,
-                                          progress=progress)
-            manifest.inputs = inputs
-            written, old = _move_into_place(the_plan, manifest, staging)
-            warnings += _left_behind(the_plan, old)
-        _keep(the_plan, written)
+                staged = make(the_plan, work.path, staging.path, progress=progress)
+            staged.manifest.inputs = inputs
+            written, old = _move_into_place(the_plan, staged.manifest, staging)
+            warnings = staged.warnings + _left_behind(the_plan, old)
+        _keep(the_plan, written, staged.signature_pages)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
@@ -132,11 +132,20 @@ def _missing_templates(plan: Plan) -> list[Finding]:
             if path is not None and not path.is_file()][:1]
 
 
-def make(plan: Plan, work: Path, staging: Path, *,
-         progress: bool) -> tuple[Manifest, list[Finding]]:
-    """Stages 2 to 6: every file of the build, written into ``staging``; the manifest that
-    lists them, and the warnings found on the way. ``work`` holds what LibreOffice reads
-    and writes."""
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """What :func:`make` wrote into staging: the manifest that lists it, the warnings found
+    on the way, and the raw digest of each page of the ceremony file of signature pages
+    (None: none made), for the text kept (:func:`_keep`)."""
+
+    manifest: Manifest
+    warnings: list[Finding]
+    signature_pages: list[str] | None
+
+
+def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Staged:
+    """Stages 2 to 6: every file of the build, written into ``staging``; see
+    :class:`Staged`. ``work`` holds what LibreOffice reads and writes."""
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
@@ -168,7 +177,7 @@ def make(plan: Plan, work: Path, staging: Path, *,
     if assembled.ceremony is not None:
         manifest.record(assembled.ceremony)
     stages.stage_lists(plan, staging, manifest)
-    return manifest, list(rendered.warnings)
+    return Staged(manifest, list(rendered.warnings), assembled.signature_pages)
 
 
 @contextlib.contextmanager
@@ -214,12 +223,13 @@ def _left_behind(plan: Plan, old: Path | None) -> list[Finding]:
         severity=Severity.WARNING)]
 
 
-def _keep(plan: Plan, manifest: Manifest) -> None:
+def _keep(plan: Plan, manifest: Manifest, signature_pages: list[str] | None = None) -> None:
     """Stage 8: keep the text just built beside the build folder (:mod:`versions`), so that
-    a copy of it can be checked after a later build has replaced the folder."""
+    a copy of it can be checked after a later build has replaced the folder.
+    ``signature_pages``: the ceremony file's page digests, when known (else read)."""
     names = {o.id: (o.name, o.org_number) for o in plan.everyone}
     try:
-        versions.keep(plan.destination, manifest, names)
+        versions.keep(plan.destination, manifest, names, signature_pages)
     except OSError as error:
         raise UsageError(_("{folder}: the text just built could not be kept there ({reason})."
                            ).format(folder=display(versions.versions_folder(plan.destination)),

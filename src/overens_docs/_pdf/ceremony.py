@@ -27,6 +27,7 @@ from overens_docs._pdf.master import (
     own_attributes,
     printable,
 )
+from overens_docs._pdf.page_content import raw_digest
 from overens_docs._pdf.page_numbers import stamp
 from overens_docs._pdf.structure import ARRAY_LIMIT, TaggedPages, number_tree
 from overens_docs._pdf.structure.source import DOCUMENT
@@ -91,6 +92,10 @@ class CeremonyFile:
         self._font: int | None = None  # the page numbers' font, written once
         # What the content of each page of the last add_* holds, for the copies.
         self.page_known: list[KnownContent] = []
+        # Each page's raw digest, page number left out, as page_content.raw_digests(pdf,
+        # stamp=False) reads it from the file written: taken as the page goes by, for the
+        # text kept (_build/versions.py), which would otherwise open the whole file again.
+        self.page_digests: list[str] = []
 
     def add_batch(self, batch: Batch, *, pages: int | None = None) -> list[str]:
         """Every page of ``batch`` (a fresh one: its tree is taken whole when it can be);
@@ -162,6 +167,7 @@ class CeremonyFile:
         """Page ``index`` of ``source`` made as it is delivered: printable, numbered."""
         page = source.document.pages[index]
         own_attributes(page.obj)  # written without its page tree (see open_pdf)
+        self.page_digests.append(raw_digest(page, stamp=False))
         printable(page)
         numbers = self._master.page_numbers
         if numbers is None:
