@@ -48,11 +48,13 @@ def status(paths: Iterable[Path | str] = ()) -> StatusResult:
     """Validate, then say for each agreement who has signed which version of its text.
 
     Each agreement on its own: an invalid one gives its findings in ``result.report`` and
-    no status; the valid ones are in ``result.agreements``.
+    no status; the valid ones are in ``result.agreements``. The filed copies' e-signatures
+    are judged against the trust roots ``signing.trust`` names now.
     """
+    from overens_docs._receive import judged_now  # noqa: PLC0415 -- see the imports
     from overens_docs._register import register_status  # noqa: PLC0415 -- see the imports
 
-    return register_status(Path(path) for path in paths)
+    return register_status((Path(path) for path in paths), judge=judged_now)
 
 
 @dataclass
