@@ -131,13 +131,20 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
 
 def _requests(paths: Iterable[Path | str]) -> tuple[BuildResult, list[Request]]:
     """What ``paths`` ask to build: a result holding the report of reading them, and a
-    request for each valid agreement (the report says why another is not). What was read
-    to validate them (the files' data and where each value stands in them, 4 KB an
-    organisation) is let go here, before the build: the domain's records say what the
-    build needs, their places included."""
+    request for each valid agreement (the report says why another is not). Read in a
+    process of its own (:func:`~overens_docs._build.processes.apart`): what was read to
+    validate them (the files' data and where each value stands in them, 4 KB an
+    organisation) stays there; the domain's records say what the build needs, their places
+    included."""
+    from overens_docs._build.processes import apart  # noqa: PLC0415 -- see the imports
+
+    return apart(_read_requests, [Path(path) for path in paths])
+
+
+def _read_requests(paths: list[Path]) -> tuple[BuildResult, list[Request]]:
     from overens_docs._build import Request  # noqa: PLC0415 -- see the imports
 
-    inputs = read_paths(Path(path) for path in paths)
+    inputs = read_paths(paths)
     for read in inputs.agreements:
         if read.target.only is not None:
             read.whole("build")  # raises: a file, not a folder
