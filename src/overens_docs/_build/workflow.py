@@ -10,19 +10,19 @@ first and the last):
    agreement, and a master (the text plus one signature page with placeholders) as .docx.
 3. **convert** (:func:`stages.start_copies`, :func:`stages.start_conversions`): a worker
    process writes every organisation's .docx (the fast way, proven first) while this one
-   renders the signature pages in one batch per core and starts LibreOffice
-   (:mod:`overens_docs._pdf.convert`), never more of them than there are cores: the first
-   converts the text and then the first batch, each other batch has one of its own,
-   started as soon as it is rendered (:func:`signature_pages.start`; a small agreement's
-   one batch is converted beside the text). With ``signing.layout: list``, the ceremony
-   list is rendered as one more document, converted with the first batch (made smaller
-   for it). The text PDFs are checked before anything is built on them
-   (:func:`stages.checked_text`), and so are the signature pages
-   (:func:`stages.signatures`).
+   renders the signature pages in batches of at most
+   :data:`signature_pages.BATCH_PAGES`, each just before LibreOffice converts it
+   (:mod:`overens_docs._pdf.convert`): one LibreOffice per core for the first round of
+   batches, fewer after (:func:`signature_pages.libreoffices`); the first converts the
+   text beside them. With ``signing.layout: list``, the ceremony list is rendered as one
+   more document, converted with the first batch (made smaller for it). The text PDFs are
+   checked before anything is built on them (:func:`stages.checked_text`), and each batch
+   as it is opened (:func:`signature_pages.check_batch`).
 4. **assemble** (:func:`stages.assemble`, with :mod:`overens_docs._pdf.assemble`): each
    organisation's PDF is the master's text pages plus its own signature page, made by
-   worker processes (:mod:`organisation_files`); the ceremony file of all signature pages
-   (or the ceremony list, :mod:`ceremony`) is made here meanwhile.
+   worker processes (:mod:`organisation_files`), each taking a batch's copies at a time;
+   the ceremony file of all signature pages (or the ceremony list, :mod:`ceremony`) is
+   written here meanwhile, batch by batch as they are converted (:mod:`assembly`).
 5. **check** (:mod:`overens_docs._pdf.check`): every delivered PDF, as it is delivered.
 6. **write**: everything goes into a staging folder beside the destination as it is made,
    with ``manifest.json`` (:mod:`manifest`) listing every file, its SHA-256, pages and
@@ -38,8 +38,9 @@ converts, and a worker writes the .docx copies, while this process checks the te
 opens the signature pages; the copies are collected just before assembly starts (by then
 long done), so that no thread of theirs is alive when the assembly workers are forked;
 LibreOffice is stopped, if it still runs, when :func:`make`'s ``ExitStack`` closes.
-LibreOffice thus runs at most once per core for an agreement, however many organisations
-there are. Only :mod:`processes` knows how work is spread over processes.
+No process holds more than one batch of signature pages at a time, so memory does not grow
+with the number of organisations (see docs/development.md, "How fast it is"). Only
+:mod:`processes` knows how work is spread over processes.
 """
 
 from __future__ import annotations
