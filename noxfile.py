@@ -91,9 +91,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks; figures go to bench/*.json. Counts: nox -s bench -- 1000,10000."""
+    """Benchmarks; figures go to bench/*.json. Counts: nox -s bench -- 1000,10000,30000."""
     _install(session, "-e", ".")
-    count = session.posargs[0] if session.posargs else "1000,10000"
+    count = session.posargs[0] if session.posargs else "1000,10000,30000"
     session.run("python", "benchmarks/validate_bench.py", "10000", "bench/validate.json")
     session.run("python", "benchmarks/build_bench.py", count, "bench/build.json")
     session.run("python", "benchmarks/diff_bench.py", "300", "bench/diff.json")

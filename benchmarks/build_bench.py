@@ -1,15 +1,16 @@
 """Time building generated organisations end to end; write the figures as JSON.
 
 Usage: python benchmarks/build_bench.py [N[,N...]] [OUT.json] [NAIVE_SAMPLE]
-(default: 1000,10000 bench/build.json 5)
+(default: 1000,10000,30000 bench/build.json 5)
 
 Each count is built once, with every core the machine gives this process (the number is
 recorded). In the same run it times the naive approach on a sample (render each
 organisation's document with docxtpl and call LibreOffice once per organisation, as a
-person who scripts it calls it), since machines are noisy. The targets (10 s, 500 MB, 100x
-the naive way) are for 1,000 organisations on 2 cores; larger counts are recorded. The
-naive way with LibreOffice started as the build starts it (which skips LibreOffice's
-graphics test at start) is recorded beside it.
+person who scripts it calls it), since machines are noisy. The targets (:data:`TARGETS`,
+on 2 cores): 1,000 organisations within 8 s and 500 MB, 10,000 within 50 s and 600 MB
+with a time per organisation within 1.25 times that at 1,000, 30,000 within 600 MB, each
+100 times faster than the naive way. The naive way with LibreOffice started as the build
+starts it (which skips LibreOffice's graphics test at start) is recorded beside it.
 
 The build writes under ``bench/`` in the project, as ``overens build`` writes under
 ``build/``. It makes two files per organisation, and on the machines this project is
@@ -21,8 +22,8 @@ each other down. That is up to 1.6 s of a 1,000-organisation build; the cost per
 the folder used is measured after the build and written with the figures.
 
 Peak memory is the largest sum of proportional set sizes (PSS) over this process and all
-its children (LibreOffice, the assembly workers), sampled every 100 ms from /proc by a
-separate process (which is not counted).
+its children (LibreOffice, the assembly workers), sampled every :data:`SAMPLE_EVERY`
+seconds from /proc by a separate process at the lowest priority (which is not counted).
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _tree_memory(pid: int) -> int:
-    """Bytes of memory used by ``pid`` and every process below it."""
+def _tree_memory(pid: int, leave_out: int) -> int:
+    """Bytes of memory used by ``pid`` and every process below it but ``leave_out`` (the
+    process that measures)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -80,15 +82,26 @@ def _tree_memory(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
+        if current == leave_out:
+            continue
         total += _pss(current)
         stack.extend(children.get(current, []))
     return total
 
 
+# Seconds between samples. Each sample costs about 6 ms of CPU (the kernel walks every
+# process's page tables for its PSS); every 100 ms, that made a build of 10,000
+# organisations 8% slower on 2 cores. Memory grows over seconds (LibreOffice's over a
+# batch), so a sample every quarter second still finds its peak.
+SAMPLE_EVERY = 0.25
+
+
 def _watch(pid: int, stop: Event, peak: Value) -> None:  # type: ignore[valid-type]
+    if hasattr(os, "nice"):
+        os.nice(19)  # what the build does not use
     while not stop.is_set():
-        peak.value = max(peak.value, _tree_memory(pid))  # type: ignore[attr-defined]
-        time.sleep(0.1)
+        peak.value = max(peak.value, _tree_memory(pid, os.getpid()))  # type: ignore[attr-defined]
+        time.sleep(SAMPLE_EVERY)
 
 
 class PeakMemory:
@@ -176,8 +189,38 @@ def build_once(count: int) -> dict[str, object]:
             "output_file_creation_ms": round(creation_ms, 3)}
 
 
+# Issue 26's targets, on 2 cores: wall seconds and peak memory (PSS, MB) per count, and
+# the time per organisation at 10,000 within 1.25 times that at 1,000.
+TARGETS: dict[str, object] = {
+    "cores": 2, "speedup_min": 100, "seconds_per_organisation_ratio_10000_over_1000_max": 1.25,
+    "runs": {"1000": {"build_wall_seconds_max": 8.0, "peak_memory_mb_max": 500},
+             "10000": {"build_wall_seconds_max": 50.0, "peak_memory_mb_max": 600},
+             "30000": {"peak_memory_mb_max": 600}},
+}
+
+
+def targets_met(runs: list[dict[str, object]]) -> dict[str, bool]:
+    """Which of :data:`TARGETS` the runs met (those whose counts were run)."""
+    by_count = {str(run["organisations"]): run for run in runs}
+    met: dict[str, bool] = {}
+    for count, limits in TARGETS["runs"].items():  # type: ignore[attr-defined]
+        run = by_count.get(count)
+        if run is None:
+            continue
+        met[count] = (float(run["build_peak_memory_mb"]) <= limits["peak_memory_mb_max"]  # type: ignore[arg-type]
+                      and float(run["build_wall_seconds"])  # type: ignore[arg-type]
+                      <= limits.get("build_wall_seconds_max", float("inf"))
+                      and float(run.get("speedup_over_naive", 0)) >= 100)  # type: ignore[arg-type]
+    if "1000" in by_count and "10000" in by_count:
+        ratio = (float(by_count["10000"]["build_seconds_per_organisation"])  # type: ignore[arg-type]
+                 / float(by_count["1000"]["build_seconds_per_organisation"]))  # type: ignore[arg-type]
+        met["ratio_10000_over_1000"] = ratio <= 1.25
+    return met
+
+
 def main() -> None:
-    counts = [int(n) for n in (sys.argv[1] if len(sys.argv) > 1 else "1000,10000").split(",")]
+    counts = [int(n) for n in (sys.argv[1] if len(sys.argv) > 1
+                               else "1000,10000,30000").split(",")]
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "build.json"
     sample = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     runs = [build_once(count) for count in counts]
@@ -189,7 +232,6 @@ def main() -> None:
     for run in runs:
         run["speedup_over_naive"] = round(
             naive_per_organisation / float(run["build_seconds_per_organisation"]), 1)  # type: ignore[arg-type]
-    reference = next((run for run in runs if run["organisations"] == 1000), None)
     figures: dict[str, object] = {
         "cpu_count": os.cpu_count(),
         "cores_used": cores(),
@@ -198,14 +240,9 @@ def main() -> None:
         # The naive way, but with LibreOffice run as the build runs it (for comparison).
         "naive_with_builds_libreoffice_seconds_per_organisation": round(with_our_libreoffice, 3),
         "runs": runs,
-        "targets": {"organisations": 1000, "cores": 2, "build_wall_seconds_max": 10.0,
-                    "peak_memory_mb_max": 500, "speedup_min": 100},
+        "targets": TARGETS,
+        "targets_met": targets_met(runs),
     }
-    if reference is not None:
-        figures["targets_met"] = (
-            float(reference["build_wall_seconds"]) <= 10.0  # type: ignore[arg-type]
-            and float(reference["build_peak_memory_mb"]) < 500  # type: ignore[arg-type]
-            and float(reference["speedup_over_naive"]) >= 100)  # type: ignore[arg-type]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(figures, indent=2))

@@ -137,15 +137,15 @@ def test_a_copy_whose_signature_page_is_not_in_the_structure_tree_fails_the_buil
 @pytest.mark.libreoffice
 def test_a_delivered_copy_without_its_title_in_the_title_bar_fails_the_build(
         run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.master import Master  # noqa: PLC0415
 
-    original = Assembler._archival
+    original = Master.archival
 
-    def forgetful(self: Assembler, pdf: Any) -> None:
+    def forgetful(self: Master, pdf: Any) -> None:
         original(self, pdf)
         del pdf.Root["/ViewerPreferences"]
 
-    monkeypatch.setattr(Assembler, "_archival", forgetful)
+    monkeypatch.setattr(Master, "archival", forgetful)
     out = tmp_path / "out"
     result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
     assert result.exit_code == 3

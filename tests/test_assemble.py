@@ -8,66 +8,17 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from assembly import Assembly, small_assembly
+from assembly import add_page as _page
+from assembly import make_font as _font
 from overens_docs._pdf import check as _check
 from overens_docs._pdf import reading as _reading
-from overens_docs._pdf.assemble import Assembler
-
-XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-       b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-       b'rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part>'
-       b'<pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>'
-       b'<?xpacket end="w"?>')
-
-
-def _font(pdf: pikepdf.Pdf, name: str, *, embedded: bool = True) -> pikepdf.Object:
-    descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
-                                    FontName=pikepdf.Name(f"/{name}"))
-    if embedded:
-        descriptor.FontFile2 = pikepdf.Stream(pdf, b"not really a font")
-    return pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
-        BaseFont=pikepdf.Name(f"/{name}"), FontDescriptor=pdf.make_indirect(descriptor)))
-
-
-def _page(pdf: pikepdf.Pdf, text: str, font: pikepdf.Object,
-          annotation_flags: int | None = None) -> None:
-    content = pikepdf.Stream(pdf, f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=content,
-        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)), StructParents=0)
-    if annotation_flags is not None:
-        annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                        Rect=[72, 72, 144, 90])
-        if annotation_flags:
-            annotation.F = annotation_flags
-        page.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
-    pdf.pages.append(pikepdf.Page(page))
 
 
 @pytest.fixture
-def assembler(tmp_path: Path) -> Assembler:
-    """A master of two text pages and a placeholder page, and two signature 'batches' whose
-    font subsets are named like the master's, as LibreOffice names them."""
-    master = pikepdf.new()
-    font = _font(master, "BAAAAA+LiberationSerif")
-    for text in ("Text page 1", "Text page 2", "Placeholder signature page"):
-        _page(master, text, font)
-    master.Root.Metadata = pikepdf.Stream(master, XMP)
-    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
-    master.Root.Lang = pikepdf.String("sv-SE")
-    master.docinfo.Title = "Överenskommelse"
-    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
-    master.save(tmp_path / "master.pdf")
-    batches = []
-    for batch, flags in enumerate((None, 2)):  # no annotation; a hidden, unprintable one
-        signatures = pikepdf.new()
-        font = _font(signatures, "BAAAAA+LiberationSerif")
-        for page in range(2):
-            _page(signatures, f"Signature {batch}-{page}", font, annotation_flags=flags)
-        signatures.save(tmp_path / f"signatures-{batch}.pdf")
-        batches.append(tmp_path / f"signatures-{batch}.pdf")
-    return Assembler(tmp_path / "master.pdf", 2, batches)
+def assembler(tmp_path: Path) -> Assembly:
+    """See :func:`assembly.small_assembly`."""
+    return small_assembly(tmp_path)
 
 
 def _open(data: bytes) -> pikepdf.Pdf:
@@ -80,7 +31,7 @@ def _content(page: pikepdf.Page) -> bytes:
     return b"".join(stream.read_bytes() for stream in streams)
 
 
-def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembler) -> None:
+def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembly) -> None:
     for batch, page, text in ((0, 1, b"Signature 0-1"), (1, 0, b"Signature 1-0"),
                               (0, 0, b"Signature 0-0")):
         data, pages, _ = assembler.organisation_pdf(batch, page, f"org-{batch}-{page}")
@@ -93,7 +44,7 @@ def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Asse
 
 
 def test_assembled_files_keep_pdfa_identification_and_are_tagged(
-        assembler: Assembler) -> None:
+        assembler: Assembly) -> None:
     for data in (assembler.organisation_pdf(0, 0, "a")[0], assembler.signature_pages_pdf()[0]):
         pdf = _open(data)
         assert b"<pdfaid:part>2</pdfaid:part>" in pdf.Root.Metadata.read_bytes()
@@ -106,7 +57,7 @@ def test_assembled_files_keep_pdfa_identification_and_are_tagged(
 
 
 def test_an_organisation_copy_is_tagged_page_by_page_and_the_base_stays_clean(
-        assembler: Assembler) -> None:
+        assembler: Assembly) -> None:
     for _ in range(2):  # the base takes each copy's page and its structure off again
         for batch, page in ((0, 0), (1, 1)):
             pdf = _open(assembler.organisation_pdf(batch, page, "a")[0])
@@ -122,7 +73,7 @@ def test_an_organisation_copy_is_tagged_page_by_page_and_the_base_stays_clean(
             assert b"/P <</MCID 0>> BDC" in _content(pdf.pages[2])
 
 
-def test_a_page_without_its_parent_tree_entry_is_found(assembler: Assembler) -> None:
+def test_a_page_without_its_parent_tree_entry_is_found(assembler: Assembly) -> None:
     pdf = _open(assembler.organisation_pdf(0, 0, "a")[0])
     del pdf.pages[2].obj["/StructParents"]
     assert _check.structure_problems(pdf, ua=False) == ["page 3 has no /StructParents"]
@@ -152,7 +103,7 @@ def _streams(page: pikepdf.Page) -> list[pikepdf.Object]:
 
 
 def test_what_a_copy_found_in_a_signature_page_serves_the_ceremony_file_with_the_same_page(
-        assembler: Assembler) -> None:
+        assembler: Assembly) -> None:
     """The ceremony file's check has what each copy's check found in the same content
     streams; content no copy had is parsed, and then known."""
     known: _check.KnownContent = {}
@@ -227,9 +178,9 @@ def _tagged_batch(path: Path, batch: int, pages: int, *, grouped: bool = False) 
 
 
 @pytest.fixture
-def tagged(assembler: Assembler, tmp_path: Path) -> Assembler:
+def tagged(assembler: Assembly, tmp_path: Path) -> Assembly:
     """The master of :func:`assembler` with two batches of three tagged signature pages."""
-    return Assembler(tmp_path / "master.pdf", 2,
+    return Assembly(tmp_path / "master.pdf", 2,
                      [_tagged_batch(tmp_path, batch, 3) for batch in range(2)])
 
 
@@ -254,7 +205,7 @@ def _ceremony_structure(pdf: pikepdf.Pdf, *, links: bool = True,
     return found
 
 
-def test_the_ceremony_file_takes_each_batch_with_its_whole_structure(tagged: Assembler) -> None:
+def test_the_ceremony_file_takes_each_batch_with_its_whole_structure(tagged: Assembly) -> None:
     """All of a batch's pages and its structure tree are taken at once: every element stays
     where it was, under one Document, and each page's and each link's ParentTree number
     is moved past the earlier batch's."""
@@ -277,8 +228,8 @@ def test_the_ceremony_file_takes_each_batch_with_its_whole_structure(tagged: Ass
 
 
 def test_more_elements_than_an_array_may_hold_are_grouped_per_batch(
-        tagged: Assembler, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("overens_docs._pdf.assemble.ARRAY_LIMIT", 11)
+        tagged: Assembly, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("overens_docs._pdf.ceremony.ARRAY_LIMIT", 11)
     pdf = _open(tagged.signature_pages_pdf()[0])
     document = pdf.Root.StructTreeRoot.K[0]
     assert [str(kid.S) for kid in document.K] == ["/Div", "/Div"]
@@ -290,10 +241,10 @@ def test_more_elements_than_an_array_may_hold_are_grouped_per_batch(
 
 
 def test_a_page_of_a_batch_grouped_in_a_div_takes_its_own_elements(tmp_path: Path,
-                                                                    assembler: Assembler,
+                                                                    assembler: Assembly,
                                                                     ) -> None:
     """A Div that spans pages is not a page's: its children on the page are."""
-    grouped = Assembler(tmp_path / "master.pdf", 2,
+    grouped = Assembly(tmp_path / "master.pdf", 2,
                         [_tagged_batch(tmp_path, 0, 3, grouped=True)])
     for page in (1, 2, 0):
         pdf = _open(grouped.organisation_pdf(0, page, "o")[0])
@@ -302,25 +253,24 @@ def test_a_page_of_a_batch_grouped_in_a_div_takes_its_own_elements(tmp_path: Pat
         assert _ceremony_structure(pdf, links=False)[-2:] == [
             ("/H1", f"Heading 0-{page}", 2), ("/Span", f"Signature 0-{page}", 2)]
         assert _check.structure_problems(pdf, ua=False) == []
-    ceremony = _open(Assembler(tmp_path / "master.pdf", 2, [
+    ceremony = _open(Assembly(tmp_path / "master.pdf", 2, [
         _tagged_batch(tmp_path, 0, 3, grouped=True)]).signature_pages_pdf()[0])
     assert [str(kid.S) for kid in ceremony.Root.StructTreeRoot.K[0].K] == ["/Div"]
     assert _check.structure_problems(ceremony, ua=False) == []
 
 
-def test_a_batch_whose_pages_were_taken_one_by_one_is_taken_so_again(tagged: Assembler) -> None:
+def test_a_copy_does_not_change_how_the_ceremony_file_takes_its_batch(tagged: Assembly,
+                                                                       ) -> None:
     """Taking a page's structure out for an organisation's copy cuts its elements off the
-    batch's tree, which then cannot be copied whole: the ceremony file is made page by page
-    (a section per page), and holds the same."""
+    batch's tree in the process that made the copy; the ceremony file opens the batch for
+    itself, so it still takes the batch's tree whole, and holds the same."""
     whole = _open(tagged.signature_pages_pdf()[0])
     tagged.organisation_pdf(1, 2, "o")
-    by_page = _open(tagged.signature_pages_pdf()[0])
-    document = by_page.Root.StructTreeRoot.K[0]
-    assert [str(kid.S) for kid in document.K] == ["/Sect"] * 6
-    assert [[str(kid.S) for kid in section.K] for section in document.K] == [["/H1", "/P"]] * 6
-    assert _check.structure_problems(by_page, ua=False) == []
-    # A page taken on its own loses its links' ParentTree numbers.
-    assert _ceremony_structure(by_page, links=False) == _ceremony_structure(whole, links=False)
+    again = _open(tagged.signature_pages_pdf()[0])
+    document = again.Root.StructTreeRoot.K[0]
+    assert [str(kid.S) for kid in document.K] == ["/H1", "/P"] * 6
+    assert _check.structure_problems(again, ua=False) == []
+    assert _ceremony_structure(again, links=True) == _ceremony_structure(whole, links=True)
 
 
 def test_a_page_is_checked_stream_by_stream_only_where_that_is_the_same() -> None:
@@ -351,7 +301,7 @@ def test_a_page_is_checked_stream_by_stream_only_where_that_is_the_same() -> Non
     assert found(tagged, stamp, known=planted) == [7, "untagged"]
 
 
-def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
+def test_each_file_gets_its_own_stable_identifier(assembler: Assembly) -> None:
     def identifier(org: str) -> bytes:
         return bytes(_open(assembler.organisation_pdf(0, 0, org)[0]).trailer.ID[0])
 
@@ -359,7 +309,7 @@ def test_each_file_gets_its_own_stable_identifier(assembler: Assembler) -> None:
     assert identifier("a") != bytes(_open(assembler.signature_pages_pdf()[0]).trailer.ID[0])
 
 
-def test_signature_font_subsets_get_names_of_their_own(assembler: Assembler) -> None:
+def test_signature_font_subsets_get_names_of_their_own(assembler: Assembly) -> None:
     pdf = _open(assembler.signature_pages_pdf()[0])
     names = {str(font.BaseFont) for font in _reading.fonts(pdf)}
     assert len(names) == 2  # one per batch, and neither is the master's
@@ -369,7 +319,7 @@ def test_signature_font_subsets_get_names_of_their_own(assembler: Assembler) -> 
         assert font.FontDescriptor.FontName == font.BaseFont
 
 
-def test_annotations_become_printable_and_visible(assembler: Assembler) -> None:
+def test_annotations_become_printable_and_visible(assembler: Assembly) -> None:
     pdf = _open(assembler.organisation_pdf(1, 1, "a")[0])
     assert [int(annotation.F) for annotation in pdf.pages[-1].Annots] == [4]
 
@@ -380,3 +330,4 @@ def test_a_font_that_is_not_embedded_is_reported(tmp_path: Path) -> None:
     assert _check.page_problems(pdf) == []
     _page(pdf, "not embedded", _font(pdf, "Helvetica", embedded=False))
     assert _check.page_problems(pdf) == ["fonts not embedded: /Helvetica"]
+

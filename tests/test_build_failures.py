@@ -177,10 +177,10 @@ def test_one_organisation_failing_is_named_and_nothing_is_half_written(  # noqa:
     if failing == "pdf":
         original_pdf = Assembler.organisation_pdf
 
-        def broken_pdf(self: Assembler, file: int, page: int, identity: str, *args: Any, **kwargs: Any) -> tuple[bytes, int, list[str]]:
+        def broken_pdf(self: Assembler, batch: Any, page: int, identity: str, *args: Any, **kwargs: Any) -> tuple[bytes, int, list[str]]:
             if identity == organisation.id:
                 raise OSError("disk full")
-            return original_pdf(self, file, page, identity, *args, **kwargs)
+            return original_pdf(self, batch, page, identity, *args, **kwargs)
 
         monkeypatch.setattr(Assembler, "organisation_pdf", broken_pdf)
     else:
@@ -212,15 +212,15 @@ def test_a_delivered_pdf_that_lost_what_makes_it_archival_fails_the_build(
         run_cli: RunCli, orebro_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The last stage checks the files as delivered, not only LibreOffice's output: an
     assembly that dropped the output intent is caught before anything moves into place."""
-    from overens_docs._pdf.assemble import Assembler  # noqa: PLC0415
+    from overens_docs._pdf.master import Master  # noqa: PLC0415
 
-    original = Assembler._archival
+    original = Master.archival
 
-    def lossy(self: Assembler, pdf: Any) -> None:
+    def lossy(self: Master, pdf: Any) -> None:
         original(self, pdf)
         del pdf.Root["/OutputIntents"]
 
-    monkeypatch.setattr(Assembler, "_archival", lossy)
+    monkeypatch.setattr(Master, "archival", lossy)
     out = tmp_path / "out"
     result = run_cli("build", orebro_copy, "--out", out, "--format", "json")
     assert result.exit_code == 3

@@ -277,8 +277,8 @@ def test_an_overflowing_public_body_side_is_blamed_on_the_signatory_not_the_orga
 
 
 @pytest.mark.parametrize("second", ["orebro", "Orebro", "ÖREBRO", "o\u0308rebro"])
-def test_two_agreements_that_would_share_a_build_folder_are_refused_before_anything_is_built(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, second) -> None:
+def test_two_agreements_that_would_share_a_build_folder_are_refused_before_anything_is_built(
+        run_cli: RunCli, tmp_path: Path, second: str) -> None:
     """The same name in two places, or names that differ only by case or Unicode form (one
     folder on Windows and macOS): refused, with a finding at each, and nothing written."""
     first = tmp_path / "a" / ("örebro" if second.lower().startswith(("ö", "o\u0308")) else "orebro")
@@ -293,7 +293,8 @@ def test_two_agreements_that_would_share_a_build_folder_are_refused_before_anyth
     assert not (tmp_path / "out").exists()
 
 
-def test_the_same_folder_named_twice_is_built_once(run_cli, orebro_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_folder_named_twice_is_built_once(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path) -> None:
     result = run_cli("build", orebro_copy, orebro_copy.parent / "." / "orebro", "--out",
                      tmp_path / "out", "--format", "json")
     assert result.exit_code == 0

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import OREBRO
+from conftest import OREBRO, RunCli
 
 LONG = 1200
 MOST_QUOTED = 70  # characters of one value a message may hold (an excerpt is 60)
@@ -111,8 +111,8 @@ def _common_runs(message: str, hurting: str) -> list[str]:
 
 @pytest.mark.parametrize("kind", sorted(HURTING))
 @pytest.mark.parametrize("files", sorted(FOLDERS))
-def test_messages_quote_only_short_escaped_excerpts(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, files, kind) -> None:
+def test_messages_quote_only_short_escaped_excerpts(
+        run_cli: RunCli, tmp_path: Path, files: str, kind: str) -> None:
     folder = tmp_path / "orebro"
     folder.mkdir()
     hurting = HURTING[kind]

@@ -9,12 +9,13 @@ import json
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import ROOT, template_variant
+from conftest import ROOT, RunCli, template_variant
 from overens_docs import followup_new
 from overens_docs._followup.charts import chart_png
 from overens_docs._followup.figures import Table
@@ -94,8 +95,8 @@ def test_the_workbook_has_a_row_per_item_a_drop_down_and_locked_columns(tmp_path
     assert str(validation.sqref) == f"F{first}:F{sheet.max_row}"
 
 
-def test_it_never_replaces_a_workbook_and_writes_only_new_questionnaires(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_cli) -> None:
+def test_it_never_replaces_a_workbook_and_writes_only_new_questionnaires(
+        tmp_path: Path, run_cli: RunCli) -> None:
     folder = _agreement_copy(tmp_path)
     assert run_cli("followup", "new", folder, "2024").exit_code == 0
     year = folder / "uppfoljning" / "2024"
@@ -173,13 +174,13 @@ def test_last_years_entries_are_carried_over(tmp_path: Path) -> None:
         "pågår", ("Konferensen är bokad.", None, "Antal: 3"))
 
 
-def _report_json(run_cli, folder: Path, *extra: str | Path):  # type: ignore[no-untyped-def]
+def _report_json(run_cli: RunCli, folder: Path, *extra: str | Path) -> tuple[int, Any]:
     result = run_cli("followup", "report", folder, "2024", "--format", "json", *extra)
     return result.exit_code, json.loads(result.stdout)
 
 
-def test_a_wrong_status_is_exit_1_and_a_finding_at_its_cell(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_cli) -> None:
+def test_a_wrong_status_is_exit_1_and_a_finding_at_its_cell(
+        tmp_path: Path, run_cli: RunCli) -> None:
     folder = _agreement_copy(tmp_path)
     followup_new(folder, 2024)
     workbook = folder / "uppfoljning" / "2024" / "uppfoljning-2024.xlsx"
@@ -201,8 +202,8 @@ def test_a_wrong_status_is_exit_1_and_a_finding_at_its_cell(  # type: ignore[no-
     assert (code, finding["sheet"], finding["cell"]) == (1, "Uppföljning", f"F{rows['k3']}")
 
 
-def test_changed_unknown_duplicate_and_missing_rows_are_findings_at_their_cells(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_cli) -> None:
+def test_changed_unknown_duplicate_and_missing_rows_are_findings_at_their_cells(
+        tmp_path: Path, run_cli: RunCli) -> None:
     folder = _agreement_copy(tmp_path)
     followup_new(folder, 2024)
     workbook = folder / "uppfoljning" / "2024" / "uppfoljning-2024.xlsx"
@@ -223,8 +224,8 @@ def test_changed_unknown_duplicate_and_missing_rows_are_findings_at_their_cells(
     assert len(missing) == 2 and any("'o4'" in message for message in missing)
 
 
-def test_a_damaged_workbook_is_a_finding_not_a_traceback(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_cli) -> None:
+def test_a_damaged_workbook_is_a_finding_not_a_traceback(
+        tmp_path: Path, run_cli: RunCli) -> None:
     folder = _agreement_copy(tmp_path)
     followup_new(folder, 2024)
     workbook = folder / "uppfoljning" / "2024" / "uppfoljning-2024.xlsx"
@@ -234,8 +235,8 @@ def test_a_damaged_workbook_is_a_finding_not_a_traceback(  # type: ignore[no-unt
     assert "[followup-unreadable]" in result.stdout
 
 
-def test_returned_questionnaires_from_strangers_or_twice_are_warnings_and_not_counted(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_cli) -> None:
+def test_returned_questionnaires_from_strangers_or_twice_are_warnings_and_not_counted(
+        tmp_path: Path, run_cli: RunCli) -> None:
     folder = _agreement_copy(tmp_path)
     followup_new(folder, 2024)
     year = folder / "uppfoljning" / "2024"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, RunCli
 from overens_docs._load import input_files
 
 PRIVATE = "HEMLIGT-4711 lösenord=hunter2"
@@ -57,7 +57,8 @@ def _refused(result: object, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_a_link_out_of_the_folder_is_refused_unread(run_cli, tmp_path, secret, name) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_out_of_the_folder_is_refused_unread(
+        run_cli: RunCli, tmp_path: Path, secret: Path, name: str) -> None:
     folder = _folder(tmp_path, name, secret)
     result = run_cli("validate", folder, "--format", "json")
     _refused(result, name)
@@ -65,7 +66,8 @@ def test_a_link_out_of_the_folder_is_refused_unread(run_cli, tmp_path, secret, n
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_a_relative_link_up_and_out_is_refused_too(run_cli, tmp_path, secret, name) -> None:  # type: ignore[no-untyped-def]
+def test_a_relative_link_up_and_out_is_refused_too(
+        run_cli: RunCli, tmp_path: Path, secret: Path, name: str) -> None:
     folder = _folder(tmp_path, name, Path("..") / ".." / "outside" / secret.name)
     _refused(run_cli("validate", folder, "--format", "json"), name)
 
@@ -77,8 +79,8 @@ def test_a_relative_link_up_and_out_is_refused_too(run_cli, tmp_path, secret, na
     ("agreement.yaml", "/dev/null"),
     ("organisations.xlsx", "/sys/kernel/mm/transparent_hugepage/enabled"),
 ])
-def test_a_file_of_the_operating_system_is_refused_unread(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, name, target) -> None:
+def test_a_file_of_the_operating_system_is_refused_unread(
+        run_cli: RunCli, tmp_path: Path, name: str, target: str) -> None:
     if not Path(target).exists():
         pytest.skip(f"{target} does not exist on this system")
     folder = _folder(tmp_path, name, target)
@@ -87,7 +89,8 @@ def test_a_file_of_the_operating_system_is_refused_unread(  # type: ignore[no-un
     assert "PATH=" not in result.stdout and "operating system" in result.stdout
 
 
-def test_a_file_of_the_operating_system_named_on_the_command_line_is_refused(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_of_the_operating_system_named_on_the_command_line_is_refused(
+        run_cli: RunCli) -> None:
     result = run_cli("validate", "/proc/self/environ", "--format", "json")
     assert "PATH=" not in result.stdout + result.stderr
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["input-refused"]
@@ -113,8 +116,8 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, name: st
     assert "FIFO" in findings[0]["message"]
 
 
-def test_a_file_larger_than_the_limit_is_refused(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, monkeypatch) -> None:
+def test_a_file_larger_than_the_limit_is_refused(
+        run_cli: RunCli, orebro_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(input_files, "MAX_INPUT_BYTES", 4096)
     big = orebro_copy / "organisations.yaml"
     assert big.stat().st_size > 4096
@@ -124,7 +127,7 @@ def test_a_file_larger_than_the_limit_is_refused(  # type: ignore[no-untyped-def
         (Path(f["file"]).name, f["rule"]) for f in findings]
 
 
-def test_a_link_inside_the_folder_is_read(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_inside_the_folder_is_read(run_cli: RunCli, tmp_path: Path) -> None:
     folder = tmp_path / "orebro"
     shutil.copytree(OREBRO, folder)
     (folder / "organisations.yaml").rename(folder / "lista.yaml")
@@ -132,7 +135,7 @@ def test_a_link_inside_the_folder_is_read(run_cli, tmp_path) -> None:  # type: i
     assert run_cli("validate", folder).exit_code == 0
 
 
-def test_a_folder_reached_through_a_link_is_read(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_folder_reached_through_a_link_is_read(run_cli: RunCli, tmp_path: Path) -> None:
     shutil.copytree(OREBRO, tmp_path / "real")
     (tmp_path / "agreements").mkdir()
     (tmp_path / "agreements" / "orebro").symlink_to(tmp_path / "real")

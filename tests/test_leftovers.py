@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, RunCli
 from overens_docs import _scratch
 from overens_docs._scratch import Scratch, sweep
 
@@ -121,8 +121,9 @@ def _small(tmp_path: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-def test_an_old_build_that_cannot_be_removed_is_a_warning_and_goes_next_time(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, soffice, monkeypatch) -> None:
+def test_an_old_build_that_cannot_be_removed_is_a_warning_and_goes_next_time(
+        run_cli: RunCli, tmp_path: Path, soffice: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     folder, out = _small(tmp_path), tmp_path / "out"
     assert run_cli("build", folder, "--out", out).exit_code == 0
     real_rmtree = shutil.rmtree
@@ -190,8 +191,9 @@ def test_what_a_killed_build_leaves_is_removed_by_the_next(tmp_path: Path, soffi
 
 
 @pytest.mark.libreoffice
-def test_diff_out_leaves_the_previous_pair_when_it_fails(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, soffice, monkeypatch) -> None:
+def test_diff_out_leaves_the_previous_pair_when_it_fails(
+        run_cli: RunCli, tmp_path: Path, soffice: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from overens_docs._errors import ConversionError  # noqa: PLC0415
     from overens_docs._revise import diff  # noqa: PLC0415
 

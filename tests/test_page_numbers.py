@@ -11,8 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from assembly import XMP, Assembly
 from overens_docs._pdf import check as _check
-from overens_docs._pdf.assemble import Assembler
+from overens_docs._pdf.page_content import raw_digests
 from overens_docs._pdf.page_numbers import (
     FONT,
     PageNumberError,
@@ -24,7 +25,6 @@ from overens_docs._pdf.page_numbers import (
     without_number,
 )
 from overens_docs._verify import build_folder as _verify
-from test_assemble import XMP
 
 CHARACTERS = " adisv0123456789XYZ"  # the test font's characters, codes 1, 2, ...
 WIDTHS = {" ": 278, "a": 556, "d": 556, "i": 222, "s": 500, "v": 500}  # digits: 556
@@ -129,12 +129,12 @@ def _batch(path: Path, pages: int, first: int = 0) -> None:
 
 
 @pytest.fixture
-def numbered(tmp_path: Path) -> Assembler:
+def numbered(tmp_path: Path) -> Assembly:
     """Two text pages that print 'sida k av 3', and two batches of two signature pages."""
     _master(tmp_path / "master.pdf")
     _batch(tmp_path / "signatures-0.pdf", 2)
     _batch(tmp_path / "signatures-1.pdf", 2, first=2)
-    return Assembler(tmp_path / "master.pdf", 2,
+    return Assembly(tmp_path / "master.pdf", 2,
                      [tmp_path / "signatures-0.pdf", tmp_path / "signatures-1.pdf"])
 
 
@@ -177,7 +177,7 @@ def test_the_footer_is_read_from_the_text_pages(tmp_path: Path) -> None:
 
 
 def test_a_copy_ends_with_sida_n_av_n_where_the_text_pages_end_theirs(
-        numbered: Assembler) -> None:
+        numbered: Assembly) -> None:
     assert numbered.unnumbered is None and numbered.page_numbers is not None
     right = numbered.page_numbers.footer.right
     for batch, page in ((0, 1), (1, 0), (0, 0)):  # the base is reused between copies
@@ -194,7 +194,7 @@ def test_a_copy_ends_with_sida_n_av_n_where_the_text_pages_end_theirs(
         assert _check.page_problems(pdf) == []
 
 
-def test_the_ceremony_file_counts_its_own_pages(numbered: Assembler) -> None:
+def test_the_ceremony_file_counts_its_own_pages(numbered: Assembly) -> None:
     pdf = _open(numbered.signature_pages_pdf()[0])
     assert [_stamp_of(page)[0] for page in pdf.pages] == [f"sida {k} av 4" for k in range(1, 5)]
     assert _check.structure_problems(pdf, ua=False) == []
@@ -203,7 +203,7 @@ def test_the_ceremony_file_counts_its_own_pages(numbered: Assembler) -> None:
 
 
 def test_the_stamp_is_a_pagination_artifact_in_a_stream_of_its_own(
-        numbered: Assembler, tmp_path: Path) -> None:
+        numbered: Assembly, tmp_path: Path) -> None:
     with pikepdf.open(tmp_path / "signatures-0.pdf") as source:
         original = source.pages[1].obj.Contents.read_bytes()
     pdf = _open(numbered.organisation_pdf(0, 1, "a")[0])
@@ -221,11 +221,11 @@ def test_the_stamp_is_a_pagination_artifact_in_a_stream_of_its_own(
 
 
 def test_only_renumbers_every_page_of_an_earlier_ceremony_file(
-        numbered: Assembler, tmp_path: Path) -> None:
+        numbered: Assembly, tmp_path: Path) -> None:
     earlier = tmp_path / "signature-pages.pdf"
     earlier.write_bytes(numbered.signature_pages_pdf()[0])
     _batch(tmp_path / "new.pdf", 1, first=9)
-    only = Assembler(tmp_path / "master.pdf", 2, [tmp_path / "new.pdf"], salt="new:")
+    only = Assembly(tmp_path / "master.pdf", 2, [tmp_path / "new.pdf"], salt="new:")
     for data, pages in ((only.signature_pages_pdf(earlier, inserting=0)[0], 5),
                         (only.signature_pages_pdf(earlier, replacing=2)[0], 4)):
         pdf = _open(data)
@@ -239,8 +239,29 @@ def test_only_renumbers_every_page_of_an_earlier_ceremony_file(
         assert _check.structure_problems(pdf, ua=False) == []
 
 
-def test_the_same_inputs_give_the_same_bytes(numbered: Assembler, tmp_path: Path) -> None:
-    again = Assembler(tmp_path / "master.pdf", 2,
+
+def test_the_ceremony_file_knows_its_pages_digests_as_they_are_read_back(
+        numbered: Assembly, tmp_path: Path) -> None:
+    """The digests the ceremony file takes as it writes (for the text kept, see
+    _build/versions.py) are those read back from it, stamps left out: of a whole file, and
+    of one with a page inserted or replaced (--only), whose earlier pages were stamped."""
+    data = numbered.signature_pages_pdf()[0]
+    assert numbered.digests == raw_digests(_open(data), stamp=False)
+    assert not set(numbered.digests) & set(raw_digests(_open(data)))  # stamps left out
+    earlier = tmp_path / "signature-pages.pdf"
+    earlier.write_bytes(data)
+    _batch(tmp_path / "new.pdf", 1, first=9)
+    only = Assembly(tmp_path / "master.pdf", 2, [tmp_path / "new.pdf"], salt="new:")
+    for inserting, replacing, pages in ((0, -1, 5), (-1, 2, 4)):
+        data = only.signature_pages_pdf(earlier, inserting=inserting, replacing=replacing)[0]
+        assert only.digests == raw_digests(_open(data), stamp=False)
+        assert len(only.digests) == pages
+        assert set(numbered.digests) - set(only.digests) == (
+            set() if pages == 5 else {numbered.digests[2]})
+
+
+def test_the_same_inputs_give_the_same_bytes(numbered: Assembly, tmp_path: Path) -> None:
+    again = Assembly(tmp_path / "master.pdf", 2,
                       [tmp_path / "signatures-0.pdf", tmp_path / "signatures-1.pdf"])
     assert numbered.organisation_pdf(1, 1, "a")[0] == again.organisation_pdf(1, 1, "a")[0]
     assert numbered.signature_pages_pdf()[0] == again.signature_pages_pdf()[0]
@@ -253,7 +274,7 @@ def test_a_font_without_every_glyph_is_refused_and_nothing_is_drawn(tmp_path: Pa
         PageNumbers(find_footer(master.pages[0], 3))
     _master(tmp_path / "short.pdf", font_characters=" adis0123456789")  # no v
     _batch(tmp_path / "signatures.pdf", 1)
-    assembler = Assembler(tmp_path / "short.pdf", 2, [tmp_path / "signatures.pdf"])
+    assembler = Assembly(tmp_path / "short.pdf", 2, [tmp_path / "signatures.pdf"])
     assert assembler.unnumbered is not None and "'v'" in assembler.unnumbered
     pdf = _open(assembler.organisation_pdf(0, 0, "a")[0])
     assert _stamps(pdf.pages[-1]) == 0
@@ -284,7 +305,7 @@ def test_a_type0_font_draws_two_byte_codes(tmp_path: Path) -> None:
     assert end == pytest.approx(footer.right, abs=0.001)
 
 
-def test_verify_leaves_out_exactly_the_stamp(numbered: Assembler, tmp_path: Path) -> None:
+def test_verify_leaves_out_exactly_the_stamp(numbered: Assembly, tmp_path: Path) -> None:
     copy, ceremony = tmp_path / "copy.pdf", tmp_path / "ceremony.pdf"
     copy.write_bytes(numbered.organisation_pdf(1, 0, "a")[0])
     ceremony.write_bytes(numbered.signature_pages_pdf()[0])

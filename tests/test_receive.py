@@ -81,6 +81,42 @@ def test_receive_files_a_copy_and_status_shows_its_evidence(
     assert _snapshot(orebro_copy) == before
 
 
+
+def _proven(run_cli: RunCli, folder: Path) -> tuple[str, list[str]]:
+    """How status says arlingsbo-pension is proven, and the rules of its findings."""
+    status = json.loads(run_cli("status", folder, "--format", "json").stdout)
+    mine = next(o for o in status["agreements"][0]["organisations"]
+                if o["id"] == "arlingsbo-pension")
+    return mine["proven"], [finding["rule"] for finding in status["findings"]]
+
+
+def test_status_judges_filed_signatures_against_the_trust_roots_named_now(
+        run_cli: RunCli, orebro_copy: Path, orebro_built: Path, pki: Pki,
+        tmp_path: Path) -> None:
+    """A root named in signing.trust after a copy was received makes it trusted in status,
+    and one taken off untrusted, with no new receive; the receipt keeps what receive found.
+    A filed copy whose bytes changed shows its receipt's judgement, with a warning."""
+    copy = tmp_path / "signerad.pdf"
+    copy.write_bytes(sign((orebro_built / COPY).read_bytes(), pki.person,
+                          [pki.intermediate, pki.root]))
+    result = run_cli("receive", orebro_copy, copy, "--build", orebro_built, "--format", "json")
+    receipt = json.loads(result.stdout)["copies"][0]["receipt"]
+    assert receipt["how"] == "e-signature-untrusted"  # no root named yet
+    receipts = (orebro_copy / "signed" / "receipts.json").read_bytes()
+    assert _proven(run_cli, orebro_copy)[0] == "e-signature-untrusted"
+    _trusting(orebro_copy, pki)
+    assert _proven(run_cli, orebro_copy)[0] == "e-signature-trusted"
+    assert "e-signature, trusted" in run_cli("status", orebro_copy).stdout
+    assert (orebro_copy / "signed" / "receipts.json").read_bytes() == receipts
+    filed = orebro_copy / receipt["file"]
+    filed.write_bytes(filed.read_bytes() + b"\n%% changed\n")
+    proven, rules = _proven(run_cli, orebro_copy)
+    assert (proven, rules.count("receipt-copy-changed")) == ("e-signature-untrusted", 1)
+    filed.unlink()
+    proven, rules = _proven(run_cli, orebro_copy)
+    assert (proven, rules.count("receipt-copy-changed")) == ("e-signature-untrusted", 1)
+
+
 def test_a_copy_that_does_not_hold_is_refused_and_nothing_is_written(
         run_cli: RunCli, orebro_copy: Path, orebro_built: Path, pki: Pki,
         tmp_path: Path) -> None:

@@ -159,8 +159,9 @@ def test_the_agreement_says_who_adopted_it_mid_sentence() -> None:
 
 @pytest.mark.parametrize(("count", "parts", "extra", "sizes"), [
     (1000, 2, 0.0, [500, 500]),
-    (1000, 2, 700.0, [150, 850]),  # the first LibreOffice also converts the list
-    (1000, 4, 700.0, [0, 334, 334, 332]),  # the list alone is a batch's worth of work
+    (700, 2, 70.0, [315, 385]),  # the first LibreOffice also converts the list
+    (1000, 2, 700.0, [0, 334, 334, 332]),  # the list alone is a batch's worth of work
+    (2001, 2, 0.0, [400, 401, 401, 401, 398]),  # none over BATCH_PAGES
     (1, 2, 0.7, [1]),
     (0, 2, 0.0, [0]),
 ])

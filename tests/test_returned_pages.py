@@ -165,6 +165,37 @@ def test_a_resaved_copy_whose_content_was_rewritten_is_compared_by_its_text(
     assert "compared by their text" in answer["message"]
 
 
+
+def _javascript(pdf: pikepdf.Pdf) -> None:
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('hej')")))
+
+
+def _launch(pdf: pikepdf.Pdf) -> None:
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                              Rect=[0, 0, 10, 10], A=pikepdf.Dictionary(
+                                  S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe")))
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+
+
+def _attachment(pdf: pikepdf.Pdf) -> None:
+    pdf.attachments["villkor.txt"] = pikepdf.AttachedFileSpec(pdf, b"nya villkor")
+
+
+@pytest.mark.parametrize(("change", "kind"), [(_javascript, "JavaScript"),
+                                              (_launch, "program"),
+                                              (_attachment, "embedded files")])
+def test_active_content_in_a_copy_is_a_warning_that_says_what_it_is(
+        run_cli: RunCli, orebro_built: Path, tmp_path: Path, change: Any, kind: str) -> None:
+    """What a copy would run or carries besides its pages is no part of the text: its
+    pages still hold, and each kind is a verify-active-content warning."""
+    copy = _altered(orebro_built / COPY, tmp_path / "returned.pdf", change)
+    code, answer = _verify(run_cli, orebro_built, copy)
+    [warning] = [f for f in answer["findings"] if f["rule"] == "verify-active-content"]
+    assert warning["severity"] == "warning" and kind in warning["message"]
+    assert code == 0 and answer["holds"]
+
+
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> tuple[Path, Path]:
     """A build folder rebuilt after a text change (the first text kept beside it), and a

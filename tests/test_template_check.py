@@ -72,6 +72,25 @@ def test_the_default_template_passes(run_cli: RunCli) -> None:
     assert _check(run_cli, DEFAULT, "--agreement", OREBRO) == (0, [])
 
 
+
+def test_the_default_letter_passes_and_a_misspelt_name_in_a_copy_is_found(
+        run_cli: RunCli, tmp_path: Path) -> None:
+    """The reference tells a kommun to check its own letter.docx with template check: the
+    default one passes, with the sample agreement's invitation too, and a name misspelt in
+    a copy of it is found at its paragraph."""
+    letter = ROOT / "templates" / "default" / "letter.docx"
+    assert _check(run_cli, letter) == (0, [])
+    assert _check(run_cli, letter, "--agreement", ROOT / "agreements" / "exempelkommun") == (
+        0, [])
+    mine = tmp_path / "letter.docx"
+    shutil.copyfile(letter, mine)
+    _with_paragraph(mine, "Välkommen, {{ organisation.nmae }}!")
+    exit_code, findings = _check(run_cli, mine)
+    assert exit_code == 1
+    assert [(f["rule"], f["paragraph"]) for f in findings] == [
+        ("template-undefined", _body_paragraphs(mine))]
+
+
 def test_an_unknown_name_is_found_with_its_paragraph(run_cli: RunCli, tmp_path: Path) -> None:
     template = tmp_path / "mall.docx"
     assert run_cli("template", "new", template).exit_code == 0

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from conftest import OREBRO, ROOT
+from conftest import OREBRO, ROOT, RunCli
 from overens_docs._render import jinja_limits
 from overens_docs._render.context import agreement_context
 from overens_docs._render.docx import CoreProperties, DocumentTemplate
@@ -118,8 +118,8 @@ OUTSIDE = {
 
 
 @pytest.mark.parametrize("case", sorted(OUTSIDE))
-def test_what_a_template_takes_from_outside_is_found_by_template_check(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, case) -> None:
+def test_what_a_template_takes_from_outside_is_found_by_template_check(
+        run_cli: RunCli, tmp_path: Path, case: str) -> None:
     template = variant(tmp_path / "mall.docx", OUTSIDE[case])
     result = run_cli("template", "check", template, "--format", "json")
     assert result.exit_code == 1, result.stdout
@@ -260,8 +260,8 @@ def test_a_render_that_takes_too_long_is_stopped(
 
 
 @pytest.mark.parametrize("case", sorted(case for case in HEAVY if HEAVY[case][1]))
-def test_template_check_finds_constant_limits_without_rendering(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, case) -> None:
+def test_template_check_finds_constant_limits_without_rendering(
+        run_cli: RunCli, tmp_path: Path, case: str) -> None:
     result = run_cli("template", "check", _template_with(tmp_path, HEAVY[case][0]),
                      "--format", "json")
     assert "template-limit" in [f["rule"] for f in json.loads(result.stdout)["findings"]]
@@ -302,8 +302,9 @@ UNREADABLE = {
 
 
 @pytest.mark.parametrize("case", sorted(UNREADABLE))
-def test_a_template_is_refused_before_it_is_parsed(  # type: ignore[no-untyped-def]
-        run_cli, tmp_path, monkeypatch, case) -> None:
+def test_a_template_is_refused_before_it_is_parsed(
+        run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        case: str) -> None:
     from overens_docs._load import package  # noqa: PLC0415
 
     monkeypatch.setattr(package, "MAX_PART_BYTES", 1 << 20)
@@ -337,7 +338,8 @@ def _with_macros(parts: Parts) -> None:
         b'ms-word.vbaData+xml"/></Types>')
 
 
-def test_macros_are_a_warning_and_left_out_of_what_is_rendered(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_macros_are_a_warning_and_left_out_of_what_is_rendered(
+        run_cli: RunCli, tmp_path: Path) -> None:
     template = variant(tmp_path / "mall.docm", _with_macros)
     assert b"macroEnabled" in zipfile.ZipFile(template).read("[Content_Types].xml")
     result = run_cli("template", "check", template, "--format", "json")
@@ -368,7 +370,8 @@ SIGNATURE = {
 
 
 @pytest.mark.parametrize("case", sorted(SIGNATURE))
-def test_a_template_without_its_signature_section_says_so(run_cli, tmp_path, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_without_its_signature_section_says_so(
+        run_cli: RunCli, tmp_path: Path, case: str) -> None:
     template = variant(tmp_path / "mall.docx", SIGNATURE[case])
     result = run_cli("template", "check", template, "--format", "json")
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
@@ -376,8 +379,8 @@ def test_a_template_without_its_signature_section_says_so(run_cli, tmp_path, cas
 
 
 @pytest.mark.parametrize("case", ["no loop", "no fingerprint"])
-def test_a_build_refuses_a_template_without_its_signature_section(  # type: ignore[no-untyped-def]
-        run_cli, orebro_copy, tmp_path, case) -> None:
+def test_a_build_refuses_a_template_without_its_signature_section(
+        run_cli: RunCli, orebro_copy: Path, tmp_path: Path, case: str) -> None:
     variant(orebro_copy / "mall.docx", SIGNATURE[case])
     agreement = orebro_copy / "agreement.yaml"
     agreement.write_text(agreement.read_text(encoding="utf-8")

@@ -16,36 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from overens_docs import _templates
-from overens_docs._build import (
-    Built,
-    Errored,
-    Failed,
-    Options,
-    Refused,
-    Request,
-    Summary,
-    UpToDate,
-    build_all,
-    one_folder_each,
-    with_organisation,
-)
-from overens_docs._build.manifest import MANIFEST
 from overens_docs._errors import OverensError, ToolMissingError, UsageError
 from overens_docs._findings import Report
-from overens_docs._followup import NewResult, ReportResult, read_year, write_report
-from overens_docs._followup import followup_new as _followup_new
 from overens_docs._i18n import _
-from overens_docs._load.input_files import InputRefusedError, read_input
 from overens_docs._read import read_paths
-from overens_docs._register import StatusResult, register_status
-from overens_docs._revise.diff import DiffResult, write_comparison
-from overens_docs._revise.diff import diff as _diff
-from overens_docs._verify import Returned, verify_build, verify_returned
-from overens_docs._verify.trust import TrustRoot, load_roots
 
+# Each command's own modules are imported when it is called: the others bring libraries
+# that cost time and memory to load (openpyxl, pypdf, pyHanko), and every forked worker
+# of a build would carry them.
 if TYPE_CHECKING:
+    from overens_docs._build import Built, Outcome, Request, Summary
+    from overens_docs._followup import NewResult, ReportResult
     from overens_docs._receive import ReceiveResult
+    from overens_docs._register import StatusResult
+    from overens_docs._revise.diff import DiffResult
+    from overens_docs._verify import Returned
+    from overens_docs._verify.trust import TrustRoot
 
 __all__ = ["BuildResult", "Built", "DiffResult", "NewResult", "ReportResult", "Returned",
            "StatusResult", "Summary", "build", "check_template", "diff", "followup_new",
@@ -62,9 +48,13 @@ def status(paths: Iterable[Path | str] = ()) -> StatusResult:
     """Validate, then say for each agreement who has signed which version of its text.
 
     Each agreement on its own: an invalid one gives its findings in ``result.report`` and
-    no status; the valid ones are in ``result.agreements``.
+    no status; the valid ones are in ``result.agreements``. The filed copies' e-signatures
+    are judged against the trust roots ``signing.trust`` names now.
     """
-    return register_status(Path(path) for path in paths)
+    from overens_docs._receive import judged_now  # noqa: PLC0415 -- see the imports
+    from overens_docs._register import register_status  # noqa: PLC0415 -- see the imports
+
+    return register_status((Path(path) for path in paths), judge=judged_now)
 
 
 @dataclass
@@ -116,16 +106,15 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     file instead of a folder, an ``only`` id that no agreement lists), and
     :class:`~overens_docs.ToolMissingError` when LibreOffice is missing.
     """
-    inputs = read_paths(Path(path) for path in paths)
-    for read in inputs.agreements:
-        if read.target.only is not None:
-            read.whole("build")  # raises: a file, not a folder
-    result = BuildResult(inputs.report)
+    from overens_docs._build import (  # noqa: PLC0415 -- see the imports
+        Options,
+        build_all,
+        one_folder_each,
+        with_organisation,
+    )
+
+    result, requests = _requests(paths)
     show_progress = sys.stderr.isatty() if progress is None else progress
-    # The valid ones; the report says why another is not.
-    requests = [Request(*read.whole("build"), read.contacts) for read in inputs.agreements
-                if read.valid and read.agreement is not None
-                and read.organisations is not None]
     requests, clashes = one_folder_each(requests)
     if clashes:  # refused before anything is built
         result.report.extend(clashes)
@@ -133,23 +122,62 @@ def build(paths: Iterable[Path | str] = (), *, out: Path | str = "build",
     if only is not None:
         requests = with_organisation(requests, only)
     options = Options(Path(out), only, show_progress, timeout, force, every)
-    for request, outcome in zip(requests, build_all(requests, options), strict=True):
-        match outcome:
-            case Errored(ToolMissingError() as error):  # no agreement can be built
-                raise error
-            case Errored(error):
-                result.errors[request.agreement.folder] = error
-            case Refused(findings):  # the input asks for a build that would mix versions
-                result.report.extend(findings)
-            case Failed(_destination, findings):
-                result.report.extend(findings)
-                result.build_failed = True
-            case UpToDate(destination):
-                result.up_to_date.append(destination)
-            case Built(warnings=warnings):
-                result.built.append(outcome)
-                result.report.extend(warnings)
+    outcomes = build_all(requests, options)
+    for folder, outcome in zip((request.agreement.folder for request in requests), outcomes,
+                               strict=True):
+        _record(result, folder, outcome)
     return result
+
+
+def _requests(paths: Iterable[Path | str]) -> tuple[BuildResult, list[Request]]:
+    """What ``paths`` ask to build: a result holding the report of reading them, and a
+    request for each valid agreement (the report says why another is not). Read in a
+    process of its own (:func:`~overens_docs._build.processes.apart`): what was read to
+    validate them (the files' data and where each value stands in them, 4 KB an
+    organisation) stays there; the domain's records say what the build needs, their places
+    included."""
+    from overens_docs._build.processes import apart  # noqa: PLC0415 -- see the imports
+
+    return apart(_read_requests, [Path(path) for path in paths])
+
+
+def _read_requests(paths: list[Path]) -> tuple[BuildResult, list[Request]]:
+    from overens_docs._build import Request  # noqa: PLC0415 -- see the imports
+
+    inputs = read_paths(paths)
+    for read in inputs.agreements:
+        if read.target.only is not None:
+            read.whole("build")  # raises: a file, not a folder
+    return BuildResult(inputs.report), [
+        Request(*read.whole("build"), read.contacts) for read in inputs.agreements
+        if read.valid and read.agreement is not None and read.organisations is not None]
+
+
+def _record(result: BuildResult, folder: Path, outcome: Outcome) -> None:
+    """Put what the build of the agreement in ``folder`` came to into ``result``."""
+    from overens_docs._build import (  # noqa: PLC0415 -- see the imports
+        Built,
+        Errored,
+        Failed,
+        Refused,
+        UpToDate,
+    )
+
+    match outcome:
+        case Errored(ToolMissingError() as error):  # no agreement can be built
+            raise error
+        case Errored(error):
+            result.errors[folder] = error
+        case Refused(findings):  # the input asks for a build that would mix versions
+            result.report.extend(findings)
+        case Failed(_destination, findings):
+            result.report.extend(findings)
+            result.build_failed = True
+        case UpToDate(destination):
+            result.up_to_date.append(destination)
+        case Built(warnings=warnings):
+            result.built.append(outcome)
+            result.report.extend(warnings)
 
 
 def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
@@ -159,6 +187,9 @@ def diff(old: Path | str, new: Path | str, *, out: Path | str | None = None,
     when the input is invalid (``result.report`` says why). With ``out``, also write
     ``jamforelsedokument.docx`` and ``.pdf`` there (``result.written``); that needs
     LibreOffice and raises :class:`~overens_docs.OverensError` when it fails."""
+    from overens_docs._revise.diff import diff as _diff  # noqa: PLC0415 -- see the imports
+    from overens_docs._revise.diff import write_comparison  # noqa: PLC0415
+
     result = _diff(Path(old), Path(new))
     if out is not None and result.old is not None and result.new is not None \
             and result.revision is not None:
@@ -171,6 +202,9 @@ def verify(folder: Path | str) -> Report:
     as ``build/``): files that changed, are missing or were added since the build, and
     copies that are not the build's text with the organisation's own signature page.
     ``report.files`` names every file checked."""
+    from overens_docs._build.manifest import MANIFEST  # noqa: PLC0415 -- see the imports
+    from overens_docs._verify import verify_build  # noqa: PLC0415
+
     folder = _build_folder(Path(folder))
     builds = [] if (folder / MANIFEST).is_file() else sorted(
         child for child in folder.iterdir() if (child / MANIFEST).is_file())
@@ -189,6 +223,8 @@ def verify_file(folder: Path | str, returned: Path | str,
     """Whose copy ``returned`` (a PDF that came back) is, whether it carries a text built
     in ``folder`` (or kept beside it), and what its e-signatures say; they are trusted when
     they chain to one of the certificates in the files ``trust`` names."""
+    from overens_docs._verify import verify_returned  # noqa: PLC0415 -- see the imports
+
     if not Path(returned).is_file():
         raise UsageError(_("{file}: no such file.").format(file=returned))
     return verify_returned(_build_folder(Path(folder)), Path(returned),
@@ -196,6 +232,9 @@ def verify_file(folder: Path | str, returned: Path | str,
 
 
 def _roots(paths: Iterable[Path]) -> list[TrustRoot]:
+    from overens_docs._load.input_files import InputRefusedError, read_input  # noqa: PLC0415
+    from overens_docs._verify.trust import load_roots  # noqa: PLC0415 -- see the imports
+
     roots = []
     for path in paths:
         try:
@@ -233,12 +272,16 @@ def _build_folder(folder: Path) -> Path:
 
 def new_template(destination: Path | str, *, force: bool = False) -> Path:
     """Write an editable copy of the default Word template to ``destination``."""
+    from overens_docs import _templates  # noqa: PLC0415 -- see the imports
+
     return _templates.new_template(Path(destination), force=force)
 
 
 def check_template(template: Path | str, agreement: Path | str | None = None) -> Report:
     """Every problem of the Word template ``template``, against the data a build of
     ``agreement`` (an agreement folder; default: a sample that sets every value) gives it."""
+    from overens_docs import _templates  # noqa: PLC0415 -- see the imports
+
     return _templates.check_template_file(Path(template),
                                           None if agreement is None else Path(agreement))
 
@@ -249,6 +292,8 @@ def followup_new(folder: Path | str, year: int) -> NewResult:
     signed, into ``folder/uppfoljning/<year>/``, replacing nothing that exists. Invalid
     input writes nothing: ``result.report`` holds the findings. Raises
     :class:`~overens_docs.UsageError` for a path that is not an agreement folder."""
+    from overens_docs._followup import followup_new as _followup_new  # noqa: PLC0415
+
     return _followup_new(Path(folder), year)
 
 
@@ -260,6 +305,8 @@ def followup_report(folder: Path | str, year: int, *, out: Path | str | None = N
     ``build/<agreement>-uppfoljning-<year>``). ``result.figures`` holds the numbers and
     ``result.written`` the files. Raises :class:`~overens_docs.UsageError` when there is no
     workbook for the year, and :class:`~overens_docs.OverensError` when LibreOffice fails."""
+    from overens_docs._followup import read_year, write_report  # noqa: PLC0415
+
     result = read_year(Path(folder), year)
     if result.figures is not None:
         destination = Path(out) if out is not None else (

@@ -13,6 +13,7 @@ does not hold is refused with its findings, and nothing is written for it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from overens_docs._receipts import (
 )
 from overens_docs._targets import display
 from overens_docs._verify import Returned, Verdict, verify_returned
+from overens_docs._verify.checks import signatures_of
 from overens_docs._verify.report import report_html, report_json
 from overens_docs._verify.trust import TrustRoot, load_roots
 
@@ -120,6 +122,43 @@ def receive(folder: Path, copies: list[Path], *, build: Path | None = None,
         write_atomic(receipts_path(agreement.folder), (json.dumps(
             receipts.as_json(), ensure_ascii=False, indent=2) + "\n").encode())
     return result
+
+
+def judged_now(agreement: Agreement, receipts: Receipts,
+               ) -> tuple[Receipts, list[Finding]]:
+    """``receipts`` with the e-signatures of each filed copy judged again against the trust
+    roots ``signing.trust`` names now, for ``overens status``: a root added to it since a
+    copy was received makes that copy's signature trusted, and one taken off makes it
+    untrusted, as a new ``receive`` would find. ``signed/receipts.json`` keeps what was found
+    when the copy was received. A filed copy that is gone, or whose bytes are no longer
+    those received, keeps what its receipt says, with a warning at the copy."""
+    if not any(receipt.evidence == E_SIGNATURE for receipt in receipts.receipts):
+        return receipts, []
+    roots, findings = trust_roots(agreement, [])
+    judged = []
+    for receipt in receipts.receipts:
+        if receipt.evidence != E_SIGNATURE:
+            judged.append(receipt)
+            continue
+        path = agreement.folder / receipt.file
+        try:
+            data = read_input(path, [agreement.folder])
+        except (InputRefusedError, OSError) as error:
+            data, reason = None, getattr(error, "strerror", None) or str(error)[:200]
+        else:
+            reason = _("its bytes are not those received")
+        if data is None or hashlib.sha256(data).hexdigest() != receipt.sha256:
+            findings.append(Finding(display(path), None, None, "$", "receipt-copy-changed",
+                                    Severity.WARNING, _(
+                "{file}: the filed copy cannot be checked again ({reason}): its receipt, "
+                "of when it was received, is shown. Put the copy received back in its "
+                "place, or receive it again.").format(file=display(path), reason=reason)))
+            judged.append(receipt)
+            continue
+        found, _problems = signatures_of(display(path), data, roots)
+        judged.append(dataclasses.replace(receipt, signatures=tuple(found))
+                      if found else receipt)
+    return Receipts(judged), findings
 
 
 @dataclass

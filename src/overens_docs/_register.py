@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from overens_docs import _reporters as reporters
 from overens_docs._domain import Agreement, Organisation, OrganisationContact, Standing, Status
 from overens_docs._domain.fingerprint import matches, short_form, text_fingerprint
-from overens_docs._findings import Report
+from overens_docs._findings import Finding, Report
 from overens_docs._i18n import _
 from overens_docs._read import read_paths
 from overens_docs._receipts import Receipt, Receipts, read_receipts
@@ -116,13 +116,25 @@ class AgreementStatus:
                 "organisations": [standing.as_dict() for standing in self.standings]}
 
 
+# Judges the filed copies' e-signatures again, as they stand now (see _receive.judged_now).
+Judge = Callable[[Agreement, Receipts], tuple[Receipts, list[Finding]]]
+
+
 def agreement_status(agreement: Agreement, organisations: Iterable[Organisation],
-                     contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementStatus:
-    """Where each of ``organisations`` (resolved, see :mod:`overens_docs._read`) stands."""
+                     contacts: Mapping[str, OrganisationContact] | None = None, *,
+                     judge: Judge | None = None, report: Report | None = None,
+                     ) -> AgreementStatus:
+    """Where each of ``organisations`` (resolved, see :mod:`overens_docs._read`) stands.
+    ``judge``: the filed copies' e-signatures judged again (its findings go to
+    ``report``); without it, as their receipts recorded them."""
     fingerprint = text_fingerprint(agreement)
     contacts = contacts or {}
     receipts = read_receipts(agreement.folder)
     filed = receipts if isinstance(receipts, Receipts) else Receipts()  # the rules warn
+    if judge is not None:
+        filed, findings = judge(agreement, filed)
+        if report is not None:
+            report.extend(findings)
     return AgreementStatus(agreement, fingerprint, tuple(
         OrganisationStatus(organisation, organisation.signed_version is not None
                            and matches(fingerprint, organisation.signed_version),
@@ -139,8 +151,9 @@ class StatusResult:
     agreements: list[AgreementStatus] = field(default_factory=list)
 
 
-def register_status(paths: Iterable[Path]) -> StatusResult:
-    """Read the agreement folders ``paths`` names, then say where each register stands.
+def register_status(paths: Iterable[Path], judge: Judge | None = None) -> StatusResult:
+    """Read the agreement folders ``paths`` names, then say where each register stands
+    (``judge``: see :func:`agreement_status`).
 
     Each agreement on its own: an invalid one gives its findings and no status, and the
     others their status. Raises :class:`~overens_docs._errors.UsageError` for a path that
@@ -152,7 +165,8 @@ def register_status(paths: Iterable[Path]) -> StatusResult:
         if read.target.only is not None:
             read.whole("status")  # raises: a file, not a folder
     result.agreements.extend(  # the valid ones; the findings say why another is not
-        agreement_status(*read.whole("status"), read.contacts) for read in inputs.agreements
+        agreement_status(*read.whole("status"), read.contacts, judge=judge,
+                         report=result.report) for read in inputs.agreements
         if read.valid and read.agreement is not None and read.organisations is not None)
     return result
 

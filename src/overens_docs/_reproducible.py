@@ -51,6 +51,7 @@ def zip_info(name: str, when: datetime.datetime | tuple[int, int, int, int, int,
     info = zipfile.ZipInfo(name, date_time=date_time)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, where it is built or not: zipfile says 0 on Windows
     return info
 
 

@@ -5,13 +5,10 @@ or, with ``signing.layout: list``, one ceremony list of them."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from overens_docs._build.manifest import Ceremony, Listed
 from overens_docs._build.plan import CEREMONY_FILE, Plan
 from overens_docs._build.problems import StageFailed, in_template
-from overens_docs._i18n import _
-from overens_docs._pdf.assemble import Assembler, AssemblyError
 from overens_docs._render.context import ceremony_context, organisation_context
 from overens_docs._render.docx import DocumentTemplate
 from overens_docs._render.template_file import TemplateError
@@ -67,46 +64,3 @@ def made(plan: Plan) -> bool:
         return False
     return plan.complete or plan.signature_list is not None or (
         plan.organisations[0].id in ceremony.ids)
-
-
-def ceremony_pdf(plan: Plan, assembler: Assembler, master_pdf: Path, text_pages: int,
-                 list_pdf: Path | None) -> tuple[bytes, int]:
-    """The ceremony file's bytes and pages: the list, or the signature pages."""
-    if list_pdf is not None:
-        return _list_pdf(plan, master_pdf, text_pages, list_pdf)
-    return _pages_pdf(plan, assembler)
-
-
-def _pages_pdf(plan: Plan, assembler: Assembler) -> tuple[bytes, int]:
-    """The ceremony's organisations' pages in list order; with --only, the earlier file with
-    this organisation's page replaced, or inserted where it belongs."""
-    title = f"{plan.agreement.title} – underskriftssidor"
-    ceremony = plan.ceremony
-    assert ceremony is not None  # noqa: S101 -- see made()
-    if plan.previous is None:
-        built = [organisation.id for organisation in plan.organisations]
-        if built == ceremony.ids:
-            return assembler.signature_pages_pdf(title=title)
-        return assembler.signature_pages_pdf(
-            title=title, selection=[built.index(identifier) for identifier in ceremony.ids])
-    only = plan.organisations[0].id
-    earlier = plan.destination / FILE
-    if only in plan.previous.ceremony_ids:
-        return assembler.signature_pages_pdf(
-            earlier, replacing=plan.previous.ceremony_ids.index(only), title=title)
-    return assembler.signature_pages_pdf(earlier, inserting=ceremony.ids.index(only),
-                                         title=title)
-
-
-def _list_pdf(plan: Plan, master_pdf: Path, text_pages: int,
-              list_pdf: Path) -> tuple[bytes, int]:
-    """The ceremony list, made archival as the ceremony file is."""
-    try:
-        listing = Assembler(master_pdf, text_pages, [list_pdf], salt="list:",
-                            page_numbers=False)  # the list prints its own numbers
-    except AssemblyError as error:
-        raise StageFailed([in_template(
-            plan.signature_list or plan.template, "pdf-archival",
-            _("LibreOffice's ceremony list cannot be used: {error}.").format(error=error))],
-        ) from error
-    return listing.whole_pdf(title=f"{plan.agreement.title} – underskriftslista")

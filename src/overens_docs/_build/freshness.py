@@ -31,9 +31,9 @@ from pathlib import Path
 
 from overens_docs._build.manifest import MANIFEST, Manifest, read_manifest
 from overens_docs._build.plan import Plan
-from overens_docs._pdf.convert import find_soffice
 from overens_docs._errors import ToolMissingError
 from overens_docs._package_data import data_dir
+from overens_docs._pdf.convert import find_soffice
 from overens_docs._targets import AGREEMENT_FILE, ORGANISATION_FILES
 
 _FORMAT = "overens-inputs-1"

@@ -25,9 +25,10 @@ from overens_docs._build.output import write_staged
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, at, in_template
 from overens_docs._i18n import _
-from overens_docs._pdf.assemble import Assembler, AssemblyError
-from overens_docs._pdf.check import DeliveredFile, problems
+from overens_docs._pdf.assemble import Assembler, AssemblyError, Batch
+from overens_docs._pdf.check import delivered_organisation_pdf, problems
 from overens_docs._pdf.convert import PDF_FILTER, Conversion, timeout_for
+from overens_docs._pdf.master import Master
 from overens_docs._pdf.reading import page_count
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
@@ -97,24 +98,29 @@ def _letters(plan: Plan, letters: Letters, staging: Path, manifest: Manifest) ->
             "Shorten the invitation's texts, or the letter template ({template}).").format(
                 count=len(plan.recipients), pages=page_count(pdf), template=plan.letters.name))])
     try:
-        split = Assembler(pdf, 1, [pdf], salt="letter:", page_numbers=False)
+        master = Master(pdf, 0, page_numbers=False)  # no text pages: only the catalog
     except AssemblyError as error:
         raise StageFailed([in_template(plan.letters, "pdf-archival", str(error))]) from error
+    split = Assembler(master)
     personaliser = Personaliser(letters.template)
     personaliser.prove(plan.recipients)
-    for index, organisation in enumerate(plan.recipients):
-        data, pages = split.signature_pages_pdf(
-            selection=[index], identity=f"letter:{organisation.id}",
-            title=f"{plan.agreement.title} – brev till {organisation.name}")
-        with DeliveredFile(data) as delivered:
-            found = delivered.problems(pages=1) + delivered.tagging_problems({})
-        if found:
-            raise StageFailed([in_template(plan.letters, "pdf-archival", _(
-                "The letter to {name} is not fit to deliver: {problems}.").format(
-                    name=organisation.name, problems="; ".join(found)))])
-        for suffix, content, kind, count in (("pdf", data, "letter-pdf", pages), (
-                "docx", personaliser.document(organisation), "letter-docx", None)):
-            relative = f"{FOLDER}/{organisation.file_stem}.{suffix}"
-            write_staged(staging / relative, content)
-            manifest.add(relative, content, kind=kind, pages=count,
-                         organisation=organisation.id)
+    batch = Batch(pdf, "letter:")
+    try:
+        for index, organisation in enumerate(plan.recipients):
+            data, pages, found = split.organisation_pdf(
+                batch, index, f"letter:{organisation.id}",
+                check=lambda document: delivered_organisation_pdf(document, pages=1),
+                title=f"{plan.agreement.title} – brev till {organisation.name}")
+            if found:
+                raise StageFailed([in_template(plan.letters, "pdf-archival", _(
+                    "The letter to {name} is not fit to deliver: {problems}.").format(
+                        name=organisation.name, problems="; ".join(found)))])
+            for suffix, content, kind, count in (("pdf", data, "letter-pdf", pages), (
+                    "docx", personaliser.document(organisation), "letter-docx", None)):
+                relative = f"{FOLDER}/{organisation.file_stem}.{suffix}"
+                write_staged(staging / relative, content)
+                manifest.add(relative, content, kind=kind, pages=count,
+                             organisation=organisation.id)
+    finally:
+        split.close()
+        master.close()

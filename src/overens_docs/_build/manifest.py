@@ -224,7 +224,7 @@ def _parsed(document: dict[str, Any]) -> Manifest:
         document.get("all", False))
 
 
-def read_manifest(folder: Path) -> Manifest | ManifestProblem:
+def read_manifest(folder: Path) -> Manifest | ManifestProblem:  # noqa: PLR0911 -- one return per way a manifest fails
     """The manifest in build folder ``folder``, or why there is none that can be used."""
     path = folder / MANIFEST
     shown = display(path)

@@ -17,7 +17,13 @@ from pathlib import Path
 from overens_docs._build.manifest import MANIFEST, Manifest, ManifestProblem, read_manifest
 from overens_docs._build.problems import at
 from overens_docs._build.selection import CeremonyFile, Selection, select
-from overens_docs._domain import Agreement, OrganisationContact, Organisation, SignatureLayout, Standing
+from overens_docs._domain import (
+    Agreement,
+    Organisation,
+    OrganisationContact,
+    SignatureLayout,
+    Standing,
+)
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._domain.template_files import DEFAULT_TEMPLATE, document_template
 from overens_docs._errors import OverensError, UsageError
@@ -34,7 +40,7 @@ LETTER_TEMPLATE = "letter.docx"
 CEREMONY_FILE = "signature-pages.pdf"
 
 
-class BuildRefused(OverensError):
+class BuildRefused(OverensError):  # noqa: N818 -- says what happened; caught, never shown
     """The build is refused as asked, with findings that say why (exit code 1)."""
 
     def __init__(self, findings: list[Finding]) -> None:
@@ -92,7 +98,7 @@ class Plan:
         return self.organisations[0].place.file if self.organisations else ""
 
 
-def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,  # noqa: PLR0913
+def plan(agreement: Agreement, organisations: tuple[Organisation, ...], out: Path,
          only: str | None, timeout: float | None = None, *, every: bool = False,
          contacts: Mapping[str, OrganisationContact] | None = None) -> Plan:
     """The plan for one agreement (its organisations resolved, see

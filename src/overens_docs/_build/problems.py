@@ -26,7 +26,7 @@ def for_organisation(organisation: Organisation, rule: str, message: str) -> Fin
     return at(organisation.place, rule, message)
 
 
-class StageFailed(OverensError):
+class StageFailed(OverensError):  # noqa: N818 -- says what happened; caught, never shown
     """A stage found problems that stop the build; nothing is moved into place."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:

@@ -34,7 +34,8 @@ class Request:
 
     agreement: Agreement
     organisations: tuple[Organisation, ...]  # resolved (see overens_docs._read)
-    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)  # for the mailing list
+    # By organisation id, for the mailing list.
+    contacts: Mapping[str, OrganisationContact] = field(default_factory=dict)
 
 
 def one_folder_each(requests: Sequence[Request]) -> tuple[list[Request], list[Finding]]:

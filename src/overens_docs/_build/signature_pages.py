@@ -1,54 +1,62 @@
 """Stage: every organisation's signature page as PDF, ready to assemble.
 
-From the Word template: the signature pages are rendered as one .docx per CPU core (their
-footers carry no page number: it is stamped as the PDFs are assembled, see
-:mod:`overens_docs._pdf.page_numbers`), converted side by side, and checked to hold exactly
-one page per organisation with every font embedded. From a PDF form: one filled,
-flattened page per organisation, not numbered.
+From the Word template: the signature pages are rendered in batches of at most
+:data:`BATCH_PAGES` (their footers carry no page number: it is stamped as the PDFs are
+assembled, see :mod:`overens_docs._pdf.page_numbers`), each converted by a LibreOffice of
+its own, one per core for the first batches and fewer after (:func:`libreoffices`), and
+checked to hold exactly one page per organisation (:class:`SignaturePipeline`). From a PDF
+form: one filled, flattened page per organisation, not numbered (:func:`fill_forms`).
+
+Batches are bounded because LibreOffice's cost per page is lowest around 500 pages (3.6 ms
+of CPU a page, with its start) and grows beyond: 6 ms a page and 520 MB for 4,000 pages.
+Each batch is rendered just before its conversion starts, so that the building process
+holds no more than one rendered batch.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
+import math
+import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from overens_docs._pdf.assemble import Assembler
-from overens_docs._build.organisation_files import SignaturePage
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, at, for_organisation, in_template
-from overens_docs._pdf.check import page_problems
-from overens_docs._pdf.convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
 from overens_docs._domain import Agreement, Organisation
 from overens_docs._domain.fingerprint import short_form, text_fingerprint
 from overens_docs._errors import OverensError
 from overens_docs._findings import Finding, excerpt
 from overens_docs._i18n import _
+from overens_docs._pdf.convert import PAGES_FILTER, PDF_FILTER, Conversion, timeout_for
+from overens_docs._pdf.reading import page_count
 from overens_docs._render.context import organisation_context
 from overens_docs._render.docx import DocumentTemplate
 from overens_docs._targets import display
 
-
+# The most signature pages one LibreOffice converts (see the module's docstring).
+BATCH_PAGES = 500
 # What LibreOffice spends on one row of the ceremony list, in signature pages: a list of
 # 1,000 organisations took about 6.3 s of CPU, a batch of 500 signature pages about 4.5 s.
 LIST_ROW_WEIGHT = 0.7
+_POLL = 0.01  # seconds between looks at the running conversions
+# LibreOffice's share of a large build's CPU, measured on 10,000 organisations: 37 s of
+# 98 s (it converts a page in 3.1 ms and starts in 0.3 s; the rest is this process and the
+# workers). On 2 cores one LibreOffice at a time built them as fast as two, in 150 MB less.
+LIBREOFFICE_SHARE = 0.4
 
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """Consecutive organisations whose signature pages are one .docx, converted together."""
-
-    organisations: tuple[Organisation, ...]
-    document: bytes  # rendered
-    with_list: bool = False  # its LibreOffice also converts the ceremony list
+Notify = Callable[[str], None]
 
 
 def batch_sizes(count: int, parts: int, extra: float = 0.0) -> list[int]:
-    """How many organisations each batch holds, so that every LibreOffice has about the same
-    work when the first one also converts ``extra`` pages' worth (the ceremony list); a
-    first batch of 0 means the list is converted on its own."""
-    parts = max(1, min(parts, count))
+    """How many organisations each batch holds: at least ``parts`` batches (one per core
+    for a large agreement), none of more than :data:`BATCH_PAGES`, of about equal work
+    when the first one also carries ``extra`` pages' worth (the ceremony list); a first
+    batch of 0 means the list is converted on its own."""
+    parts = max(1, min(count, max(parts, math.ceil((count + extra) / BATCH_PAGES))))
     if parts == 1:
         return [count]
     first = min(count, max(0, round((count + extra) / parts - extra)))
@@ -57,121 +65,124 @@ def batch_sizes(count: int, parts: int, extra: float = 0.0) -> list[int]:
     return [first] + [min(size, rest - start) for start in range(0, rest, size)]
 
 
-def _render(template: DocumentTemplate, organisations: Sequence[Organisation],
-            sizes: Sequence[int], list_rows: int) -> Iterator[Batch]:
-    """The batches of ``sizes`` consecutive organisations, each rendered when asked for."""
-    start = 0
-    for index, size in enumerate(sizes):
-        chunk = tuple(organisations[start:start + size])
-        start += size
-        yield Batch(chunk, template.render([organisation_context(o) for o in chunk],
-                                           include_text=False) if chunk else b"",
-                    with_list=index == 0 and list_rows > 0)
+def libreoffices(cores: int, batch: int) -> int:
+    """How many LibreOffices may run when batch number ``batch`` (from 0) is to start, on
+    ``cores`` cores: one per core for the first round of batches, which the rest of the
+    build waits for; then only LibreOffice's share of the cores (see
+    :data:`LIBREOFFICE_SHARE`), at least one. More would not make a large build quicker,
+    as every core is busy by then, only take memory (150 MB each) and time from the
+    processes that assemble what LibreOffice has made."""
+    if batch < cores:
+        return cores
+    return max(1, math.ceil(cores * LIBREOFFICE_SHARE))
 
 
-def _documents(batch: Batch, index: int, work: Path, ceremony_list: bytes | None) -> list[Path]:
-    """``batch`` (and the ceremony list, if it carries it) written as .docx for LibreOffice."""
-    documents = []
-    if batch.organisations:
-        path = work / f"signatures-{index}.docx"
-        path.write_bytes(batch.document)
-        documents.append(path)
-    if batch.with_list and ceremony_list is not None:
-        path = work / "signature-list.docx"
-        path.write_bytes(ceremony_list)
-        documents.append(path)
-    return documents
+@dataclass(frozen=True, slots=True)
+class Converted:
+    """A batch of signature pages, converted: its organisations, in order, and its PDF."""
+
+    index: int
+    organisations: tuple[Organisation, ...]
+    pdf: Path
 
 
-@dataclass
-class Conversions:
-    """LibreOffice converting the text and the signature pages: see :func:`start`. Each
-    LibreOffice is waited for once, when its first PDF is asked for."""
+class SignaturePipeline:
+    """LibreOffice converting the text (the published agreement and the master) and every
+    batch of signature pages, ``limit`` (the cores) at a time at most (see
+    :func:`libreoffices`), each batch rendered when its turn
+    comes; every LibreOffice is stopped when ``stack`` closes. With ``signing.layout: list``
+    the ceremony list is converted with the first batch (made smaller for it)."""
 
-    batches: list[Batch]  # those with organisations, in order
-    _running: list[Conversion]
-    _signatures: list[tuple[int, int]]  # per batch: (conversion, output)
-    _list: tuple[int, int] | None  # the ceremony list's
-    _done: dict[int, list[Path]] = field(default_factory=dict)
+    def __init__(self, stack: contextlib.ExitStack, text: Sequence[Path],
+                 template: DocumentTemplate, organisations: Sequence[Organisation], *,
+                 sizes: Sequence[int], limit: int, work: Path, ceremony_list: bytes | None,
+                 list_weight: float, timeout: float | None, notify: Notify | None) -> None:
+        self._stack, self._template, self._work = stack, template, work
+        self._limit, self._timeout, self._notify = max(1, limit), timeout, notify
+        self._list, self._list_weight = ceremony_list, list_weight
+        self.chunks: list[tuple[Organisation, ...]] = []  # each batch's organisations
+        start = 0
+        for size in sizes:
+            self.chunks.append(tuple(organisations[start:start + size]))
+            start += size
+        self._pending = deque(enumerate(self.chunks))
+        self._running: dict[int, Conversion] = {}
+        self._text = self._convert(list(text), PDF_FILTER, 0)
+        self._list_pdf: Path | None = None
+        self._fill()
 
-    def _output(self, conversion: int, output: int) -> Path:
-        if conversion not in self._done:
-            self._done[conversion] = self._running[conversion].wait()
-        return self._done[conversion][output]
+    def _convert(self, documents: list[Path], pdf_filter: str, pages: int) -> Conversion:
+        return self._stack.enter_context(Conversion(
+            documents, self._work, pdf_filter=pdf_filter,
+            timeout=timeout_for(pages, self._timeout), notify=self._notify))
+
+    def _fill(self) -> None:
+        """Start batches while fewer LibreOffices run than :func:`libreoffices` allows."""
+        while (self._pending
+               and self._active() < libreoffices(self._limit, self._pending[0][0])):
+            index, chunk = self._pending.popleft()
+            with_list = index == 0 and self._list is not None
+            documents = []
+            if chunk:
+                path = self._work / f"signatures-{index}.docx"
+                path.write_bytes(self._template.render(
+                    [organisation_context(o) for o in chunk], include_text=False))
+                # Rendering leaves the batch's document in reference cycles (25 MB for 500
+                # pages), which only a full collection frees, and those are rare in a
+                # build: a 30,000-organisation build carried 100-150 MB of them. Freed
+                # now, in about 6 ms (what the workers share is frozen: processes.py).
+                gc.collect()
+                documents.append(path)
+            if with_list and self._list is not None:
+                path = self._work / "signature-list.docx"
+                path.write_bytes(self._list)
+                documents.append(path)
+            self._running[index] = self._convert(
+                documents, PAGES_FILTER,
+                round(len(chunk) + (self._list_weight if with_list else 0)))
+
+    def _active(self) -> int:
+        """How many LibreOffices run (a conversion's may have ended before it is taken)."""
+        return (not self._text.done()) + sum(not conversion.done()
+                                             for conversion in self._running.values())
 
     def text(self) -> tuple[Path, Path]:
-        """The published agreement's PDF and the master's."""
-        return self._output(0, 0), self._output(0, 1)
+        """The published agreement's PDF and the master's, once converted."""
+        agreement_pdf, master_pdf = self._text.wait()
+        self._fill()
+        return agreement_pdf, master_pdf
 
-    def signatures(self) -> tuple[list[Path], Path | None]:
-        """Each batch's PDF, in order, and the ceremony list's (``signing.layout: list``)."""
-        return ([self._output(*place) for place in self._signatures],
-                self._output(*self._list) if self._list is not None else None)
+    def batches(self) -> Iterator[Converted]:
+        """Each batch, in order, once converted; meanwhile the next ones are started as
+        LibreOffices end."""
+        for index, chunk in enumerate(self.chunks):
+            while not self._running[index].done():
+                self._fill()
+                time.sleep(_POLL)
+            outputs = self._running.pop(index).wait()
+            self._fill()
+            if index == 0 and self._list is not None:
+                self._list_pdf = outputs[-1]
+            if chunk:
+                yield Converted(index, tuple(chunk), outputs[0])
 
-
-def start(stack: contextlib.ExitStack, text: Sequence[Path], template: DocumentTemplate,  # noqa: PLR0913
-          organisations: Sequence[Organisation], *, parts: int, work: Path,
-          ceremony_list: bytes | None, list_rows: int, form: bool, timeout: float | None,
-          notify: Callable[[str], None] | None) -> Conversions:
-    """Start converting the ``text`` documents (the published agreement and the master) and
-    the signature pages of ``organisations``, rendered in ``parts`` batches; each
-    LibreOffice is stopped when ``stack`` closes.
-
-    LibreOffice spends about 0.4 s of CPU starting, as much as on 80 signature pages, so
-    no more of them run than there are cores. With several batches (a large agreement),
-    the first batch is rendered first and converted after the text by the same
-    LibreOffice; each other batch by one of its own, started as soon as it is rendered.
-    With one batch (a small agreement), the text's LibreOffice starts at once and the
-    batch has one of its own beside it. The ceremony list goes with the first batch (made
-    smaller for it); with ``form`` (a PDF form), only the text is converted.
-    """
-    if form:
-        return Conversions([], [stack.enter_context(Conversion(
-            text, work, timeout=timeout_for(0, timeout), notify=notify))],
-            [], None)
-    weight = LIST_ROW_WEIGHT * list_rows
-    sizes = batch_sizes(len(organisations), parts, weight)
-    pending = _render(template, organisations, sizes, list_rows)
-    running: list[Conversion] = []
-    places: list[tuple[int, int]] = []
-    listing: tuple[int, int] | None = None
-    if len(sizes) == 1:
-        running.append(stack.enter_context(Conversion(
-            text, work, timeout=timeout_for(0, timeout), notify=notify)))
-    batches = []
-    for index, batch in enumerate(pending):
-        documents = _documents(batch, index, work, ceremony_list)
-        limit = timeout_for(round(len(batch.organisations) + (weight if batch.with_list else 0)),
-                            timeout)
-        # The first batch after the text, by its LibreOffice and so with its filter (PDF/A
-        # and PDF/UA: one filter per LibreOffice; assembly takes pages from either).
-        leading = list(text) if index == 0 and not running else []
-        running.append(stack.enter_context(Conversion(
-            [*leading, *documents], work, pdf_filter=PDF_FILTER if leading else PAGES_FILTER,
-            timeout=limit, notify=notify)))
-        first = len(leading)
-        if batch.organisations:
-            batches.append(batch)
-            places.append((len(running) - 1, first))
-        if batch.with_list and ceremony_list is not None:
-            listing = (len(running) - 1, first + (1 if batch.organisations else 0))
-    return Conversions(batches, running, places, listing)
+    def list_pdf(self) -> Path | None:
+        """The ceremony list's PDF (``signing.layout: list``), once the first batch is in."""
+        return self._list_pdf
 
 
-def check_batches(batches: Sequence[Batch], pdfs: Sequence[Path], assembler: Assembler,
-                  plan: Plan) -> None:
-    """Raise :class:`StageFailed` unless LibreOffice made one page per organisation, with
-    embedded fonts (the batches are not exported as PDF/A, which would have insisted)."""
-    for batch, pdf, document, pages in zip(batches, pdfs, assembler.signatures,
-                                           assembler.signature_counts, strict=True):
-        chunk = batch.organisations
-        if pages != len(chunk):
-            raise StageFailed(_overflowing(chunk, pdf, pages, plan))
-        for issue in page_problems(document):
-            raise StageFailed([in_template(
-                plan.template, "pdf-archival",
-                _("LibreOffice's signature pages are not fit to archive: {problem}.").format(
-                    problem=issue))])
+def check_batch(batch: Converted, plan: Plan) -> None:
+    """Raise :class:`StageFailed` unless LibreOffice made one page per organisation (a
+    page that runs over is named at its organisation's row)."""
+    pages = page_count(batch.pdf)
+    if pages != len(batch.organisations):
+        raise wrong_page_count(batch, plan, pages)
+
+
+def wrong_page_count(batch: Converted, plan: Plan, pages: int) -> StageFailed:
+    """The failure of a batch that came out as ``pages`` pages, not one per organisation
+    (found by :func:`check_batch`, or by whoever opened the batch anyway)."""
+    return StageFailed(_overflowing(batch.organisations, batch.pdf, pages, plan))
 
 
 def _normalised(text: str) -> str:
@@ -218,14 +229,6 @@ def _overflowing(organisations: Sequence[Organisation], pdf: Path, pages: int,
             name=excerpt(organisation.name), pages=end - start))
         for organisation, start, end in zip(organisations, starts, ends, strict=True)
         if end - start > 1]
-
-
-def positions(batches: Sequence[Sequence[Organisation]]) -> list[tuple[Organisation,
-                                                                       SignaturePage]]:
-    """Each organisation with where its signature page is, in list order."""
-    return [(organisation, SignaturePage(batch, page))
-            for batch, organisations in enumerate(batches)
-            for page, organisation in enumerate(organisations)]
 
 
 def fill_forms(form_path: Path, agreement: Agreement, organisations: Sequence[Organisation],

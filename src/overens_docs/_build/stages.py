@@ -1,35 +1,26 @@
 """The stages of one agreement's build, after the plan, each a function that takes and
 returns typed records; :func:`overens_docs._build.workflow.make` runs them in order:
 
-    render -> convert -> (check the text) -> signature pages -> assemble -> write
+    render -> convert -> (check the text) -> assemble (:mod:`assembly`) -> write
 
-Two of them overlap in time with the ones after them: :func:`start_copies` and
-:func:`start_conversions` start work in other processes (a worker writing every
-organisation's .docx, and LibreOffice) and return at once; what they make is collected by
-the later stages that need it.
+Two of them overlap in time with the ones after them: :func:`start_copies` starts the
+worker processes and gives them every organisation's .docx to write, and
+:func:`start_conversions` starts LibreOffice; both return at once, and what they make is
+collected by the later stages that need it.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 
 from overens_docs._build import ceremony, processes, signature_pages
 from overens_docs._build.manifest import Manifest
-from overens_docs._build.organisation_files import (
-    DocxState,
-    Made,
-    PdfJob,
-    PdfState,
-    write_docx,
-    write_pdf,
-)
+from overens_docs._build.organisation_files import CopyState, Made, write_docx
 from overens_docs._build.output import write_staged
 from overens_docs._build.plan import Plan
 from overens_docs._build.problems import StageFailed, for_organisation, in_template
@@ -37,14 +28,7 @@ from overens_docs._domain import Organisation
 from overens_docs._domain.template_files import template_folders
 from overens_docs._findings import Finding, Severity, excerpt
 from overens_docs._i18n import _
-from overens_docs._pdf.assemble import COPIES_PER_BASE, Assembler, AssemblyError
-from overens_docs._pdf.check import (
-    DeliveredFile,
-    KnownContent,
-    accessibility_problems,
-    expected_fonts_missing,
-    problems,
-)
+from overens_docs._pdf.check import accessibility_problems, expected_fonts_missing, problems
 from overens_docs._pdf.reading import page_count
 from overens_docs._render.agreement_html import agreement_html
 from overens_docs._render.context import agreement_context
@@ -62,9 +46,9 @@ from overens_docs._render.template_signature import signature_problems
 from overens_docs._reproducible import normalise_pdf
 
 TEMPLATE_FONTS = ("Liberation Serif", "Liberation Sans")
+DOCX_PER_JOB = 100  # organisations whose .docx one worker writes at a time
 
 Notify = Callable[[str], None]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,27 +103,45 @@ def render(plan: Plan, work: Path) -> Rendered:
                     tuple(warnings))
 
 
-def start_copies(stack: ExitStack, plan: Plan, staging: Path,
-                 rendered: Rendered) -> processes.Workers[DocxState, Organisation, Made]:
-    """Every organisation's .docx, written into ``staging`` by a worker process at low
-    priority while LibreOffice converts (in this process for a small agreement)."""
-    return stack.enter_context(processes.Workers(
-        write_docx, DocxState(staging, rendered.personaliser), plan.organisations,
-        processes=1 if processes.parallel(len(plan.organisations)) else 0, chunksize=50,
-        lower_priority=True))
+@dataclass(frozen=True, slots=True)
+class Copies:
+    """The worker processes making the copies, and the .docx files they were given."""
+
+    pool: processes.Pool[CopyState]
+    docx: list[Callable[[], list[Made]]]
+
+
+def start_copies(stack: ExitStack, plan: Plan, staging: Path, rendered: Rendered,
+                 work: Path) -> Copies:
+    """The worker processes that make the copies, started now, while this process is small
+    (one per core for a large agreement; none, this process, for a small one), and every
+    organisation's .docx given to them at once: they write those while LibreOffice
+    converts."""
+    count = len(plan.organisations)
+    pool = stack.enter_context(processes.Pool(
+        CopyState(staging, rendered.personaliser, work / "master.pdf", plan.agreement.title,
+                  page_numbers=rendered.numbered),
+        processes=processes.processes_for(count)))
+    docx = [pool.submit(write_docx, plan.organisations[start:start + DOCX_PER_JOB])
+            for start in range(0, count, DOCX_PER_JOB)]
+    return Copies(pool, docx)
 
 
 def start_conversions(stack: ExitStack, plan: Plan, rendered: Rendered, work: Path,
-                      notify: Notify | None) -> signature_pages.Conversions:
+                      notify: Notify | None) -> signature_pages.SignaturePipeline:
     """LibreOffice, started on the text and the signature pages (see
-    :func:`signature_pages.start`); stopped when ``stack`` closes."""
+    :class:`signature_pages.SignaturePipeline`); stopped when ``stack`` closes. With a PDF
+    form, only the text is converted."""
     listing = ceremony.list_document(plan, rendered.template)
-    parallel = processes.parallel(len(plan.organisations))
-    return signature_pages.start(
-        stack, rendered.text, rendered.template, plan.organisations,
-        parts=processes.cores() if parallel else 1, work=work, ceremony_list=listing,
-        list_rows=ceremony.list_rows(plan) if listing is not None else 0,
-        form=plan.form is not None, timeout=plan.timeout, notify=notify)
+    count = 0 if plan.form is not None else len(plan.organisations)
+    rows = ceremony.list_rows(plan) if listing is not None else 0
+    weight = signature_pages.LIST_ROW_WEIGHT * rows
+    parts = processes.cores() if processes.parallel(count) else 1
+    return signature_pages.SignaturePipeline(
+        stack, rendered.text, rendered.template, plan.organisations[:count],
+        sizes=signature_pages.batch_sizes(count, parts, weight) if count else [],
+        limit=processes.cores(), work=work, ceremony_list=listing, list_weight=weight,
+        timeout=plan.timeout, notify=notify)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +154,8 @@ class Text:
     pages: int  # the text's pages
 
 
-def checked_text(plan: Plan, conversions: signature_pages.Conversions) -> Text:
-    agreement_pdf, master_pdf = conversions.text()
+def checked_text(plan: Plan, pipeline: signature_pages.SignaturePipeline) -> Text:
+    agreement_pdf, master_pdf = pipeline.text()
     findings = [in_template(plan.template, "pdf-archival",
                             _("LibreOffice's {file} is not fit to archive: {problem}.").format(
                                 file=pdf.name, problem=issue))
@@ -177,85 +179,12 @@ def stage_published(plan: Plan, staging: Path, manifest: Manifest, rendered: Ren
                     text: Text) -> None:
     """The agreement as published: .docx, PDF and web page (not with --only)."""
     if plan.complete:
-        stage(staging, manifest, "agreement.docx", rendered.published, "agreement-docx", None)
-        stage(staging, manifest, "agreement.pdf", text.agreement.read_bytes(), "agreement-pdf",
-              text.pages)
+        stage(staging, manifest, "agreement.docx", rendered.published, kind="agreement-docx",
+              pages=None)
+        stage(staging, manifest, "agreement.pdf", text.agreement.read_bytes(),
+              kind="agreement-pdf", pages=text.pages)
         stage(staging, manifest, "agreement.html", agreement_html(plan.agreement),
-              "agreement-html", None)
-
-
-@dataclass(frozen=True, slots=True)
-class Signatures:
-    """Every organisation's signature page, converted and checked, opened for assembly."""
-
-    assembler: Assembler
-    pdfs: tuple[Path, ...]  # the signature PDFs the assembler holds, in order
-    batches: tuple[tuple[Organisation, ...], ...]  # the organisations of each, in order
-    list_pdf: Path | None  # the ceremony list (signing.layout: list)
-    numbered: bool  # each signature page's number is stamped
-
-
-def signatures(plan: Plan, conversions: signature_pages.Conversions, text: Text,
-               rendered: Rendered, work: Path, notify: Notify | None) -> Signatures:
-    pdfs, list_pdf = conversions.signatures()
-    batches = tuple(batch.organisations for batch in conversions.batches)
-    if plan.form is not None:
-        pdfs = signature_pages.fill_forms(plan.form, plan.agreement, plan.organisations, work)
-        batches = tuple((organisation,) for organisation in plan.organisations)
-    try:
-        assembler = Assembler(text.master, text.pages, pdfs,
-                              salt="" if plan.complete else f"{plan.organisations[0].id}:",
-                              page_numbers=rendered.numbered)
-    except AssemblyError as error:
-        raise StageFailed([in_template(
-            plan.template, "pdf-archival",
-            _("LibreOffice's signature pages cannot be used: {error}.").format(
-                error=error))]) from error
-    if plan.form is None:
-        signature_pages.check_batches(conversions.batches, pdfs, assembler, plan)
-    if assembler.unnumbered is not None and notify is not None:
-        notify(_("The signature pages carry no page number: {reason}.").format(
-            reason=assembler.unnumbered))
-    return Signatures(assembler, tuple(pdfs), batches, list_pdf, rendered.numbered)
-
-
-@dataclass(frozen=True, slots=True)
-class Assembled:
-    """Every organisation's PDF (written into staging, or why not) and the ceremony file
-    (None when this build makes none)."""
-
-    made: list[Made]
-    ceremony: bytes | None
-    ceremony_pages: int
-
-
-def assemble(plan: Plan, staging: Path, text: Text, signed: Signatures, *,
-             progress: bool) -> Assembled:
-    """Each organisation's PDF, by worker processes (which share the open PDFs when
-    forked); meanwhile, here, the ceremony file, checked but for its tagging, which is
-    checked with what the copies' checks found in the same signature pages."""
-    jobs = [PdfJob(organisation, page, sequence) for sequence, (organisation, page)
-            in enumerate(signature_pages.positions(signed.batches))]
-    state = PdfState(staging, text.master, text.pages, signed.pdfs, plan.agreement.title,
-                     page_numbers=signed.numbered, assembler=signed.assembler)
-    state.start()  # here, once: forked workers share it (see PdfState)
-    count = len(plan.organisations)
-    # Each worker takes a whole base's run of copies at a time: see COPIES_PER_BASE.
-    with processes.Workers(write_pdf, state, jobs, processes=processes.processes_for(count),
-                           chunksize=COPIES_PER_BASE) as pdfs:
-        if not ceremony.made(plan):
-            return Assembled(list(_progress(pdfs.results(), len(jobs), progress)), None, 0)
-        data, pages = ceremony.ceremony_pdf(plan, signed.assembler, text.master, text.pages,
-                                            signed.list_pdf)
-        with DeliveredFile(data) as delivered:
-            found = delivered.problems(pages=None if signed.list_pdf
-                                       else len(plan.ceremony.ids) if plan.ceremony else None)
-            made = list(_progress(pdfs.results(), len(jobs), progress))
-            known: KnownContent = {}
-            for item in made:
-                known.update(item.content or {})
-            check_delivered(plan, ceremony.FILE, found + delivered.tagging_problems(known))
-    return Assembled(made, data, pages)
+              kind="agreement-html", pages=None)
 
 
 def check_delivered(plan: Plan, name: str, found: list[str]) -> None:
@@ -266,24 +195,25 @@ def check_delivered(plan: Plan, name: str, found: list[str]) -> None:
                                                                    problems="; ".join(found)))])
 
 
-def stage(staging: Path, manifest: Manifest, relative: str, data: bytes, kind: str,
+def stage(staging: Path, manifest: Manifest, relative: str, data: bytes, *, kind: str,
           pages: int | None) -> None:
     """Write one file into the staging folder and list it in the manifest."""
     write_staged(staging / relative, data)
     manifest.add(relative, data, kind=kind, pages=pages)
 
 
-def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> None:
+def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made],
+                  organisations: Sequence[Organisation]) -> None:
     """List each organisation's files in the manifest; or, if any of its files could not be
     made, remove all of them (never half its documents) and fail the build naming it."""
-    failed: dict[str, tuple[Organisation, str]] = {}
+    failed: dict[str, str] = {}
     for item in made:
         if item.error is not None:
-            failed.setdefault(item.organisation.id, (item.organisation, item.error))
+            failed.setdefault(item.organisation, item.error)
     for item in made:
         if item.record is None:
             continue
-        if item.organisation.id in failed:
+        if item.organisation in failed:
             (staging / item.record.path).unlink(missing_ok=True)
         else:
             manifest.record(item.record)
@@ -291,28 +221,15 @@ def record_copies(staging: Path, manifest: Manifest, made: Sequence[Made]) -> No
         raise StageFailed([
             for_organisation(organisation, "build-organisation-failed",
                              _("The documents for {name} could not be made: {error}").format(
-                                 name=excerpt(organisation.name), error=excerpt(error, 300)))
-            for organisation, error in failed.values()])
+                                 name=excerpt(organisation.name),
+                                 error=excerpt(failed[organisation.id], 300)))
+            for organisation in organisations if organisation.id in failed])
 
 
-def stage_lists(plan: Plan, staging: Path, manifest: Manifest, assembled: Assembled) -> None:
-    """The ceremony file, and the public list of signatories: who has signed the current
-    text (and, apart, an older one), nothing personal."""
-    if assembled.ceremony is not None:
-        stage(staging, manifest, ceremony.FILE, assembled.ceremony, "signature-pages-pdf",
-              assembled.ceremony_pages)
+def stage_lists(plan: Plan, staging: Path, manifest: Manifest) -> None:
+    """The public list of signatories: who has signed the current text (and, apart, an
+    older one), nothing personal."""
     stage(staging, manifest, "signatories.html",
-          signatories_html(plan.agreement, plan.everyone), "signatories-html", None)
+          signatories_html(plan.agreement, plan.everyone), kind="signatories-html", pages=None)
     stage(staging, manifest, "signatories.csv", signatories_csv(plan.agreement, plan.everyone),
-          "signatories-csv", None)
-
-
-def _progress(items: Iterable[T], total: int, show: bool) -> Iterable[T]:
-    if not show or total < 10:
-        return items
-    from tqdm import tqdm  # noqa: PLC0415 -- only for long builds on a terminal
-
-    bar: Iterable[T] = tqdm(items, total=total, desc=_("Signature-ready PDFs"),
-                            unit=_("files"), file=sys.stderr)
-    return bar
-
+          kind="signatories-csv", pages=None)

@@ -146,8 +146,9 @@ def _text_pages(first: Path) -> list[str]:
 
 
 def _organisations(folder: Path, manifest: Manifest,
-                   names: dict[str, tuple[str, str | None]]) -> dict[str, Copy]:
-    signature_pages = _signature_pages(folder, manifest)
+                   names: dict[str, tuple[str, str | None]],
+                   digests: list[str] | None = None) -> dict[str, Copy]:
+    signature_pages = _signature_pages(folder, manifest, digests)
     made: dict[str, Copy] = {}
     for entry in manifest.of_kind("organisation-pdf"):
         identifier = entry.organisation or entry.path
@@ -170,22 +171,28 @@ def copies_of(folder: Path, manifest: Manifest,
                   _text_pages(folder / entries[0].path), _organisations(folder, manifest, names))
 
 
-def _signature_pages(folder: Path, manifest: Manifest) -> dict[str, str]:
-    """Each organisation's signature page in ``signature-pages.pdf`` (layout ``pages``)."""
+def _signature_pages(folder: Path, manifest: Manifest,
+                     digests: list[str] | None = None) -> dict[str, str]:
+    """Each organisation's signature page in ``signature-pages.pdf`` (layout ``pages``):
+    its raw digest, from ``digests`` (taken as the build wrote it: reading the file again
+    would hold all of its pages in memory at once) or read from the file."""
     ceremony = folder / "signature-pages.pdf"
     if manifest.signature_layout != "pages" or not ceremony.is_file():
         return {}
-    with pikepdf.open(ceremony) as pdf:
-        digests = raw_digests(pdf, stamp=False)
+    if digests is None:
+        with pikepdf.open(ceremony) as pdf:
+            digests = raw_digests(pdf, stamp=False)
     if len(digests) != len(manifest.ceremony_ids):
         return {}
     return dict(zip(manifest.ceremony_ids, digests, strict=True))
 
 
-def keep(build_folder: Path, manifest: Manifest,
-         names: dict[str, tuple[str, str | None]]) -> Path | None:
+def keep(build_folder: Path, manifest: Manifest, names: dict[str, tuple[str, str | None]],
+         signature_pages: list[str] | None = None) -> Path | None:
     """Keep the text built into ``build_folder`` (see the module's docstring); the folder
-    it is kept in, or None when there is nothing to keep (no organisation)."""
+    it is kept in, or None when there is nothing to keep (no organisation).
+    ``signature_pages``: the raw digests of ``signature-pages.pdf``'s pages, page numbers
+    left out, when the build knows them (else they are read from the file)."""
     entries = manifest.of_kind("organisation-pdf")
     if not entries:
         return None
@@ -197,12 +204,12 @@ def keep(build_folder: Path, manifest: Manifest,
                 and earlier.text_pages == raw):
             newer = Copies(manifest.agreement, manifest.text_fingerprint,
                            manifest.signature_layout, [],
-                           _organisations(build_folder, manifest, names))
+                           _organisations(build_folder, manifest, names, signature_pages))
             if earlier.merge(newer):
                 _write_copies(folder, earlier)
             return folder
     copies = Copies(manifest.agreement, manifest.text_fingerprint, manifest.signature_layout,
-                    raw, _organisations(build_folder, manifest, names))
+                    raw, _organisations(build_folder, manifest, names, signature_pages))
     number, folder = 1, versions_folder(build_folder) / base
     while folder.exists():
         number += 1

@@ -10,19 +10,19 @@ first and the last):
    agreement, and a master (the text plus one signature page with placeholders) as .docx.
 3. **convert** (:func:`stages.start_copies`, :func:`stages.start_conversions`): a worker
    process writes every organisation's .docx (the fast way, proven first) while this one
-   renders the signature pages in one batch per core and starts LibreOffice
-   (:mod:`overens_docs._pdf.convert`), never more of them than there are cores: the first
-   converts the text and then the first batch, each other batch has one of its own,
-   started as soon as it is rendered (:func:`signature_pages.start`; a small agreement's
-   one batch is converted beside the text). With ``signing.layout: list``, the ceremony
-   list is rendered as one more document, converted with the first batch (made smaller
-   for it). The text PDFs are checked before anything is built on them
-   (:func:`stages.checked_text`), and so are the signature pages
-   (:func:`stages.signatures`).
+   renders the signature pages in batches of at most
+   :data:`signature_pages.BATCH_PAGES`, each just before LibreOffice converts it
+   (:mod:`overens_docs._pdf.convert`): one LibreOffice per core for the first round of
+   batches, fewer after (:func:`signature_pages.libreoffices`); the first converts the
+   text beside them. With ``signing.layout: list``, the ceremony list is rendered as one
+   more document, converted with the first batch (made smaller for it). The text PDFs are
+   checked before anything is built on them (:func:`stages.checked_text`), and each batch
+   as it is opened (:func:`signature_pages.check_batch`).
 4. **assemble** (:func:`stages.assemble`, with :mod:`overens_docs._pdf.assemble`): each
    organisation's PDF is the master's text pages plus its own signature page, made by
-   worker processes (:mod:`organisation_files`); the ceremony file of all signature pages
-   (or the ceremony list, :mod:`ceremony`) is made here meanwhile.
+   worker processes (:mod:`organisation_files`), each taking a batch's copies at a time;
+   the ceremony file of all signature pages (or the ceremony list, :mod:`ceremony`) is
+   written here meanwhile, batch by batch as they are converted (:mod:`assembly`).
 5. **check** (:mod:`overens_docs._pdf.check`): every delivered PDF, as it is delivered.
 6. **write**: everything goes into a staging folder beside the destination as it is made,
    with ``manifest.json`` (:mod:`manifest`) listing every file, its SHA-256, pages and
@@ -38,8 +38,9 @@ converts, and a worker writes the .docx copies, while this process checks the te
 opens the signature pages; the copies are collected just before assembly starts (by then
 long done), so that no thread of theirs is alive when the assembly workers are forked;
 LibreOffice is stopped, if it still runs, when :func:`make`'s ``ExitStack`` closes.
-LibreOffice thus runs at most once per core for an agreement, however many organisations
-there are. Only :mod:`processes` knows how work is spread over processes.
+No process holds more than one batch of signature pages at a time, so memory does not grow
+with the number of organisations (see docs/development.md, "How fast it is"). Only
+:mod:`processes` knows how work is spread over processes.
 """
 
 from __future__ import annotations
@@ -48,15 +49,16 @@ import contextlib
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from overens_docs._build import ceremony, freshness, letters, processes, stages, versions
+from overens_docs._build import assembly, ceremony, freshness, letters, processes, stages, versions
 from overens_docs._build.manifest import Manifest, read_manifest
 from overens_docs._build.outcomes import AgreementBuild, Built, Failed, Summary, UpToDate
 from overens_docs._build.output import move_files, staging_folder, swap_into_place
 from overens_docs._build.plan import Plan, plan
 from overens_docs._build.problems import StageFailed, at, in_template
-from overens_docs._domain import Agreement, OrganisationContact, Organisation
+from overens_docs._domain import Agreement, Organisation, OrganisationContact
 from overens_docs._errors import UsageError
 from overens_docs._findings import Finding, Severity
 from overens_docs._i18n import _
@@ -65,7 +67,7 @@ from overens_docs._scratch import Scratch, sweep
 from overens_docs._targets import display
 
 
-def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,  # noqa: PLR0913
+def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...], *,
                     out: Path, only: str | None = None, progress: bool = False,
                     timeout: float | None = None, force: bool = False, every: bool = False,
                     contacts: Mapping[str, OrganisationContact] | None = None) -> AgreementBuild:
@@ -107,12 +109,11 @@ def build_agreement(agreement: Agreement, organisations: tuple[Organisation, ...
     try:
         with Scratch.make(destination.parent, ".overens-work-") as work:
             with _template_findings(the_plan):
-                manifest, warnings = make(the_plan, work.path, staging.path,
-                                          progress=progress)
-            manifest.inputs = inputs
-            written, old = _move_into_place(the_plan, manifest, staging)
-            warnings += _left_behind(the_plan, old)
-        _keep(the_plan, written)
+                staged = make(the_plan, work.path, staging.path, progress=progress)
+            staged.manifest.inputs = inputs
+            written, old = _move_into_place(the_plan, staged.manifest, staging)
+            warnings = staged.warnings + _left_behind(the_plan, old)
+        _keep(the_plan, written, staged.signature_pages)
     except StageFailed as failed:
         return Failed(destination, tuple(failed.findings))
     finally:
@@ -132,11 +133,20 @@ def _missing_templates(plan: Plan) -> list[Finding]:
             if path is not None and not path.is_file()][:1]
 
 
-def make(plan: Plan, work: Path, staging: Path, *,
-         progress: bool) -> tuple[Manifest, list[Finding]]:
-    """Stages 2 to 6: every file of the build, written into ``staging``; the manifest that
-    lists them, and the warnings found on the way. ``work`` holds what LibreOffice reads
-    and writes."""
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """What :func:`make` wrote into staging: the manifest that lists it, the warnings found
+    on the way, and the raw digest of each page of the ceremony file of signature pages
+    (None: none made), for the text kept (:func:`_keep`)."""
+
+    manifest: Manifest
+    warnings: list[Finding]
+    signature_pages: list[str] | None
+
+
+def make(plan: Plan, work: Path, staging: Path, *, progress: bool) -> Staged:
+    """Stages 2 to 6: every file of the build, written into ``staging``; see
+    :class:`Staged`. ``work`` holds what LibreOffice reads and writes."""
     notify = _notify if progress else None
     manifest = Manifest(plan.destination.name, plan.text_fingerprint, list(plan.listed),
                         signature_layout=plan.agreement.signing.layout.value,
@@ -146,21 +156,29 @@ def make(plan: Plan, work: Path, staging: Path, *,
     large = processes.parallel(len(plan.organisations))
     with contextlib.ExitStack() as stack:
         # The letters' LibreOffice: at once beside a small build, which leaves cores idle;
-        # after a large one's conversions, which use them all.
+        # once the signature pages are converted in a large one, which uses them all.
         started = None if large else letters.start(stack, plan, rendered.template, work, notify)
-        copies = stages.start_copies(stack, plan, staging, rendered)  # overlaps: see above
-        conversions = stages.start_conversions(stack, plan, rendered, work, notify)
-        text = stages.checked_text(plan, conversions)
+        copies = stages.start_copies(stack, plan, staging, rendered, work)  # see above
+        pipeline = stages.start_conversions(stack, plan, rendered, work, notify)
+        text = stages.checked_text(plan, pipeline)
         stages.stage_published(plan, staging, manifest, rendered, text)
-        signed = stages.signatures(plan, conversions, text, rendered, work, notify)
-        if large:
-            started = letters.start(stack, plan, rendered.template, work, notify)
-        docx_made = list(copies.results())  # long done: written during the conversions
-        assembled = stages.assemble(plan, staging, text, signed, progress=progress)
+
+        def start_letters() -> None:
+            nonlocal started
+            if large:
+                started = letters.start(stack, plan, rendered.template, work, notify)
+
+        assembled = assembly.assemble(plan, staging, text, copies, pipeline,
+                                      numbered=rendered.numbered, work=work,
+                                      progress=progress, notify=notify, then=start_letters)
+        docx_made = [item for result in copies.docx for item in result()]
         letters.finish(plan, started, staging, manifest)
-    stages.record_copies(staging, manifest, docx_made + assembled.made)
-    stages.stage_lists(plan, staging, manifest, assembled)
-    return manifest, list(rendered.warnings)
+    stages.record_copies(staging, manifest, docx_made + assembled.made,
+                         plan.organisations)
+    if assembled.ceremony is not None:
+        manifest.record(assembled.ceremony)
+    stages.stage_lists(plan, staging, manifest)
+    return Staged(manifest, list(rendered.warnings), assembled.signature_pages)
 
 
 @contextlib.contextmanager
@@ -206,12 +224,13 @@ def _left_behind(plan: Plan, old: Path | None) -> list[Finding]:
         severity=Severity.WARNING)]
 
 
-def _keep(plan: Plan, manifest: Manifest) -> None:
+def _keep(plan: Plan, manifest: Manifest, signature_pages: list[str] | None = None) -> None:
     """Stage 8: keep the text just built beside the build folder (:mod:`versions`), so that
-    a copy of it can be checked after a later build has replaced the folder."""
+    a copy of it can be checked after a later build has replaced the folder.
+    ``signature_pages``: the ceremony file's page digests, when known (else read)."""
     names = {o.id: (o.name, o.org_number) for o in plan.everyone}
     try:
-        versions.keep(plan.destination, manifest, names)
+        versions.keep(plan.destination, manifest, names, signature_pages)
     except OSError as error:
         raise UsageError(_("{folder}: the text just built could not be kept there ({reason})."
                            ).format(folder=display(versions.versions_folder(plan.destination)),

@@ -32,10 +32,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import openpyxl
 from lxml import etree
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.exceptions import InvalidFileException
 
 from overens_docs._findings import Finding, Severity, column_letters, excerpt
 from overens_docs._i18n import _
@@ -53,9 +50,13 @@ _EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#
 # :func:`read_package` has found its archive whole: openpyxl's parts that do not parse (lxml,
 # or expat without it), references that lead nowhere ("no valid workbook part", a shared
 # string that is not there), values of the wrong kind.
-_UNREADABLE = (PackageError, zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError,
+# (openpyxl's own InvalidFileException is turned into a PackageError where it is raised.)
+# openpyxl is imported when a workbook is read: with numpy and Pillow it costs a third of a
+# second and 40 MB, for every command and every worker of a build otherwise.
+_UNREADABLE = (PackageError, zipfile.BadZipFile, zlib.error, KeyError,
                ValueError, TypeError, IndexError, AttributeError, OSError, EOFError,
                ElementTree.ParseError, etree.XMLSyntaxError, NotImplementedError)
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^<>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
@@ -118,10 +119,16 @@ def _holds_data(sheet: Any) -> bool:
 def _read_sheet(package: Package) -> _Sheet | None:
     # openpyxl warns about workbook features it does not read (data validation, slicers,
     # conditional formatting extensions); none of them changes a cell's value.
+    import openpyxl  # noqa: PLC0415 -- see _UNREADABLE
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(io.BytesIO(package.data), read_only=True,
-                                          data_only=True)
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(package.data), read_only=True,
+                                              data_only=True)
+        except InvalidFileException as error:
+            raise PackageError(str(error)) from error
         try:
             sheets = workbook.worksheets
             chosen = _chosen(sheets)
@@ -141,6 +148,17 @@ def _read_sheet(package: Package) -> _Sheet | None:
             workbook.close()
     sheet.merged, sheet.formulas_without_value = _sheet_extras(package.parts[part.lstrip("/")])
     return sheet
+
+
+def coordinate_to_tuple(reference: str) -> tuple[int, int]:
+    """``C7`` (or ``$C$7``) as (row 7, column 3), as openpyxl's function of that name."""
+    match = _CELL.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"{excerpt(reference)} is not a cell reference")
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), column
 
 
 def _sheet_extras(xml: bytes) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:

@@ -17,16 +17,22 @@ texts, table structure, colour contrast, the meaning of each structure element.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
 
+from overens_docs._pdf.content import KnownContent, PageContent, content_key, page_content
 from overens_docs._pdf.reading import fonts
 from overens_docs._pdf.structure import number_tree
+
+__all__ = ["DeliveredFile", "KnownContent", "PageContent", "accessibility_problems",
+           "archival_problems", "catalog_problems", "content_key",
+           "delivered_organisation_pdf", "expected_fonts_missing", "page_content",
+           "page_delivery_problems", "page_problems", "page_structure_problems",
+           "pages_accessibility", "problems", "structure_problems"]
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -85,14 +91,67 @@ def archival_problems(document: pikepdf.Pdf) -> list[str]:
 def page_problems(document: pikepdf.Pdf, *, first: int = 0) -> list[str]:
     """What in the pages of ``document`` (from page index ``first`` on) keeps them from
     going into a PDF/A file: fonts that are not embedded. Empty if nothing."""
-    not_embedded: set[str] = set()
-    for font in fonts(document, first=first):
+    not_embedded = _not_embedded(fonts(document, first=first))
+    return [f"fonts not embedded: {', '.join(not_embedded)}"] if not_embedded else []
+
+
+def _not_embedded(checked: Iterable[pikepdf.Object]) -> list[str]:
+    names = set()
+    for font in checked:
         if font.get("/Subtype") in ("/Type0", "/Type3"):
             continue  # a Type0 is checked through its descendant; Type3 glyphs are drawings
         descriptor = font.get("/FontDescriptor")
         if descriptor is None or not any(key in descriptor for key in _FONT_FILES):
-            not_embedded.add(str(font.get("/BaseFont", "?")))
-    return [f"fonts not embedded: {', '.join(sorted(not_embedded))}"] if not_embedded else []
+            names.add(str(font.get("/BaseFont", "?")))
+    return sorted(names)
+
+
+def _unmapped(checked: Iterable[pikepdf.Object]) -> list[str]:
+    return sorted({str(font.get("/BaseFont", "?")) for font in checked
+                   if font.get("/Subtype") not in ("/Type3", "/CIDFontType0", "/CIDFontType2")
+                   and "/ToUnicode" not in font})
+
+
+def page_delivery_problems(document: pikepdf.Pdf, index: int, number: int, *,
+                           entry: pikepdf.Object | None, known: KnownContent,
+                           fonts_seen: set[tuple[int, int]]) -> list[str]:
+    """What keeps page ``index`` of ``document``, page ``number`` of the file it goes into,
+    from being delivered: fonts not embedded or without a ToUnicode map (each font, and the
+    fonts of each shared resource dictionary, checked once in all calls that share
+    ``fonts_seen``), links out or JavaScript, and its tagging
+    against its ParentTree ``entry`` (:func:`page_structure_problems`; what its content
+    holds is added to ``known``)."""
+    page = document.pages[index]
+    resources = page.obj.get("/Resources")
+    shared = (resources.objgen if resources is not None and resources.is_indirect
+              else None)
+    if shared is not None and shared in fonts_seen:  # another page's: its fonts are checked
+        new_fonts = []
+    else:
+        new_fonts = [font for font in fonts(document, index + 1, first=index)
+                     if not font.is_indirect or font.objgen not in fonts_seen]
+        fonts_seen.update(font.objgen for font in new_fonts if font.is_indirect)
+        if shared is not None:
+            fonts_seen.add(shared)
+    found = [f"page {number} {problem}" for problem in _annotation_problems(page)]
+    not_embedded, unmapped = _not_embedded(new_fonts), _unmapped(new_fonts)
+    if not_embedded:
+        found.append(f"fonts not embedded: {', '.join(not_embedded)}")
+    if unmapped:
+        found.append(f"page {number} has fonts without a ToUnicode map: {', '.join(unmapped)}")
+    return found + page_structure_problems(page, number, entry, known)
+
+
+def _annotation_problems(page: pikepdf.Page) -> list[str]:
+    found = []
+    for annotation in page.obj.get("/Annots") or []:
+        action = annotation.get("/A")
+        kind = str(action.get("/S", "")) if isinstance(action, pikepdf.Dictionary) else ""
+        if kind in _OUTWARD:
+            found.append(f"links outside the document ({kind[1:]})")
+        elif kind == "/JavaScript" or "/AA" in annotation:
+            found.append("has JavaScript")
+    return found
 
 
 def expected_fonts_missing(pdf: Path, families: tuple[str, ...]) -> list[str]:
@@ -150,105 +209,13 @@ def catalog_problems(document: pikepdf.Pdf) -> list[str]:
 def _page_accessibility(document: pikepdf.Pdf, index: int) -> list[str]:
     """What on page ``index`` is not allowed: links out of the document, JavaScript, fonts
     without a ToUnicode map (their text cannot be read aloud or searched)."""
-    found = []
-    page = document.pages[index]
-    for annotation in page.obj.get("/Annots") or []:
-        action = annotation.get("/A")
-        kind = str(action.get("/S", "")) if isinstance(action, pikepdf.Dictionary) else ""
-        if kind in _OUTWARD:
-            found.append(f"page {index + 1} links outside the document ({kind[1:]})")
-        elif kind == "/JavaScript" or "/AA" in annotation:
-            found.append(f"page {index + 1} has JavaScript")
-    unmapped = sorted({str(font.get("/BaseFont", "?")) for font in fonts(document, index + 1,
-                                                                         first=index)
-                       if font.get("/Subtype") not in ("/Type3", "/CIDFontType0",
-                                                       "/CIDFontType2")
-                       and "/ToUnicode" not in font})
+    found = [f"page {index + 1} {problem}"
+             for problem in _annotation_problems(document.pages[index])]
+    unmapped = _unmapped(fonts(document, index + 1, first=index))
     if unmapped:
         found.append(f"page {index + 1} has fonts without a ToUnicode map: "
                      f"{', '.join(unmapped)}")
     return found
-
-
-# Operators that open and close marked content. Text is found by where its text objects
-# begin (BT): the operators that show text carry arrays that are slow to read into Python,
-# and the text objects LibreOffice writes are each inside one marked-content sequence.
-_OPENS = frozenset({"BDC", "BMC"})
-
-
-@dataclass(frozen=True, slots=True)
-class PageContent:
-    """What the structure check needs of a page's content (or one of its content streams):
-    its marked-content ids, and whether it shows text outside both tagged content and
-    artifacts (which a screen reader would never reach). ``balanced``: it closes every
-    marked-content sequence it opens, and no other, so that what is found in a page's
-    streams one by one is what is found in the page."""
-
-    ids: frozenset[int]
-    untagged_text: bool
-    balanced: bool = True
-
-
-# PageContent of content streams, by content_key(): parsing a signature page's content
-# costs about half a millisecond, so it is parsed once, in its organisation's PDF, and the
-# ceremony file's check uses what that found for the same stream (the page number stamped
-# on each differs, and is a stream of its own).
-KnownContent = dict[bytes, PageContent]
-
-
-def content_key(stream: pikepdf.Object) -> bytes:
-    """A digest of what a content ``stream`` says (decoded: the same content is compressed
-    in one file and not yet in another)."""
-    data = stream.read_bytes()
-    return hashlib.sha256(len(data).to_bytes(8, "big") + data).digest()
-
-
-def _parsed_content(content: pikepdf.Page | pikepdf.Object) -> PageContent:
-    """What a page's content, or one content stream, holds (see :class:`PageContent`)."""
-    ids: set[int] = set()
-    stack: list[bool] = []  # per open sequence: is its content tagged or an artifact?
-    untagged_text = False
-    balanced = True
-    for instruction in pikepdf.parse_content_stream(content, "BDC BMC EMC BT"):
-        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-            continue
-        operands, name = instruction.operands, str(instruction.operator)
-        if name in _OPENS:
-            properties = operands[1] if len(operands) == 2 else None
-            mcid = (isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties)
-            if mcid:
-                ids.add(int(properties.MCID))  # type: ignore[union-attr]
-            covered = mcid or str(operands[0]) == "/Artifact"
-            stack.append(covered or (bool(stack) and stack[-1]))
-        elif name == "EMC":
-            if stack:
-                stack.pop()
-            else:
-                balanced = False
-        elif name == "BT" and not (stack and stack[-1]):
-            untagged_text = True
-    return PageContent(frozenset(ids), untagged_text, balanced and not stack)
-
-
-def page_content(page: pikepdf.Page, known: KnownContent | None = None) -> PageContent:
-    """What :class:`PageContent` says of ``page``. With ``known``: stream by stream, each
-    from ``known`` if it is there (found in another file), else parsed and added to it;
-    the whole page is parsed when one of its streams is not balanced."""
-    contents = page.obj.get("/Contents")
-    streams = (list(contents) if isinstance(contents, pikepdf.Array)
-               else [] if contents is None else [contents])
-    if known is None or not all(isinstance(stream, pikepdf.Stream) for stream in streams):
-        return _parsed_content(page)
-    parts = []
-    for stream in streams:
-        key = content_key(stream)
-        if key not in known:
-            known[key] = _parsed_content(stream)
-        parts.append(known[key])
-    if not all(part.balanced for part in parts):
-        return _parsed_content(page)
-    return PageContent(frozenset().union(*(part.ids for part in parts)),
-                       any(part.untagged_text for part in parts))
 
 
 def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,
@@ -270,18 +237,28 @@ def structure_problems(document: pikepdf.Pdf, *, ua: bool, first: int = 0,
         found.append("it is not identified as PDF/UA-1 (no pdfuaid:part=1 in its XMP)")
     parents = number_tree(tree.ParentTree) if "/ParentTree" in tree else {}
     for number, page in enumerate(document.pages[first:], first + 1):
-        content = page_content(page, known)
-        if content.untagged_text:
-            found.append(f"page {number} has text outside the structure tree")
-        if "/StructParents" not in page.obj:
-            found.append(f"page {number} has no /StructParents")
-            continue
-        entry = parents.get(int(page.obj.StructParents))
-        elements = list(entry) if isinstance(entry, pikepdf.Array) else []
-        if any(mcid >= len(elements) or not isinstance(elements[mcid], pikepdf.Dictionary)
-               for mcid in content.ids):
-            found.append(f"page {number}: the structure tree does not cover all of its "
-                         "tagged content (ParentTree)")
+        key = page.obj.get("/StructParents")
+        found += page_structure_problems(
+            page, number, None if key is None else parents.get(int(key)), known)
+    return found
+
+
+def page_structure_problems(page: pikepdf.Page, number: int, entry: pikepdf.Object | None,
+                            known: KnownContent | None = None) -> list[str]:
+    """What keeps ``page`` (page ``number`` of its file) from being tagged: text outside
+    tagged content and artifacts, no /StructParents, or marked content that its ParentTree
+    ``entry`` does not cover."""
+    found = []
+    content = page_content(page, known)
+    if content.untagged_text:
+        found.append(f"page {number} has text outside the structure tree")
+    if "/StructParents" not in page.obj:
+        return [*found, f"page {number} has no /StructParents"]
+    elements = list(entry) if isinstance(entry, pikepdf.Array) else []
+    if any(mcid >= len(elements) or not isinstance(elements[mcid], pikepdf.Dictionary)
+           for mcid in content.ids):
+        found.append(f"page {number}: the structure tree does not cover all of its tagged "
+                     "content (ParentTree)")
     return found
 
 

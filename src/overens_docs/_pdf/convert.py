@@ -219,7 +219,7 @@ class Conversion:
         # What LibreOffice says goes to a file, not a pipe: nobody reads a pipe while the
         # caller works, and a full one would stop LibreOffice.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in wait()/__exit__
-        self._started = time.monotonic()
+        self._started = self._noted = time.monotonic()
         self._deadline = self._started + timeout
         environment = {**os.environ, "TMPDIR": str(private_tmp), "TMP": str(private_tmp),
                        "TEMP": str(private_tmp)}
@@ -254,6 +254,38 @@ class Conversion:
         self._log.close()
         self._temporary.remove()
 
+    def done(self) -> bool:
+        """Whether LibreOffice has ended (then :meth:`wait` returns at once), without
+        waiting; :class:`ConversionError` once it has taken longer than its time limit."""
+        if self._process.poll() is not None:
+            return True
+        now = time.monotonic()
+        if now >= self._deadline:
+            self._stop()
+            self._close()
+            raise ConversionError(self._too_long())
+        if self._notify is not None and now - self._noted >= _REPORT_EVERY:
+            self._noted = now
+            self._notify(self._still_converting())
+        return False
+
+    def _still_converting(self) -> str:
+        return ngettext("LibreOffice is still converting {count} document ({seconds} s; "
+                        "stopped after {limit} s)",
+                        "LibreOffice is still converting {count} documents ({seconds} s; "
+                        "stopped after {limit} s)", len(self.outputs)).format(
+            count=len(self.outputs), seconds=f"{time.monotonic() - self._started:.0f}",
+            limit=f"{self._timeout:.0f}")
+
+    def _too_long(self) -> str:
+        return ngettext("LibreOffice did not finish converting {count} document within "
+                        "{limit} s and was stopped. If the documents are very long, allow "
+                        "more time with --timeout SECONDS.",
+                        "LibreOffice did not finish converting {count} documents within "
+                        "{limit} s and was stopped. If the documents are very long, allow "
+                        "more time with --timeout SECONDS.", len(self.outputs)).format(
+            count=len(self.outputs), limit=f"{self._timeout:.0f}")
+
     def wait(self) -> list[Path]:
         """The PDFs, once LibreOffice has written them all; :class:`ConversionError` if not."""
         while True:
@@ -264,26 +296,11 @@ class Conversion:
             except subprocess.TimeoutExpired:
                 if remaining > _REPORT_EVERY:
                     if self._notify is not None:
-                        self._notify(
-                            ngettext("LibreOffice is still converting {count} document "
-                                     "({seconds} s; stopped after {limit} s)",
-                                     "LibreOffice is still converting {count} documents "
-                                     "({seconds} s; stopped after {limit} s)",
-                                     len(self.outputs)).format(
-                                count=len(self.outputs),
-                                seconds=f"{time.monotonic() - self._started:.0f}",
-                                limit=f"{self._timeout:.0f}"))
+                        self._notify(self._still_converting())
                     continue
                 self._stop()
                 self._close()
-                raise ConversionError(
-                    ngettext("LibreOffice did not finish converting {count} document within "
-                             "{limit} s and was stopped. If the documents are very long, allow "
-                             "more time with --timeout SECONDS.",
-                             "LibreOffice did not finish converting {count} documents within "
-                             "{limit} s and was stopped. If the documents are very long, allow "
-                             "more time with --timeout SECONDS.", len(self.outputs)).format(
-                        count=len(self.outputs), limit=f"{self._timeout:.0f}")) from None
+                raise ConversionError(self._too_long()) from None
         self._log.seek(0)
         said = self._log.read().decode("utf-8", errors="replace").strip()[-500:]
         self._close()

@@ -136,11 +136,15 @@ def page_digests(pdf: pikepdf.Pdf, pages: range | None = None, *,
     return made
 
 
+def raw_digest(page: pikepdf.Page, *, stamp: bool = True) -> str:
+    """Only the ``raw`` digest of ``page``."""
+    return hashlib.sha256(b"".join(stream.read_bytes()
+                                   for stream in _streams(page, stamp=stamp))).hexdigest()
+
+
 def raw_digests(pdf: pikepdf.Pdf, *, stamp: bool = True) -> list[str]:
     """Only the ``raw`` digest of every page: cheap enough for thousands of pages."""
-    return [hashlib.sha256(b"".join(stream.read_bytes()
-                                    for stream in _streams(page, stamp=stamp))).hexdigest()
-            for page in pdf.pages]
+    return [raw_digest(page, stamp=stamp) for page in pdf.pages]
 
 
 def annotation_kinds(page: pikepdf.Page) -> list[str]:
