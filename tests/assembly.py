@@ -133,3 +133,15 @@ def small_assembly(tmp_path: Path) -> Assembly:
         signatures.save(tmp_path / f"signatures-{batch}.pdf")
         batches.append(tmp_path / f"signatures-{batch}.pdf")
     return Assembly(tmp_path / "master.pdf", 2, batches)
+
+
+def opened(data: bytes) -> pikepdf.Pdf:
+    """A PDF made in memory, opened."""
+    return pikepdf.open(io.BytesIO(data))
+
+
+def page_content(page: pikepdf.Page) -> bytes:
+    """What ``page``'s content streams hold, decoded and joined."""
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    return b"".join(stream.read_bytes() for stream in streams)

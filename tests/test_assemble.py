@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pikepdf
@@ -11,6 +10,8 @@ import pytest
 from assembly import Assembly, small_assembly
 from assembly import add_page as _page
 from assembly import make_font as _font
+from assembly import opened as _open
+from assembly import page_content as _content
 from overens_docs._pdf import check as _check
 from overens_docs._pdf import reading as _reading
 
@@ -19,16 +20,6 @@ from overens_docs._pdf import reading as _reading
 def assembler(tmp_path: Path) -> Assembly:
     """See :func:`assembly.small_assembly`."""
     return small_assembly(tmp_path)
-
-
-def _open(data: bytes) -> pikepdf.Pdf:
-    return pikepdf.open(io.BytesIO(data))
-
-
-def _content(page: pikepdf.Page) -> bytes:
-    contents = page.obj.Contents
-    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    return b"".join(stream.read_bytes() for stream in streams)
 
 
 def test_organisation_pdf_is_the_text_and_its_own_signature_page(assembler: Assembly) -> None:

@@ -5,13 +5,14 @@ On small PDFs made here (no LibreOffice needed)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 from assembly import Assembly, small_assembly
+from assembly import opened as _open
+from assembly import page_content as _content
 from overens_docs._pdf.master import Batch, own_attributes
 
 
@@ -20,14 +21,6 @@ def assembler(tmp_path: Path) -> Assembly:
     return small_assembly(tmp_path)
 
 
-def _open(data: bytes) -> pikepdf.Pdf:
-    return pikepdf.open(io.BytesIO(data))
-
-
-def _content(page: pikepdf.Page) -> bytes:
-    contents = page.obj.Contents
-    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    return b"".join(stream.read_bytes() for stream in streams)
 
 
 def _inheriting(path: Path) -> Path:

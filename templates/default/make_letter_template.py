@@ -27,18 +27,11 @@ from ooxml import (
     MARGIN,
     PAGE_H,
     PAGE_W,
-    app_xml,
     break_run,
-    content_types,
-    core_xml,
-    font_table_xml,
     line,
-    package_rels,
+    package_parts,
     para,
-    relationships,
     run,
-    serialise,
-    settings_xml,
     spacing,
     tag,
     w,
@@ -174,28 +167,7 @@ def document_xml() -> etree._Element:
 
 
 def parts() -> dict[str, bytes]:
-    types = content_types()
-    for override in types.findall("{*}Override"):
-        if "/header" in (override.get("PartName") or "") or "/footer" in (
-                override.get("PartName") or ""):
-            types.remove(override)
-    return {
-        "[Content_Types].xml": serialise(types),
-        "_rels/.rels": serialise(package_rels()),
-        "docProps/core.xml": core_xml(),
-        "docProps/app.xml": app_xml(),
-        "word/document.xml": serialise(document_xml()),
-        "word/_rels/document.xml.rels": serialise(relationships([
-            ("rIdStyles", "styles", "styles.xml"),
-            ("rIdSettings", "settings", "settings.xml"),
-            ("rIdFontTable", "fontTable", "fontTable.xml"),
-            ("rIdNumbering", "numbering", "numbering.xml"),
-        ])),
-        "word/styles.xml": serialise(styles_xml()),
-        "word/settings.xml": serialise(settings_xml()),
-        "word/fontTable.xml": serialise(font_table_xml()),
-        "word/numbering.xml": serialise(numbering_xml()),
-    }
+    return package_parts(document_xml(), styles_xml(), numbering_xml(), [])
 
 
 def main() -> None:

@@ -23,19 +23,12 @@ from ooxml import (
     SANS,
     TEXT_COLOUR,
     TEXT_W,
-    app_xml,
-    content_types,
-    core_xml,
     field,
-    font_table_xml,
     line,
-    package_rels,
+    package_parts,
     para,
-    relationships,
     run,
     run_props,
-    serialise,
-    settings_xml,
     spacing,
     tab_run,
     tag,
@@ -234,38 +227,10 @@ def footer_xml() -> etree._Element:
     return w("ftr", para("Footer", dnr, tab_run(), *fields))
 
 
-def document_rels() -> etree._Element:
-    return relationships([
-        ("rIdStyles", "styles", "styles.xml"),
-        ("rIdSettings", "settings", "settings.xml"),
-        ("rIdFontTable", "fontTable", "fontTable.xml"),
-        ("rIdNumbering", "numbering", "numbering.xml"),
-        ("rIdHeader1", "header", "header1.xml"),
-        ("rIdFooter1", "footer", "footer1.xml"),
-        ("rIdHeaderFirst", "header", "header3.xml"),
-    ])
-
-
 def parts() -> dict[str, bytes]:
-    types = content_types()
-    for override in types.findall("{*}Override"):
-        if override.get("PartName") in ("/word/header2.xml", "/word/footer2.xml"):
-            types.remove(override)
-    return {
-        "[Content_Types].xml": serialise(types),
-        "_rels/.rels": serialise(package_rels()),
-        "docProps/core.xml": core_xml(),
-        "docProps/app.xml": app_xml(),
-        "word/document.xml": serialise(document_xml()),
-        "word/_rels/document.xml.rels": serialise(document_rels()),
-        "word/styles.xml": serialise(report_styles()),
-        "word/settings.xml": serialise(settings_xml()),
-        "word/fontTable.xml": serialise(font_table_xml()),
-        "word/numbering.xml": serialise(numbering_xml()),
-        "word/header1.xml": serialise(header_xml()),
-        "word/header3.xml": serialise(first_header_xml()),
-        "word/footer1.xml": serialise(footer_xml()),
-    }
+    return package_parts(document_xml(), report_styles(), numbering_xml(), [
+        ("rIdHeader1", "header1.xml", header_xml()), ("rIdFooter1", "footer1.xml", footer_xml()),
+        ("rIdHeaderFirst", "header3.xml", first_header_xml())])
 
 
 def main() -> None:

@@ -31,21 +31,14 @@ from ooxml import (
     MARGIN,
     PAGE_H,
     PAGE_W,
-    app_xml,
     break_run,
     cell,
-    content_types,
-    core_xml,
     field,
-    font_table_xml,
     line,
-    package_rels,
+    package_parts,
     para,
-    relationships,
     row,
     run,
-    serialise,
-    settings_xml,
     spacing,
     tab_run,
     tag,
@@ -338,40 +331,10 @@ def footer_xml() -> etree._Element:
     return w("ftr", para("Footer", dnr, tab_run(), *fields))
 
 
-def document_rels() -> etree._Element:
-    return relationships(
-        [
-            ("rIdStyles", "styles", "styles.xml"),
-            ("rIdSettings", "settings", "settings.xml"),
-            ("rIdFontTable", "fontTable", "fontTable.xml"),
-            ("rIdNumbering", "numbering", "numbering.xml"),
-            ("rIdHeader1", "header", "header1.xml"),
-            ("rIdFooter1", "footer", "footer1.xml"),
-        ]
-    )
-
-
 def parts() -> dict[str, bytes]:
     """All package parts, [Content_Types].xml first as the OPC convention expects."""
-    types = content_types()
-    for override in types.findall("{*}Override"):  # the ceremony list's parts, not ours
-        if override.get("PartName") in ("/word/header2.xml", "/word/header3.xml",
-                                        "/word/footer2.xml"):
-            types.remove(override)
-    return {
-        "[Content_Types].xml": serialise(types),
-        "_rels/.rels": serialise(package_rels()),
-        "docProps/core.xml": core_xml(),
-        "docProps/app.xml": app_xml(),
-        "word/document.xml": serialise(document_xml()),
-        "word/_rels/document.xml.rels": serialise(document_rels()),
-        "word/styles.xml": serialise(styles_xml()),
-        "word/settings.xml": serialise(settings_xml()),
-        "word/fontTable.xml": serialise(font_table_xml()),
-        "word/numbering.xml": serialise(numbering_xml()),
-        "word/header1.xml": serialise(header_xml()),
-        "word/footer1.xml": serialise(footer_xml()),
-    }
+    return package_parts(document_xml(), styles_xml(), numbering_xml(), [
+        ("rIdHeader1", "header1.xml", header_xml()), ("rIdFooter1", "footer1.xml", footer_xml())])
 
 
 def main() -> None:

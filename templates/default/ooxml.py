@@ -318,3 +318,46 @@ def write_package(path: Path, contents: dict[str, bytes]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
+
+
+# The relationships every document of ours has; a header's or footer's come after them.
+BASE_RELATIONSHIPS = [
+    ("rIdStyles", "styles", "styles.xml"),
+    ("rIdSettings", "settings", "settings.xml"),
+    ("rIdFontTable", "fontTable", "fontTable.xml"),
+    ("rIdNumbering", "numbering", "numbering.xml"),
+]
+
+
+def package_parts(document: etree._Element, styles: etree._Element, numbering: etree._Element,
+                  sections: list[tuple[str, str, etree._Element]]) -> dict[str, bytes]:
+    """All the parts of a Word package, [Content_Types].xml first as the OPC convention
+    expects: ``document`` and its ``styles`` and ``numbering``, and ``sections``, its
+    headers and footers: (relationship id, part name such as ``header1.xml``, its XML),
+    each related from the document in that order. The content types name those only."""
+    names = {f"/word/{name}" for _, name, _ in sections}
+    types = content_types()
+    for override in types.findall("{*}Override"):
+        name = override.get("PartName") or ""
+        if name.startswith(("/word/header", "/word/footer")) and name not in names:
+            types.remove(override)
+    relations = [*BASE_RELATIONSHIPS, *((rid, _kind(name), name) for rid, name, _ in sections)]
+    ordered = sorted(sections, key=lambda section: _kind(section[1]) != "header")
+    return {
+        "[Content_Types].xml": serialise(types),
+        "_rels/.rels": serialise(package_rels()),
+        "docProps/core.xml": core_xml(),
+        "docProps/app.xml": app_xml(),
+        "word/document.xml": serialise(document),
+        "word/_rels/document.xml.rels": serialise(relationships(relations)),
+        "word/styles.xml": serialise(styles),
+        "word/settings.xml": serialise(settings_xml()),
+        "word/fontTable.xml": serialise(font_table_xml()),
+        "word/numbering.xml": serialise(numbering),
+        **{f"word/{name}": serialise(xml) for _, name, xml in ordered},  # headers first
+    }
+
+
+def _kind(name: str) -> str:
+    """``header`` or ``footer``, of a part named like ``header1.xml``."""
+    return name.split(".", maxsplit=1)[0].rstrip("0123456789")
