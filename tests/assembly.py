@@ -110,6 +110,17 @@ def add_page(pdf: pikepdf.Pdf, text: str, font: pikepdf.Object,
     pdf.pages.append(pikepdf.Page(page))
 
 
+def archival(master: pikepdf.Pdf) -> None:
+    """Give ``master`` what LibreOffice's PDF/A export has: XMP saying PDF/A-2b, an output
+    intent, a language, a title and a document id."""
+    master.Root.Metadata = pikepdf.Stream(master, XMP)
+    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
+    master.Root.Lang = pikepdf.String("sv-SE")
+    master.docinfo.Title = "Överenskommelse"
+    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
+
+
 def small_assembly(tmp_path: Path) -> Assembly:
     """A master of two text pages and a placeholder page, and two signature 'batches' whose
     font subsets are named like the master's, as LibreOffice names them."""
@@ -117,12 +128,7 @@ def small_assembly(tmp_path: Path) -> Assembly:
     font = make_font(master, "BAAAAA+LiberationSerif")
     for text in ("Text page 1", "Text page 2", "Placeholder signature page"):
         add_page(master, text, font)
-    master.Root.Metadata = pikepdf.Stream(master, XMP)
-    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
-    master.Root.Lang = pikepdf.String("sv-SE")
-    master.docinfo.Title = "Överenskommelse"
-    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
+    archival(master)
     master.save(tmp_path / "master.pdf")
     batches = []
     for batch, flags in enumerate((None, 2)):  # no annotation; a hidden, unprintable one

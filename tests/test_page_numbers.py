@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from assembly import XMP, Assembly
+from assembly import Assembly, archival
 from overens_docs._pdf import check as _check
 from overens_docs._pdf.page_content import raw_digests
 from overens_docs._pdf.page_numbers import (
@@ -109,12 +109,7 @@ def _master(path: Path, *, font_characters: str = CHARACTERS, text_pages: int = 
         _page(master, f"Text page {number}".encode(), resources)
         master.pages[-1].contents_add(master.make_stream(
             _footer_runs(number, text_pages + 1)))
-    master.Root.Metadata = pikepdf.Stream(master, XMP)
-    master.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1)])
-    master.Root.Lang = pikepdf.String("sv-SE")
-    master.docinfo.Title = "Överenskommelse"
-    master.trailer.ID = pikepdf.Array([pikepdf.String(b"0123456789abcdef")] * 2)
+    archival(master)
     master.save(path)
 
 

@@ -138,6 +138,35 @@ def _call(function: Callable[[WorkerState, T], R], item: T) -> R:
     return function(_state, item)
 
 
+class _Processes:
+    """The worker processes of a :class:`Workers` or a :class:`Pool`: each gets ``state``
+    from the pool's initializer; started as :func:`start_method` says, and while they are
+    forked, this process's objects are frozen (see :func:`_freeze_for_fork`)."""
+
+    def __init__(self, state: WorkerState, processes: int, lower_priority: bool) -> None:
+        method = start_method()
+        self._frozen = method == "fork"
+        if self._frozen:
+            _freeze_for_fork()
+        try:
+            self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+                max_workers=processes, mp_context=multiprocessing.get_context(method),
+                initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
+        except BaseException:
+            self.pool = None
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the worker processes (and the pool's thread), dropping work not yet done."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        if self._frozen:
+            _thaw_after_fork()
+            self._frozen = False
+
+
 class Workers(Generic[S, T, R]):
     """``function(state, item)`` for every item; started at once, collected by :meth:`results`.
 
@@ -148,23 +177,18 @@ class Workers(Generic[S, T, R]):
 
     def __init__(self, function: Callable[[S, T], R], state: S, items: Iterable[T], *,
                  processes: int, chunksize: int = 1, lower_priority: bool = False) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._frozen = False  # see _freeze_for_fork
+        self._processes: _Processes | None = None
         self._results: Iterator[R]
         if processes <= 0:
             state.start()
             self._results = map(functools.partial(function, state), items)
             return
-        method = start_method()
-        if method == "fork":
-            _freeze_for_fork()
-            self._frozen = True
+        self._processes = _Processes(state, processes, lower_priority)
         try:
-            self._pool = ProcessPoolExecutor(
-                max_workers=processes, mp_context=multiprocessing.get_context(method),
-                initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
-            self._results = self._pool.map(functools.partial(_call, function), items,  # type: ignore[arg-type]
-                                           chunksize=chunksize)
+            assert self._processes.pool is not None  # noqa: S101 -- just started
+            self._results = self._processes.pool.map(
+                functools.partial(_call, function), items,  # type: ignore[arg-type]
+                chunksize=chunksize)
         except BaseException:
             self.close()
             raise
@@ -177,12 +201,9 @@ class Workers(Generic[S, T, R]):
 
     def close(self) -> None:
         """Stop the worker processes (and the pool's thread), dropping work not yet done."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-        if self._frozen:
-            _thaw_after_fork()
-            self._frozen = False
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
 
     def results(self) -> Iterator[R]:
         """Every item's result, in item order; the processes are gone once it is exhausted,
@@ -202,18 +223,9 @@ class Pool(Generic[S]):
     def __init__(self, state: S, *, processes: int, lower_priority: bool = False) -> None:
         self._state = state
         self.workers = max(0, processes)  # 0: jobs run in this process
-        self._pool: ProcessPoolExecutor | None = None
-        self._frozen = False
         self._started = False
-        if processes <= 0:
-            return
-        method = start_method()
-        if method == "fork":
-            _freeze_for_fork()
-            self._frozen = True
-        self._pool = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context(method),
-            initializer=_initialise, initargs=(state, lower_priority, _i18n.language()))
+        self._processes = (_Processes(state, processes, lower_priority) if processes > 0
+                           else None)
 
     def __enter__(self) -> Pool[S]:
         return self
@@ -222,9 +234,10 @@ class Pool(Generic[S]):
         self.close()
 
     def submit(self, function: Callable[[S, T], R], item: T) -> Callable[[], R]:
-        if self._pool is None:
+        pool = None if self._processes is None else self._processes.pool
+        if pool is None:
             return functools.cache(functools.partial(self._here, function, item))
-        future: Future[R] = self._pool.submit(_call, function, item)  # type: ignore[arg-type]
+        future: Future[R] = pool.submit(_call, function, item)  # type: ignore[arg-type]
         return future.result
 
     def _here(self, function: Callable[[S, T], R], item: T) -> R:
@@ -235,9 +248,6 @@ class Pool(Generic[S]):
 
     def close(self) -> None:
         """Stop the worker processes (and the pool's thread), dropping jobs not yet done."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-        if self._frozen:
-            _thaw_after_fork()
-            self._frozen = False
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
